@@ -1,0 +1,25 @@
+//! The Stringee live chat protocol, as Parlor speaks it: the JSON shapes of the REST calls and of
+//! the socket frames, with no I/O of its own.
+//!
+//! The server (`parlor-server`) and the browser SDK (`parlor-client`) both depend on this crate,
+//! so a field renamed here is renamed on both sides of the wire at once. Field names follow
+//! Stringee's, which is why some are `snake_case` and others `camelCase`: changing them would
+//! break Stringee's own SDKs talking to Parlor, and Parlor's widget talking to StringeeX.
+//!
+//! ```
+//! use parlor_protocol::rest::{ChatProfileReply, RestError};
+//!
+//! let wire = r#"{"r":0,"chatProfile":{"id":"p1","portal":"Acme","language":"en",
+//!     "background":"#2563eb","logo_url":"","auto_create_ticket":1,"enabled":1},
+//!     "queues":[{"id":"q1","name":"Sales"}]}"#;
+//! let profile: ChatProfileReply = serde_json::from_str(wire).unwrap();
+//! assert_eq!(profile.queues[0].name, "Sales");
+//!
+//! let error: RestError = serde_json::from_str(r#"{"r":1,"msg":"widget key not found"}"#).unwrap();
+//! assert_ne!(error.r, 0);
+//! ```
+
+pub mod rest;
+
+/// The result code every Stringee answer carries in `r`: zero means success.
+pub const R_OK: i32 = 0;

@@ -1,0 +1,101 @@
+//! The customer REST calls (StringeeX API paths, served by Parlor under the same paths).
+
+use serde::{Deserialize, Serialize};
+
+/// Path of the chat profile call: `GET /v1/chatcustomer/getsettingandqueues?key=<widget key>`.
+pub const CHAT_PROFILE_PATH: &str = "/v1/chatcustomer/getsettingandqueues";
+
+/// Every failed REST call answers this shape, whatever the HTTP status: `{"r": <non-zero>, "msg"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestError {
+    /// Non-zero result code; see [`rest_code`] for the values Parlor uses.
+    pub r: i32,
+    /// A sentence for a developer reading the network log; never shown to visitors as is.
+    pub msg: String,
+}
+
+/// Result codes of Parlor's REST answers. Stringee documents no table for these; Parlor keeps
+/// them stable so that clients can branch on them (see `docs/protocol.md`).
+pub mod rest_code {
+    /// The request was malformed: a parameter missing, too long, or of the wrong shape.
+    pub const BAD_REQUEST: i32 = 1;
+    /// The widget key (or another identifier in the request) names nothing on this server.
+    pub const NOT_FOUND: i32 = 2;
+    /// The request's `Origin` is not one of the portal's allowed origins.
+    pub const ORIGIN_NOT_ALLOWED: i32 = 3;
+    /// Credentials or token missing, expired or wrong.
+    pub const UNAUTHORIZED: i32 = 4;
+    /// Too many requests from this client; try again later.
+    pub const RATE_LIMITED: i32 = 5;
+    /// The server failed; the details are in its log, not in the answer.
+    pub const INTERNAL: i32 = 500;
+}
+
+/// Answer of the chat profile call: the portal's widget settings and its queues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatProfileReply {
+    /// Always [`crate::R_OK`] in a successful answer.
+    pub r: i32,
+    /// The portal's widget settings.
+    pub chat_profile: ChatProfile,
+    /// The queues a visitor may choose from, in the portal's order (Stringee puts them at the
+    /// top level of the answer, not inside `chatProfile`).
+    pub queues: Vec<Queue>,
+}
+
+/// A portal's live chat settings, with Stringee's field names. Fields Parlor does not use are
+/// still sent with neutral values, because Stringee's SDKs read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatProfile {
+    /// The portal's id.
+    pub id: String,
+    /// The portal's display name, shown in the widget's header.
+    pub portal: String,
+    /// Stringee's project id; Parlor answers the portal id again.
+    #[serde(default)]
+    pub project_id: String,
+    /// The widget's default language (`en`, `vi`).
+    #[serde(default)]
+    pub language: String,
+    /// The brand color as `#rrggbb`.
+    #[serde(default)]
+    pub background: String,
+    /// URL of the portal's logo, empty when there is none.
+    #[serde(default)]
+    pub logo_url: String,
+    /// 1 when a missed chat becomes a ticket on its own, 0 when the visitor is asked.
+    #[serde(default)]
+    pub auto_create_ticket: u8,
+    /// Stringee's pop-up answer URL for agents; Parlor leaves it empty.
+    #[serde(default)]
+    pub popup_answer_url: String,
+    /// Default maximum of concurrent chats per agent.
+    #[serde(default)]
+    pub agent_max_serve: u32,
+    /// 1 when live chat is on for this portal.
+    #[serde(default)]
+    pub enabled: u8,
+    /// Id of the portal's business hours; empty when the portal is always open.
+    #[serde(default)]
+    pub business_hour_id: String,
+    /// The business hours themselves, as text (`Mon-Fri 08:00-17:00 +07:00`); empty = always open.
+    #[serde(default)]
+    pub hour: String,
+    /// Stringee's channel switches; always 0 in Parlor.
+    #[serde(default)]
+    pub facebook_as_livechat: u8,
+    /// Stringee's channel switches; always 0 in Parlor.
+    #[serde(default)]
+    pub zalo_as_livechat: u8,
+}
+
+/// A queue a visitor can pick ("Sales", "Support"); its id is the `name` of the live chat
+/// conversation the visitor then creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    /// Stable id of the queue.
+    pub id: String,
+    /// Name shown to visitors.
+    pub name: String,
+}

@@ -1,0 +1,56 @@
+//! The API's one error type, and the shape it takes on the wire.
+//!
+//! Every REST failure answers Stringee's `{"r": <non-zero>, "msg": "..."}` with an HTTP status
+//! that fits. Database and I/O details are logged here, once, and never sent to clients.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use parlor_protocol::rest::{RestError, rest_code};
+
+/// An error a handler returns; `?` converts storage failures into [`ApiError::Internal`].
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed; the message says which parameter and why.
+    #[error("{0}")]
+    BadRequest(String),
+    /// What the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// Something failed on our side; the source is logged, the client sees a generic message.
+    #[error("internal error")]
+    Internal(#[from] crate::store::StoreError),
+}
+
+impl ApiError {
+    /// The HTTP status for this error.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `r` code clients branch on (see `docs/protocol.md`).
+    pub fn code(&self) -> i32 {
+        match self {
+            ApiError::BadRequest(_) => rest_code::BAD_REQUEST,
+            ApiError::NotFound(_) => rest_code::NOT_FOUND,
+            ApiError::Internal(_) => rest_code::INTERNAL,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(source) = &self {
+            tracing::error!(error = %source, "request failed");
+        }
+        let body = RestError {
+            r: self.code(),
+            msg: self.to_string(),
+        };
+        (self.status_code(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,42 @@
+//! Extractors that answer bad input in the API's own error shape rather than axum's plain text.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Like [`axum::extract::Query`], but a malformed query string is an [`ApiError::BadRequest`].
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// Checks a required text parameter: present, not blank, at most `max` characters.
+pub fn required(name: &str, value: Option<String>, max: usize) -> Result<String, ApiError> {
+    let value = value.unwrap_or_default();
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::BadRequest(format!(
+            "parameter `{name}` is required"
+        )));
+    }
+    if trimmed.chars().count() > max {
+        return Err(ApiError::BadRequest(format!(
+            "parameter `{name}` is longer than {max} characters"
+        )));
+    }
+    Ok(trimmed.to_string())
+}

@@ -1,0 +1,23 @@
+//! The HTTP side of the server: REST routes and static assets, one module per resource, each
+//! returning its own `Router`.
+
+mod customer;
+mod extract;
+mod health;
+mod site;
+
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+
+/// Every route of the server.
+pub fn router(state: AppState) -> Router {
+    let assets = site::router(&state);
+    Router::new()
+        .merge(customer::router())
+        .merge(health::router())
+        .with_state(state.clone())
+        .merge(assets.with_state(state))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,47 @@
+//! The Parlor live chat server.
+//!
+//! One process serves the REST calls and the socket of the Stringee live chat protocol, the demo
+//! host page, the widget bundle and the agent console. The binary (`parlor`, in `main.rs`) only
+//! parses flags; everything it does is here, so tests bind `127.0.0.1:0` and call the same
+//! [`serve`].
+//!
+//! Each module owns one concern:
+//! - [`http`]: the REST routes and the static assets, one module per resource;
+//! - [`store`]: persistence behind the [`store::Store`] trait (SQLite by default);
+//! - [`seed`]: `parlor init`, which creates the demo portal;
+//! - [`error`]: the API's error type and its wire shape.
+
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod seed;
+pub mod store;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+/// Everything a request handler may need, cloned cheaply into each one.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database, behind the storage trait so that handlers never see SQL.
+    pub store: Arc<dyn store::Store>,
+    /// Where the built widget bundle lives (`pkg/`), served under `/widget/`.
+    pub widget_dir: PathBuf,
+    /// Where the built agent console lives, served under `/console/`.
+    pub console_dir: PathBuf,
+}
+
+/// Serves Parlor on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

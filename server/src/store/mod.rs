@@ -1,0 +1,105 @@
+//! Persistence: one trait, [`Store`], and its backends.
+//!
+//! Routing, the socket gateway and the HTTP handlers only ever see this trait, never SQL, so
+//! that the PostgreSQL backend (for several nodes) slots in beside [`sqlite::SqliteStore`].
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+/// A failure of the storage backend. Handlers turn it into a generic 500 and log the source.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database answered with an error or could not be reached.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying the embedded migrations failed.
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A portal: one website's live chat, with its widget settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Portal {
+    /// Stable id.
+    pub id: String,
+    /// The public key that the widget's script tag carries to name this portal.
+    pub widget_key: String,
+    /// Display name, shown in the widget header.
+    pub name: String,
+    /// Default widget language (`en`, `vi`).
+    pub language: String,
+    /// Brand color, `#rrggbb`.
+    pub color: String,
+    /// URL of the logo, empty for none.
+    pub logo_url: String,
+    /// Whether a missed chat becomes a ticket without asking the visitor.
+    pub auto_create_ticket: bool,
+    /// Default maximum of concurrent chats per agent.
+    pub agent_max_serve: u32,
+    /// Whether live chat is switched on.
+    pub enabled: bool,
+    /// Business hours as text; empty means always open.
+    pub business_hours: String,
+}
+
+/// A queue of a portal ("Sales", "Support").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queue {
+    /// Stable id; visitors create a live chat conversation whose name is this id.
+    pub id: String,
+    /// Name shown to visitors.
+    pub name: String,
+}
+
+/// An API key of a portal: the key SID is a JWT's `iss`, the secret signs it (HS256).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// Public identifier, `SK…`.
+    pub sid: String,
+    /// Signing secret; never leaves the server except through `parlor init`.
+    pub secret: String,
+}
+
+/// An agent as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    /// Stable user id; the `userId` of the agent's tokens.
+    pub user_id: String,
+    /// Login email.
+    pub email: String,
+    /// Name shown to visitors.
+    pub display_name: String,
+    /// Argon2 PHC string of the password.
+    pub password_hash: String,
+}
+
+/// Everything `parlor init` writes for a new portal, in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewPortal {
+    /// The portal itself.
+    pub portal: Portal,
+    /// Its API key.
+    pub api_key: ApiKey,
+    /// Its queues, in display order.
+    pub queues: Vec<Queue>,
+    /// Its agents; each serves every queue of the portal.
+    pub agents: Vec<Agent>,
+}
+
+/// The storage operations Parlor needs, whatever the database.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The portal whose widget key is `key`, if any.
+    async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
+    /// The first portal created on this server: the one the demo page embeds.
+    async fn first_portal(&self) -> Result<Option<Portal>, StoreError>;
+    /// The queues of a portal, in display order.
+    async fn queues(&self, portal_id: &str) -> Result<Vec<Queue>, StoreError>;
+    /// The API keys of a portal, oldest first.
+    async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError>;
+    /// The agents of a portal, oldest first.
+    async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError>;
+    /// Creates a portal with its key, queues and agents, all or nothing.
+    async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError>;
+}

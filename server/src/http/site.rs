@@ -9,6 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -26,6 +27,14 @@ const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'
 /// The asset routes.
 pub fn router(state: &AppState) -> Router<AppState> {
     let widget = ServeDir::new(&state.widget_dir).fallback(get(asset_missing));
+    // The loader imports the glue as a module and fetches the wasm: both are CORS requests from
+    // the embedding site's origin. The bundle is public and uses no cookies.
+    let widget = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+        .service(widget);
     let console = ServeDir::new(&state.console_dir)
         .fallback(ServeFile::new(state.console_dir.join("index.html")));
     Router::new()

@@ -1,0 +1,10 @@
+//! Parlor's agent console: where agents sign in and answer chats.
+//!
+//! Leptos (client-side rendering) on `parlor-client`; served by `parlor serve` at `/console/`.
+
+pub mod app;
+
+/// Mounts the console on `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,71 @@
+//! A real server on `127.0.0.1:0` for each test, with its own data folder and demo portal.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use parlor_server::seed::{self, DATABASE_FILE, InitReport};
+use parlor_server::store::sqlite::SqliteStore;
+use parlor_server::{AppState, serve};
+use tokio::sync::oneshot;
+
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    /// What `parlor init` reported for the demo portal.
+    pub facts: InitReport,
+    /// Kept so the data folder lives as long as the server.
+    pub data: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Initialises a data folder and serves it; `widget_dir` holds whatever the test put there.
+    pub async fn start() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let facts = seed::init(data.path()).await.unwrap();
+        Self::serve(data, facts).await
+    }
+
+    async fn serve(data: tempfile::TempDir, facts: InitReport) -> Self {
+        let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+            .await
+            .unwrap();
+        let widget_dir = data.path().join("widget");
+        let console_dir = data.path().join("console");
+        std::fs::create_dir_all(&widget_dir).unwrap();
+        std::fs::create_dir_all(&console_dir).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState {
+            store: Arc::new(store),
+            widget_dir,
+            console_dir,
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            url,
+            facts,
+            data,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn widget_dir(&self) -> std::path::PathBuf {
+        self.data.path().join("widget")
+    }
+
+    /// Stops the server gracefully and waits until it has.
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}

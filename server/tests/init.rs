@@ -1,0 +1,108 @@
+//! `parlor init`: the demo portal, its facts, and idempotence.
+
+use parlor_server::seed::{self, CREDENTIALS_FILE, DATABASE_FILE};
+use parlor_server::store::Store;
+use parlor_server::store::sqlite::SqliteStore;
+
+#[tokio::test]
+async fn init_reports_the_documented_shape_and_the_same_facts_when_run_again() {
+    let data = tempfile::tempdir().unwrap();
+    let first = seed::init(data.path()).await.unwrap();
+
+    let json = serde_json::to_value(&first).unwrap();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "agents",
+            "api_key_secret",
+            "api_key_sid",
+            "queues",
+            "widget_key"
+        ]
+    );
+    assert_eq!(json["queues"].as_array().unwrap().len(), 2);
+    for queue in json["queues"].as_array().unwrap() {
+        let mut fields: Vec<&str> = queue
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort();
+        assert_eq!(fields, ["id", "name"]);
+    }
+    assert_eq!(json["agents"].as_array().unwrap().len(), 2);
+    for agent in json["agents"].as_array().unwrap() {
+        let mut fields: Vec<&str> = agent
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort();
+        assert_eq!(fields, ["email", "password", "user_id"]);
+    }
+    assert!(first.api_key_sid.starts_with("SK"));
+
+    let again = seed::init(data.path()).await.unwrap();
+    assert_eq!(again, first);
+
+    let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+        .await
+        .unwrap();
+    let portal = store.first_portal().await.unwrap().unwrap();
+    assert_eq!(portal.widget_key, first.widget_key);
+    assert_eq!(
+        store.queues(&portal.id).await.unwrap().len(),
+        2,
+        "no second set of queues"
+    );
+    let agents = store.agents(&portal.id).await.unwrap();
+    assert_eq!(agents.len(), 2, "no second set of agents");
+    // The store keeps hashes, and they match the reported passwords.
+    for (agent, reported) in agents.iter().zip(&first.agents) {
+        assert_eq!(agent.user_id, reported.user_id);
+        assert_ne!(agent.password_hash, reported.password);
+        assert!(parlor_server::auth::verify_password(
+            &reported.password,
+            &agent.password_hash
+        ));
+    }
+    let keys = store.api_keys(&portal.id).await.unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].secret, first.api_key_secret);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_credentials_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().unwrap();
+    seed::init(data.path()).await.unwrap();
+    let mode = std::fs::metadata(data.path().join(CREDENTIALS_FILE))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn a_database_without_its_credentials_file_is_not_seeded_twice() {
+    let data = tempfile::tempdir().unwrap();
+    seed::init(data.path()).await.unwrap();
+    std::fs::remove_file(data.path().join(CREDENTIALS_FILE)).unwrap();
+    let error = seed::init(data.path()).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("will not create a second demo portal"),
+        "{error}"
+    );
+}

@@ -1,0 +1,28 @@
+//! The widget's configuration, as the loader passes it (from the script tag's `data-*`).
+
+use serde::Deserialize;
+
+/// Which bottom corner the launcher sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// Bottom right (the default).
+    #[default]
+    Right,
+    /// Bottom left.
+    Left,
+}
+
+/// Options from the embedding script tag.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WidgetOptions {
+    /// The portal's widget key (`data-widget-key`).
+    pub widget_key: String,
+    /// Base URL of the Parlor server (`data-server`); empty for the page's own origin.
+    pub server: String,
+    /// Preferred language (`data-locale`), e.g. `en` or `vi-VN`.
+    pub locale: String,
+    /// Launcher side (`data-position`).
+    pub position: Position,
+}

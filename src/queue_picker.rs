@@ -1,0 +1,41 @@
+//! The queue picker: the portal's queues ("Sales", "Support") as a list of buttons.
+
+use leptos::prelude::*;
+use parlor_client::protocol::rest::Queue;
+
+/// Lists `queues`; choosing one calls `on_pick` with it.
+#[component]
+pub fn QueuePicker(
+    /// The queues from the chat profile, in the portal's order.
+    queues: Vec<Queue>,
+    /// Called with the queue the visitor chose.
+    on_pick: Callback<Queue>,
+) -> impl IntoView {
+    let empty = queues.is_empty();
+    view! {
+        <div class="queue-picker">
+            <p class="queue-picker__prompt" id="parlor-queue-prompt">
+                {if empty { "No team is taking chats right now." } else { "Who would you like to talk to?" }}
+            </p>
+            <ul class="queue-picker__list" aria-labelledby="parlor-queue-prompt">
+                {queues
+                    .into_iter()
+                    .map(|queue| {
+                        let name = queue.name.clone();
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="queue-picker__queue"
+                                    on:click=move |_| on_pick.run(queue.clone())
+                                >
+                                    {name}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}

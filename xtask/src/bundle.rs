@@ -1,0 +1,264 @@
+//! Building what browsers load: the embeddable widget bundle (`pkg/`) and the agent console
+//! (`console/dist/`).
+//!
+//! Each is: `cargo build` for wasm32 with the size-tuned `wasm-release` profile, `wasm-bindgen
+//! --target web`, `wasm-opt -Oz`, then content-hashed file names so that the server can let
+//! browsers cache them forever. Only the widget's loader (`parlor.js`) and the console's
+//! `index.html` keep fixed names: they are the entry points, and they name the hashed files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::root;
+use crate::shell::{self, Failure, cargo_command, command, output};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+/// Features the Rust wasm32 target enables by default; wasm-opt must be told to keep them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// A file written into a bundle folder.
+pub struct Written {
+    pub path: PathBuf,
+}
+
+/// Builds the widget bundle into `pkg/` and prints each file's sizes.
+pub fn widget() -> Result<Vec<Written>, Failure> {
+    let root = root();
+    let out = root.join("pkg");
+    let staged = wasm_app("parlor-widget", "parlor_widget", &["--lib"])?;
+    reset_dir(&out)?;
+    let glue = write_hashed(
+        &out,
+        "parlor-widget",
+        "js",
+        &fs::read(staged.join("parlor-widget.js")).map_err(io)?,
+    )?;
+    let wasm = write_hashed(
+        &out,
+        "parlor-widget",
+        "wasm",
+        &fs::read(staged.join("parlor-widget_bg.wasm")).map_err(io)?,
+    )?;
+    let css = write_hashed(
+        &out,
+        "parlor",
+        "css",
+        &fs::read(root.join("style/widget.css")).map_err(io)?,
+    )?;
+    let loader = fs::read_to_string(root.join("loader/parlor.js"))
+        .map_err(io)?
+        .replace("__PARLOR_GLUE__", &file_name(&glue))
+        .replace("__PARLOR_WASM__", &file_name(&wasm))
+        .replace("__PARLOR_CSS__", &file_name(&css));
+    let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
+    let files = vec![loader, glue, wasm, css];
+    print_sizes("widget bundle (pkg/)", &files);
+    Ok(files)
+}
+
+/// Builds the agent console into `console/dist/`.
+pub fn console() -> Result<(), Failure> {
+    let root = root();
+    let out = root.join("console/dist");
+    let staged = wasm_app(
+        "parlor-console",
+        "parlor-console",
+        &["--bin", "parlor-console"],
+    )?;
+    reset_dir(&out)?;
+    let glue = write_hashed(
+        &out,
+        "parlor-console",
+        "js",
+        &fs::read(staged.join("parlor-console.js")).map_err(io)?,
+    )?;
+    let wasm = write_hashed(
+        &out,
+        "parlor-console",
+        "wasm",
+        &fs::read(staged.join("parlor-console_bg.wasm")).map_err(io)?,
+    )?;
+    let css = write_hashed(
+        &out,
+        "console",
+        "css",
+        &fs::read(root.join("console/style/console.css")).map_err(io)?,
+    )?;
+    let boot = format!(
+        "import init from \"./{}\";\ninit({{ module_or_path: new URL(\"./{}\", import.meta.url) }});\n",
+        file_name(&glue),
+        file_name(&wasm)
+    );
+    let boot = write_hashed(&out, "boot", "js", boot.as_bytes())?;
+    let page = fs::read_to_string(root.join("console/index.html"))
+        .map_err(io)?
+        .replace("__CONSOLE_BOOT__", &file_name(&boot))
+        .replace("__CONSOLE_CSS__", &file_name(&css));
+    let index = write(&out.join("index.html"), page.as_bytes())?;
+    print_sizes(
+        "agent console (console/dist/)",
+        &[index, boot, glue, wasm, css],
+    );
+    Ok(())
+}
+
+/// Compiles `package` for wasm32, runs wasm-bindgen and wasm-opt; returns the folder holding
+/// `<package>.js` and `<package>_bg.wasm`.
+fn wasm_app(package: &str, artifact: &str, target_args: &[&str]) -> Result<PathBuf, Failure> {
+    let root = root();
+    let mut build = cargo_command();
+    build.args([
+        "build",
+        "--package",
+        package,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+    ]);
+    build.args(target_args);
+    shell::run(&mut build)?;
+    let wasm = root.join(format!("target/{WASM_TARGET}/{PROFILE}/{artifact}.wasm"));
+    let staged = root.join("target/xtask").join(package);
+    reset_dir(&staged)?;
+    shell::run(
+        command("wasm-bindgen")
+            .arg("--target")
+            .arg("web")
+            .arg("--no-typescript")
+            .arg("--out-dir")
+            .arg(&staged)
+            .arg("--out-name")
+            .arg(package)
+            .arg(&wasm),
+    )?;
+    let bg = staged.join(format!("{package}_bg.wasm"));
+    shell::run(
+        command("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    Ok(staged)
+}
+
+fn reset_dir(dir: &Path) -> Result<(), Failure> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(io)?;
+    }
+    fs::create_dir_all(dir).map_err(io)
+}
+
+/// Writes `bytes` as `<stem>.<16 hex of their hash>.<ext>` (wasm: `<stem>.<hash>_bg.wasm`).
+fn write_hashed(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<Written, Failure> {
+    let hash = format!("{:016x}", fnv1a64(bytes));
+    let name = if ext == "wasm" {
+        format!("{stem}.{hash}_bg.wasm")
+    } else {
+        format!("{stem}.{hash}.{ext}")
+    };
+    write(&dir.join(name), bytes)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<Written, Failure> {
+    fs::write(path, bytes).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
+    Ok(Written {
+        path: path.to_path_buf(),
+    })
+}
+
+fn file_name(file: &Written) -> String {
+    file.path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// FNV-1a, 64 bits: a content fingerprint for cache-busting names, not a security measure.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Raw, gzip (level 9, no name or time: `gzip -9 -n`) and brotli (quality 11) sizes, computed by
+/// Node's zlib so that no other compressor needs installing.
+pub fn sizes(files: &[Written]) -> Vec<(u64, u64, u64)> {
+    const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');\
+        for(const f of process.argv.slice(1)){const b=fs.readFileSync(f);\
+        console.log(b.length,z.gzipSync(b,{level:9}).length,\
+        z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)}";
+    let mut node = command("node");
+    node.arg("-e").arg(SCRIPT);
+    for file in files {
+        node.arg(&file.path);
+    }
+    let text = output(&mut node).unwrap_or_default();
+    let parsed: Vec<(u64, u64, u64)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut n = line.split_whitespace().filter_map(|v| v.parse().ok());
+            Some((n.next()?, n.next()?, n.next()?))
+        })
+        .collect();
+    if parsed.len() == files.len() {
+        parsed
+    } else {
+        files
+            .iter()
+            .map(|f| (fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0), 0, 0))
+            .collect()
+    }
+}
+
+fn print_sizes(title: &str, files: &[Written]) {
+    let sizes = sizes(files);
+    println!("{title}");
+    println!(
+        "  {:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli"
+    );
+    let mut total = (0, 0, 0);
+    for (file, (raw, gz, br)) in files.iter().zip(&sizes) {
+        println!(
+            "  {:<44} {:>10} {:>10} {:>10}",
+            file_name(file),
+            raw,
+            gz,
+            br
+        );
+        total = (total.0 + raw, total.1 + gz, total.2 + br);
+    }
+    println!(
+        "  {:<44} {:>10} {:>10} {:>10}",
+        "total", total.0, total.1, total.2
+    );
+}
+
+fn io(e: std::io::Error) -> Failure {
+    Failure::new(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_matches_the_published_test_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

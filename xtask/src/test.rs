@@ -1,0 +1,154 @@
+//! `cargo xtask test`: every test tier, in order, each run even if an earlier one failed, with a
+//! summary at the end. The tiers:
+//!
+//! - `lint`:    rustfmt and clippy (native crates, then the browser crates for wasm32);
+//! - `native`:  unit and integration tests of the native crates (real server on port 0);
+//! - `wasm`:    wasm-bindgen-test component tests in headless Chromium;
+//! - `preview`: `trunk build` of the preview page, so that `trunk serve` keeps working;
+//! - `e2e`:     the built bundles served by a real `parlor serve`, driven in headless Chromium.
+
+use std::time::Instant;
+
+use crate::root;
+use crate::setup::{self, CHROMEDRIVER, CHROMIUM};
+use crate::shell::{self, Failure, cargo, cargo_command, command};
+
+const TIERS: &[&str] = &["lint", "native", "wasm", "preview", "e2e"];
+
+/// Native crates compiled for the host in the `native` and `lint` tiers.
+const NATIVE_EXCLUDES: &[&str] = &["--exclude", "parlor-widget", "--exclude", "parlor-console"];
+/// Crates that only make sense in a browser.
+const WASM_PACKAGES: &[&str] = &[
+    "-p",
+    "parlor-widget",
+    "-p",
+    "parlor-client",
+    "-p",
+    "parlor-console",
+];
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let chosen: Vec<&str> = if args.is_empty() {
+        TIERS.to_vec()
+    } else {
+        args.iter().map(String::as_str).collect()
+    };
+    if let Some(unknown) = chosen.iter().find(|t| !TIERS.contains(t)) {
+        return Err(Failure::new(format!(
+            "unknown tier `{unknown}`; tiers: {}",
+            TIERS.join(" ")
+        )));
+    }
+    setup::run()?;
+
+    let mut results = Vec::new();
+    for tier in chosen {
+        eprintln!("\n=== xtask test: {tier} ===");
+        let started = Instant::now();
+        let result = match tier {
+            "lint" => lint(),
+            "native" => native(),
+            "wasm" => wasm(),
+            "preview" => preview(),
+            "e2e" => e2e(),
+            _ => unreachable!("tiers are checked above"),
+        };
+        if let Err(failure) = &result {
+            eprintln!("xtask: tier {tier} failed: {failure}");
+        }
+        results.push((tier, result.is_ok(), started.elapsed()));
+    }
+
+    println!("\nxtask test summary");
+    for (tier, ok, took) in &results {
+        println!(
+            "  {:<8} {:<6} {:>6.1} s",
+            tier,
+            if *ok { "ok" } else { "FAILED" },
+            took.as_secs_f64()
+        );
+    }
+    let failed = results.iter().filter(|(_, ok, _)| !ok).count();
+    println!(
+        "tiers: {} passed, {} failed",
+        results.len() - failed,
+        failed
+    );
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("{failed} test tier(s) failed")))
+    }
+}
+
+fn lint() -> Result<(), Failure> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    let mut native = vec!["clippy", "--workspace", "--all-targets"];
+    native.extend(NATIVE_EXCLUDES);
+    native.extend(["--", "-D", "warnings"]);
+    cargo(&native)?;
+    let mut wasm = vec![
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+    ];
+    wasm.extend(WASM_PACKAGES);
+    wasm.extend(["--", "-D", "warnings"]);
+    cargo(&wasm)
+}
+
+fn native() -> Result<(), Failure> {
+    let mut args = vec!["test", "--workspace"];
+    args.extend(NATIVE_EXCLUDES);
+    cargo(&args)
+}
+
+fn wasm() -> Result<(), Failure> {
+    shell::run(
+        cargo_command()
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "parlor-widget",
+            ])
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                root().join("webdriver.json"),
+            )
+            // The runner picks geckodriver over chromedriver when both are installed.
+            .env_remove("GECKODRIVER"),
+    )
+}
+
+fn preview() -> Result<(), Failure> {
+    let dist = root().join("target/preview");
+    shell::run(
+        command("trunk")
+            .args(["build", "--offline", "--skip-version-check", "--dist"])
+            .arg(&dist),
+    )
+}
+
+fn e2e() -> Result<(), Failure> {
+    crate::build_all()?;
+    let root = root();
+    let mut files: Vec<_> = std::fs::read_dir(root.join("e2e"))
+        .map_err(|e| Failure::new(format!("e2e/: {e}")))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    shell::run(
+        command("node")
+            .args(["--test", "--test-concurrency=1"])
+            .args(&files)
+            .env("PARLOR_BIN", root.join("target/debug/parlor"))
+            .env("PARLOR_WIDGET_DIR", root.join("pkg"))
+            .env("PARLOR_CONSOLE_DIR", root.join("console/dist"))
+            .env("CHROMIUM", CHROMIUM),
+    )
+}

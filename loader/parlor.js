@@ -17,12 +17,10 @@
   var script = document.currentScript;
   var data = script.dataset;
   var base = new URL(".", script.src).href;
-  // Set by the `trunk serve` preview page only: the already-initialised module and its CSS.
-  var preview = window.__parlorPreview;
   var assets = {
     glue: base + "__PARLOR_GLUE__",
     wasm: base + "__PARLOR_WASM__",
-    css: preview ? preview.css : base + "__PARLOR_CSS__"
+    css: base + "__PARLOR_CSS__"
   };
   var options = {
     widgetKey: data.widgetKey || "",
@@ -74,7 +72,6 @@
   }
 
   function fetchModule() {
-    if (preview) return preview.module;
     return import(assets.glue).then(function (glue) {
       return glue.default({ module_or_path: assets.wasm }).then(function () {
         return glue;

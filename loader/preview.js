@@ -1,28 +1,18 @@
 /*
- * For `trunk serve` only: trunk has already loaded and initialised the widget's module, so the
- * loader is handed that module instead of importing the bundle, and the demo portal's widget
- * key is asked of the proxied Parlor server.
+ * For `trunk serve` only: the preview page cannot know the demo portal's widget key, so it asks
+ * the proxied Parlor server, then embeds the widget with the same script tag a site would use.
  */
 (function () {
   "use strict";
-  window.__parlorPreview = {
-    css: "/widget.css",
-    module: new Promise(function (resolve) {
-      if (window.wasmBindings) resolve(window.wasmBindings);
-      else
-        window.addEventListener("TrunkApplicationStarted", function () {
-          resolve(window.wasmBindings);
-        });
-    })
-  };
   fetch("/demo/config.json")
     .then(function (response) {
       return response.json();
     })
     .then(function (config) {
       var loader = document.createElement("script");
-      loader.src = "/parlor.js";
+      loader.src = "/pkg/parlor.js";
       loader.dataset.widgetKey = config.widget_key;
+      // Same origin as the page: trunk proxies the API to the server.
       loader.dataset.server = "";
       document.body.appendChild(loader);
     })

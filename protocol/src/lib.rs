@@ -9,9 +9,9 @@
 //! ```
 //! use parlor_protocol::rest::{ChatProfileReply, RestError};
 //!
-//! let wire = r#"{"r":0,"chatProfile":{"id":"p1","portal":"Acme","language":"en",
+//! let wire = r##"{"r":0,"chatProfile":{"id":"p1","portal":"Acme","language":"en",
 //!     "background":"#2563eb","logo_url":"","auto_create_ticket":1,"enabled":1},
-//!     "queues":[{"id":"q1","name":"Sales"}]}"#;
+//!     "queues":[{"id":"q1","name":"Sales"}]}"##;
 //! let profile: ChatProfileReply = serde_json::from_str(wire).unwrap();
 //! assert_eq!(profile.queues[0].name, "Sales");
 //!

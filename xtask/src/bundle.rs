@@ -13,7 +13,31 @@ use crate::root;
 use crate::shell::{self, Failure, cargo_command, command, output};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const PROFILE: &str = "wasm-release";
+
+/// How to build a wasm app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Size-tuned (`wasm-release` profile, then `wasm-opt -Oz`): what is shipped.
+    Release,
+    /// Unoptimised and quick to build, for `trunk serve`'s edit-reload loop.
+    Dev,
+}
+
+impl Profile {
+    fn cargo_profile(self) -> &'static str {
+        match self {
+            Profile::Release => "wasm-release",
+            Profile::Dev => "dev",
+        }
+    }
+
+    fn target_dir(self) -> &'static str {
+        match self {
+            Profile::Release => "wasm-release",
+            Profile::Dev => "debug",
+        }
+    }
+}
 
 /// Features the Rust wasm32 target enables by default; wasm-opt must be told to keep them.
 const WASM_FEATURES: &[&str] = &[
@@ -32,10 +56,10 @@ pub struct Written {
 }
 
 /// Builds the widget bundle into `pkg/` and prints each file's sizes.
-pub fn widget() -> Result<Vec<Written>, Failure> {
+pub fn widget(profile: Profile) -> Result<Vec<Written>, Failure> {
     let root = root();
     let out = root.join("pkg");
-    let staged = wasm_app("parlor-widget", "parlor_widget", &["--lib"])?;
+    let staged = wasm_app("parlor-widget", "parlor_widget", &["--lib"], profile)?;
     reset_dir(&out)?;
     let glue = write_hashed(
         &out,
@@ -74,6 +98,7 @@ pub fn console() -> Result<(), Failure> {
         "parlor-console",
         "parlor-console",
         &["--bin", "parlor-console"],
+        Profile::Release,
     )?;
     reset_dir(&out)?;
     let glue = write_hashed(
@@ -114,21 +139,22 @@ pub fn console() -> Result<(), Failure> {
 
 /// Compiles `package` for wasm32, runs wasm-bindgen and wasm-opt; returns the folder holding
 /// `<package>.js` and `<package>_bg.wasm`.
-fn wasm_app(package: &str, artifact: &str, target_args: &[&str]) -> Result<PathBuf, Failure> {
+fn wasm_app(
+    package: &str,
+    artifact: &str,
+    target_args: &[&str],
+    profile: Profile,
+) -> Result<PathBuf, Failure> {
     let root = root();
     let mut build = cargo_command();
-    build.args([
-        "build",
-        "--package",
-        package,
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        PROFILE,
-    ]);
+    build.args(["build", "--package", package, "--target", WASM_TARGET]);
+    build.args(["--profile", profile.cargo_profile()]);
     build.args(target_args);
     shell::run(&mut build)?;
-    let wasm = root.join(format!("target/{WASM_TARGET}/{PROFILE}/{artifact}.wasm"));
+    let wasm = root.join(format!(
+        "target/{WASM_TARGET}/{}/{artifact}.wasm",
+        profile.target_dir()
+    ));
     let staged = root.join("target/xtask").join(package);
     reset_dir(&staged)?;
     shell::run(
@@ -142,15 +168,17 @@ fn wasm_app(package: &str, artifact: &str, target_args: &[&str]) -> Result<PathB
             .arg(package)
             .arg(&wasm),
     )?;
-    let bg = staged.join(format!("{package}_bg.wasm"));
-    shell::run(
-        command("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_FEATURES)
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg),
-    )?;
+    if profile == Profile::Release {
+        let bg = staged.join(format!("{package}_bg.wasm"));
+        shell::run(
+            command("wasm-opt")
+                .arg("-Oz")
+                .args(WASM_FEATURES)
+                .arg(&bg)
+                .arg("-o")
+                .arg(&bg),
+        )?;
+    }
     Ok(staged)
 }
 

@@ -24,7 +24,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   setup              install the tools the project needs (idempotent)
-  dist               build the widget bundle into pkg/ and print its sizes
+  dist [--dev]       build the widget bundle into pkg/ and print its sizes
+                     (--dev: unoptimised and quick, for `trunk serve`)
   build              dist + the agent console + the server binary
   run [--addr A] [--data DIR]
                      setup, build, create the demo data, and serve (default 127.0.0.1:8080, ./data)
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "setup" => setup::run(),
-        "dist" => setup::run().and_then(|()| bundle::widget().map(|_| ())),
+        "dist" => dist(rest),
         "build" => setup::run().and_then(|()| build_all()),
         "run" => run(rest),
         "test" => test::run(rest),
@@ -66,9 +67,23 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+fn dist(args: &[String]) -> Result<(), Failure> {
+    let profile = match args {
+        [] => bundle::Profile::Release,
+        [flag] if flag == "--dev" => bundle::Profile::Dev,
+        _ => {
+            return Err(Failure::new(format!(
+                "dist: unexpected arguments {args:?}\n{USAGE}"
+            )));
+        }
+    };
+    setup::run()?;
+    bundle::widget(profile).map(|_| ())
+}
+
 /// Builds everything `parlor serve` serves: the widget bundle, the console, the server.
-fn build_all() -> Result<(), Failure> {
-    bundle::widget()?;
+pub fn build_all() -> Result<(), Failure> {
+    bundle::widget(bundle::Profile::Release)?;
     bundle::console()?;
     shell::cargo(&["build", "--package", "parlor-server", "--bin", "parlor"])
 }

@@ -42,14 +42,15 @@ pub fn locked_wasm_bindgen() -> Result<String, Failure> {
         .map_err(|e| Failure::new(format!("Cargo.lock: {e}")))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = \""))
-                .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+        if line.trim() != "name = \"wasm-bindgen\"" {
+            continue;
+        }
+        if let Some(version) = lines
+            .next()
+            .and_then(|l| l.trim().strip_prefix("version = \""))
+            .and_then(|v| v.strip_suffix('"'))
+        {
+            return Ok(version.to_string());
         }
     }
     Err(Failure::new("Cargo.lock has no wasm-bindgen package"))

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod rest;
+pub mod socket;
 
 /// The result code every Stringee answer carries in `r`: zero means success.
 pub const R_OK: i32 = 0;

@@ -17,6 +17,9 @@ pub enum ApiError {
     /// What the request names does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// Credentials or token missing or wrong.
+    #[error("{0}")]
+    Unauthorized(String),
     /// Something failed on our side; the source is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(#[from] crate::store::StoreError),
@@ -28,6 +31,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -37,6 +41,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => rest_code::BAD_REQUEST,
             ApiError::NotFound(_) => rest_code::NOT_FOUND,
+            ApiError::Unauthorized(_) => rest_code::UNAUTHORIZED,
             ApiError::Internal(_) => rest_code::INTERNAL,
         }
     }

@@ -17,6 +17,7 @@ pub mod http;
 pub mod ids;
 pub mod seed;
 pub mod store;
+pub mod token;
 
 use std::future::Future;
 use std::path::PathBuf;

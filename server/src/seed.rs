@@ -180,6 +180,7 @@ fn demo_portal(report: &InitReport) -> NewPortal {
                 display[..1].make_ascii_uppercase();
                 Agent {
                     user_id: a.user_id.clone(),
+                    portal_id: String::new(), // create_portal puts each agent in the new portal
                     email: a.email.clone(),
                     display_name: display,
                     password_hash: hash_password(&a.password),

@@ -5,3 +5,4 @@ mod common;
 mod init;
 mod profile;
 mod site;
+mod tokens;

@@ -9,17 +9,120 @@ use axum::{Json, Router};
 use parlor_protocol::R_OK;
 use parlor_protocol::rest::{CHAT_PROFILE_PATH, ChatProfile, ChatProfileReply, Queue};
 use serde::Deserialize;
+use serde_json::json;
 
 use super::extract::{ApiQuery, required};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::store::Visitor;
+use crate::token;
 
 /// Longest widget key accepted; real ones are 32 characters.
 const MAX_WIDGET_KEY: usize = 128;
 
+/// Path of the live chat token call.
+pub const LIVE_CHAT_TOKEN_PATH: &str = "/v1/chatcustomer";
+/// Longest visitor name accepted.
+const MAX_NAME: usize = 100;
+/// Longest email accepted (RFC 5321's path limit).
+const MAX_EMAIL: usize = 254;
+/// Longest browser-kept visitor id accepted.
+const MAX_CLIENT_ID: usize = 128;
+
 /// The customer routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route(CHAT_PROFILE_PATH, get(chat_profile))
+    Router::new()
+        .route(CHAT_PROFILE_PATH, get(chat_profile))
+        .route(LIVE_CHAT_TOKEN_PATH, get(live_chat_token))
+}
+
+/// The answers of these calls are read by the widget on the portal's own site: cross-origin.
+/// They carry no cookies and answer only to what the request itself holds.
+const ANY_ORIGIN: [(header::HeaderName, HeaderValue); 1] = [(
+    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    HeaderValue::from_static("*"),
+)];
+
+#[derive(Deserialize)]
+struct TokenParams {
+    key: Option<String>,
+    username: Option<String>,
+    email: Option<String>,
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+}
+
+/// `GET /v1/chatcustomer?key=&username=&email=&userId=` → `{"r":0, "access_token"}`.
+///
+/// `userId` is the id the visitor's browser keeps; the token's user id is derived from it with
+/// the portal's API secret, so the same browser stays the same visitor, agents never see the
+/// browser's own id, and nobody can ask for a token in another user's name (see
+/// `docs/protocol.md`). Without `userId`, every call is a new visitor.
+async fn live_chat_token(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<TokenParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = required("key", params.key, MAX_WIDGET_KEY)?;
+    let name = required("username", params.username, MAX_NAME)?;
+    let email = required("email", params.email, MAX_EMAIL)?;
+    if !looks_like_email(&email) {
+        return Err(ApiError::BadRequest(
+            "parameter `email` is not an email address".into(),
+        ));
+    }
+    let client_id = match params.user_id.filter(|id| !id.trim().is_empty()) {
+        Some(id) => required("userId", Some(id), MAX_CLIENT_ID)?,
+        None => crate::ids::random_hex(16),
+    };
+    let portal = state
+        .store
+        .portal_by_widget_key(&key)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no portal has this widget key".to_string()))?;
+    let api_key = state
+        .store
+        .api_keys(&portal.id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))?;
+    let user_id = format!(
+        "visitor-{}",
+        token::derive_id(&api_key.secret, &format!("{}\n{client_id}", portal.id))
+    );
+    state
+        .store
+        .upsert_visitor(&Visitor {
+            user_id: user_id.clone(),
+            portal_id: portal.id,
+            name,
+            email,
+        })
+        .await?;
+    let access_token = token::issue(
+        &user_id,
+        &api_key.sid,
+        &api_key.secret,
+        token::VISITOR_TOKEN_LIFETIME_SECS,
+    );
+    Ok((
+        ANY_ORIGIN,
+        Json(json!({ "r": R_OK, "access_token": access_token })),
+    ))
+}
+
+/// A plausibility check, not RFC 5322: one `@`, something before it, a dotted domain after it,
+/// no spaces or angle brackets. Mail to a wrong address fails later, visibly, at the agent.
+fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains([' ', '<', '>', ',', ';', '"'])
+        && !domain.contains('@')
 }
 
 #[derive(Deserialize)]

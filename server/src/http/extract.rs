@@ -1,6 +1,6 @@
 //! Extractors that answer bad input in the API's own error shape rather than axum's plain text.
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequest, FromRequestParts, Json, Query, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -39,4 +39,22 @@ pub fn required(name: &str, value: Option<String>, max: usize) -> Result<String,
         )));
     }
     Ok(trimmed.to_string())
+}
+
+/// Like [`axum::Json`], but a missing, malformed or mistyped body is an [`ApiError::BadRequest`].
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(request, state)
+            .await
+            .map(|Json(value)| ApiJson(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
 }

@@ -1,6 +1,7 @@
 //! The HTTP side of the server: REST routes and static assets, one module per resource, each
 //! returning its own `Router`.
 
+mod agent;
 mod customer;
 mod extract;
 mod health;
@@ -16,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     let assets = site::router(&state);
     Router::new()
         .merge(customer::router())
+        .merge(agent::router())
         .merge(health::router())
         .with_state(state.clone())
         .merge(assets.with_state(state))

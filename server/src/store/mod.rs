@@ -66,12 +66,27 @@ pub struct ApiKey {
 pub struct Agent {
     /// Stable user id; the `userId` of the agent's tokens.
     pub user_id: String,
+    /// The portal the agent works for.
+    pub portal_id: String,
     /// Login email.
     pub email: String,
     /// Name shown to visitors.
     pub display_name: String,
     /// Argon2 PHC string of the password.
     pub password_hash: String,
+}
+
+/// A visitor's profile, as given with the live chat token call or updated later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    /// The visitor's user id (the `userId` of their tokens).
+    pub user_id: String,
+    /// The portal whose widget they use.
+    pub portal_id: String,
+    /// Name they gave.
+    pub name: String,
+    /// Email they gave.
+    pub email: String,
 }
 
 /// Everything `parlor init` writes for a new portal, in one transaction.
@@ -100,6 +115,12 @@ pub trait Store: Send + Sync + 'static {
     async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError>;
     /// The agents of a portal, oldest first.
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError>;
+    /// The API key with this SID, and the id of its portal.
+    async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError>;
+    /// The agent who signs in with this email (compared without case).
+    async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError>;
+    /// Creates the visitor, or updates their name and email.
+    async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates a portal with its key, queues and agents, all or nothing.
     async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError>;
 }

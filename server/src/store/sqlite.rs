@@ -10,7 +10,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Agent, ApiKey, NewPortal, Portal, Queue, Store, StoreError};
+use super::{Agent, ApiKey, NewPortal, Portal, Queue, Store, StoreError, Visitor};
 
 /// Migrations embedded in the binary; applied on open, never edited once released.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -81,6 +81,16 @@ fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error>
     })
 }
 
+fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Agent, sqlx::Error> {
+    Ok(Agent {
+        user_id: row.try_get("user_id")?,
+        portal_id: row.try_get("portal_id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError> {
@@ -133,22 +143,61 @@ impl Store for SqliteStore {
 
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError> {
         let rows = sqlx::query(
-            "SELECT user_id, email, display_name, password_hash FROM agents \
+            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
              WHERE portal_id = ? ORDER BY created_at, user_id",
         )
         .bind(portal_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Agent {
-                    user_id: row.try_get("user_id")?,
-                    email: row.try_get("email")?,
-                    display_name: row.try_get("display_name")?,
-                    password_hash: row.try_get("password_hash")?,
-                })
+        Ok(rows.iter().map(agent_from_row).collect::<Result<_, _>>()?)
+    }
+
+    async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError> {
+        let row = sqlx::query("SELECT sid, secret, portal_id FROM api_keys WHERE sid = ?")
+            .bind(sid)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok((
+                    ApiKey {
+                        sid: row.try_get("sid")?,
+                        secret: row.try_get("secret")?,
+                    },
+                    row.try_get("portal_id")?,
+                ))
             })
-            .collect()
+            .transpose()?)
+    }
+
+    async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
+             WHERE lower(email) = lower(?)",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(agent_from_row).transpose()?)
+    }
+
+    async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, email = excluded.email, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&visitor.user_id)
+        .bind(&visitor.portal_id)
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError> {

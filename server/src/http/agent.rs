@@ -1,0 +1,76 @@
+//! Agents' REST calls: sign in.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{ApiJson, required};
+use crate::AppState;
+use crate::auth::verify_password;
+use crate::error::ApiError;
+use crate::token;
+
+/// Path of the sign-in call.
+pub const LOGIN_PATH: &str = "/v1/agent/login";
+
+/// The agent routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route(LOGIN_PATH, post(login))
+}
+
+#[derive(Deserialize)]
+struct Login {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+/// `POST /v1/agent/login` with `{"email", "password"}` → `{"r":0, "access_token", "userId"}`.
+async fn login(
+    State(state): State<AppState>,
+    ApiJson(login): ApiJson<Login>,
+) -> Result<Json<Value>, ApiError> {
+    let email = required("email", login.email, 254)?;
+    let password = login.password.unwrap_or_default();
+    if password.is_empty() || password.len() > 1024 {
+        return Err(ApiError::BadRequest(
+            "parameter `password` is required".into(),
+        ));
+    }
+    let agent = state.store.agent_by_email(&email).await?;
+    // Verify even when the email is unknown, so that timing does not tell which emails exist.
+    let hash = agent
+        .as_ref()
+        .map(|a| a.password_hash.as_str())
+        .unwrap_or(DUMMY_HASH);
+    let valid = tokio::task::spawn_blocking({
+        let (password, hash) = (password, hash.to_string());
+        move || verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    let agent = match agent {
+        Some(agent) if valid => agent,
+        _ => return Err(ApiError::Unauthorized("email or password is wrong".into())),
+    };
+    let key = state
+        .store
+        .api_keys(&agent.portal_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Unauthorized("the agent's portal has no API key".into()))?;
+    let access_token = token::issue(
+        &agent.user_id,
+        &key.sid,
+        &key.secret,
+        token::AGENT_TOKEN_LIFETIME_SECS,
+    );
+    Ok(Json(
+        json!({ "r": 0, "access_token": access_token, "userId": agent.user_id }),
+    ))
+}
+
+/// The Argon2 hash of a random password nobody knows, checked when the email is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0cT8zqj0HlKyUSxoO1jP6n0ErHQ0jlNHCrgPaH2RBfY";

@@ -70,11 +70,24 @@ test("window.Parlor.open() called before the widget loaded is replayed once it h
   await page.close();
 });
 
-test("the agent console is served under /console/", async () => {
+test("an agent signs in to the console, after a wrong password is refused", async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
+  const alice = server.facts.agents[0];
   await page.goto(`${server.url}/console/`);
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  assert.deepEqual(errors, []);
+
+  await page.getByLabel("Email").fill(alice.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+
+  await page.getByLabel("Password").fill(alice.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Signed in" }).waitFor();
+  assert.match(await page.locator("main").innerText(), new RegExp(`signed in as ${alice.email}`));
+
+  // The refused attempt shows in the network log as a 401; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !e.includes("401")), []);
   await page.close();
 });

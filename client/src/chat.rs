@@ -50,11 +50,51 @@ impl Chat {
     }
 }
 
+/// What agent sign-in answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct AgentSession {
+    /// The token to connect with.
+    pub access_token: String,
+    /// The agent's user id.
+    #[serde(rename = "userId")]
+    pub user_id: String,
+}
+
+/// Agents' REST calls.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    config: ClientConfig,
+}
+
+impl Agent {
+    /// An `Agent` that calls the server named by `config`.
+    pub fn new(config: ClientConfig) -> Self {
+        Self { config }
+    }
+
+    /// Signs in with email and password (`POST /v1/agent/login`, a Parlor extension).
+    pub async fn login(&self, email: &str, password: &str) -> Result<AgentSession, Error> {
+        let url = format!("{}/v1/agent/login", self.config.api_base);
+        let body = serde_json::json!({ "email": email, "password": password });
+        let request = Request::post(&url)
+            .json(&body)
+            .map_err(|e| Error::new(Error::INVALID_VALUE, e.to_string()))?;
+        decode_response(request.send().await).await
+    }
+}
+
 /// Sends a GET and decodes Stringee's answer: `r == 0` and the payload, or `{r, msg}`.
 async fn get_json<T: DeserializeOwned>(
     request: gloo_net::http::RequestBuilder,
 ) -> Result<T, Error> {
-    let response = request.send().await.map_err(|e| {
+    decode_response(request.send().await).await
+}
+
+/// Decodes Stringee's answer to a sent request: `r == 0` and the payload, or `{r, msg}`.
+async fn decode_response<T: DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, Error> {
+    let response = sent.map_err(|e| {
         Error::new(
             Error::NOT_CONNECTED,
             format!("the server could not be reached: {e}"),

@@ -21,6 +21,6 @@
 mod chat;
 mod error;
 
-pub use chat::{Chat, ClientConfig};
+pub use chat::{Agent, AgentSession, Chat, ClientConfig};
 pub use error::Error;
 pub use parlor_protocol as protocol;

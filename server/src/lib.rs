@@ -7,6 +7,8 @@
 //!
 //! Each module owns one concern:
 //! - [`http`]: the REST routes and the static assets, one module per resource;
+//! - [`ws`]: the socket gateway (AUTHEN, pings, request/reply), and [`hub`], who is connected;
+//! - [`token`]: access tokens (JWT HS256, Stringee's shape and codes);
 //! - [`store`]: persistence behind the [`store::Store`] trait (SQLite by default);
 //! - [`seed`]: `parlor init`, which creates the demo portal;
 //! - [`error`]: the API's error type and its wire shape.
@@ -14,10 +16,12 @@
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod hub;
 pub mod ids;
 pub mod seed;
 pub mod store;
 pub mod token;
+pub mod ws;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -25,15 +29,47 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+/// Tunables of a running server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How often the server PINGs each socket; clients reconnect after this plus 15 s of silence.
+    pub ping_interval: std::time::Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            ping_interval: std::time::Duration::from_secs(25),
+        }
+    }
+}
+
 /// Everything a request handler may need, cloned cheaply into each one.
 #[derive(Clone)]
 pub struct AppState {
     /// The database, behind the storage trait so that handlers never see SQL.
     pub store: Arc<dyn store::Store>,
+    /// The open sockets of this node.
+    pub hub: Arc<hub::Hub>,
+    /// Tunables.
+    pub settings: Arc<Settings>,
     /// Where the built widget bundle lives (`pkg/`), served under `/widget/`.
     pub widget_dir: PathBuf,
     /// Where the built agent console lives, served under `/console/`.
     pub console_dir: PathBuf,
+}
+
+impl AppState {
+    /// State with default settings and no socket open yet.
+    pub fn new(store: Arc<dyn store::Store>, widget_dir: PathBuf, console_dir: PathBuf) -> Self {
+        Self {
+            store,
+            hub: Arc::default(),
+            settings: Arc::default(),
+            widget_dir,
+            console_dir,
+        }
+    }
 }
 
 /// Serves Parlor on `listener` until `shutdown` completes, then lets in-flight requests finish.

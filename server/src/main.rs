@@ -98,11 +98,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             let local = listener.local_addr().map_err(|e| e.to_string())?;
-            let state = AppState {
-                store: Arc::new(store.clone()),
-                widget_dir,
-                console_dir,
-            };
+            let state = AppState::new(Arc::new(store.clone()), widget_dir, console_dir);
             // Tests and scripts read this line to learn the port when `--addr` ends in `:0`.
             println!("parlor listening on http://{local}");
             serve(listener, state, shutdown_signal())

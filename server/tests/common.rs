@@ -37,11 +37,7 @@ impl TestServer {
         std::fs::create_dir_all(&console_dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            store: Arc::new(store),
-            widget_dir,
-            console_dir,
-        };
+        let state = AppState::new(Arc::new(store), widget_dir, console_dir);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async move {
             let _ = stopped.await;

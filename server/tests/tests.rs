@@ -5,4 +5,5 @@ mod common;
 mod init;
 mod profile;
 mod site;
+mod socket;
 mod tokens;

@@ -18,6 +18,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(customer::router())
         .merge(agent::router())
+        .route("/ws", axum::routing::get(crate::ws::upgrade))
         .merge(health::router())
         .with_state(state.clone())
         .merge(assets.with_state(state))

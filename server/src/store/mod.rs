@@ -119,6 +119,10 @@ pub trait Store: Send + Sync + 'static {
     async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError>;
     /// The agent who signs in with this email (compared without case).
     async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError>;
+    /// The agent with this user id.
+    async fn agent(&self, user_id: &str) -> Result<Option<Agent>, StoreError>;
+    /// Creates the visitor if they do not exist yet; leaves an existing one as it is.
+    async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates the visitor, or updates their name and email.
     async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates a portal with its key, queues and agents, all or nothing.

@@ -181,6 +181,34 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
 
+    async fn agent(&self, user_id: &str) -> Result<Option<Agent>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
+             WHERE user_id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(agent_from_row).transpose()?)
+    }
+
+    async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(&visitor.user_id)
+        .bind(&visitor.portal_id)
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
         let now = now_ms();
         sqlx::query(

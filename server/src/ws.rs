@@ -1,0 +1,341 @@
+//! The socket gateway at `/ws`: AUTHEN, pings, request/reply correlation by `requestId`, and
+//! a bounded send queue per connection.
+//!
+//! A connection is two tasks joined by `select!`: the reader parses frames and dispatches them,
+//! the writer drains the connection's send queue (replies and pushes alike) into the socket.
+//! Bad input — malformed JSON, an unknown service, a wrong field type, an oversized frame, too
+//! many requests — is answered with an error code; it never closes anyone else's session.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use parlor_protocol::socket::{Frame, authen_code, code, service};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::AppState;
+use crate::hub::{Outgoing, SEND_QUEUE};
+use crate::store::Visitor;
+use crate::token;
+
+/// Frames above this size are refused with [`code::TOO_LARGE`]; the connection stays open.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Frames above this size end the connection: nobody sends a megabyte of chat by mistake.
+const HARD_FRAME_LIMIT: usize = 1024 * 1024;
+/// How long a new socket may wait before its AUTHEN.
+const AUTHEN_WITHIN: Duration = Duration::from_secs(10);
+/// Requests one connection may make per second, on average ...
+const RATE_PER_SEC: f64 = 20.0;
+/// ... and in a burst.
+const RATE_BURST: f64 = 40.0;
+
+/// Who a connection is, once AUTHEN succeeded.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The user the token stands for.
+    pub user_id: String,
+    /// Their portal.
+    pub portal_id: String,
+    /// Whether the user is one of the portal's agents.
+    pub agent: bool,
+    /// This connection's id (a user may hold several).
+    pub connection: u64,
+}
+
+/// A request's failure: the reply's `r` and `message`.
+#[derive(Debug)]
+pub struct Refusal {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Refusal {
+    fn from(error: crate::store::StoreError) -> Self {
+        tracing::error!(%error, "socket request failed");
+        Refusal::new(code::INTERNAL, "internal error")
+    }
+}
+
+/// `GET /ws`: upgrades to the socket.
+pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    ws.max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| connection(socket, state))
+}
+
+async fn connection(socket: WebSocket, state: AppState) {
+    let (mut sink, mut stream) = socket.split();
+    let (sender, mut queue) = mpsc::channel::<Outgoing>(SEND_QUEUE);
+    let connection = state.hub.connection_id();
+
+    let writer = async move {
+        while let Some(outgoing) = queue.recv().await {
+            match outgoing {
+                Outgoing::Frame(text) => {
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Outgoing::Close => break,
+            }
+        }
+        let _ = sink.close().await;
+    };
+
+    let reader = {
+        let sender = sender.clone();
+        let state = state.clone();
+        async move {
+            let mut session: Option<Session> = None;
+            let mut bucket = TokenBucket::new(RATE_BURST);
+            let ping_every = state.settings.ping_interval;
+            let mut next_ping = Instant::now() + ping_every;
+            let authen_deadline = Instant::now() + AUTHEN_WITHIN;
+            loop {
+                let deadline = if session.is_some() {
+                    next_ping
+                } else {
+                    authen_deadline.min(next_ping)
+                };
+                let message = tokio::select! {
+                    message = stream.next() => message,
+                    () = tokio::time::sleep_until(deadline) => {
+                        if session.is_none() && Instant::now() >= authen_deadline {
+                            break; // never authenticated: free the socket
+                        }
+                        send(&sender, service::PING, json!({}));
+                        next_ping = Instant::now() + ping_every;
+                        continue;
+                    }
+                };
+                let text = match message {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Binary(_))) => {
+                        refuse(
+                            &sender,
+                            0,
+                            None,
+                            Refusal::new(code::BAD_REQUEST, "frames are JSON text"),
+                        );
+                        continue;
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => continue, // transport-level ping/pong
+                };
+                if text.len() > MAX_FRAME_BYTES {
+                    let message = format!("frame larger than {MAX_FRAME_BYTES} bytes");
+                    refuse(&sender, 0, None, Refusal::new(code::TOO_LARGE, message));
+                    continue;
+                }
+                let frame: Frame = match serde_json::from_str::<Frame>(text.as_str()) {
+                    Ok(frame) if frame.body.is_object() || frame.body.is_null() => frame,
+                    Ok(frame) => {
+                        let refusal = Refusal::new(code::BAD_REQUEST, "body must be an object");
+                        refuse(&sender, frame.service, None, refusal);
+                        continue;
+                    }
+                    Err(error) => {
+                        let refusal =
+                            Refusal::new(code::BAD_REQUEST, format!("malformed frame: {error}"));
+                        refuse(&sender, 0, None, refusal);
+                        continue;
+                    }
+                };
+                if frame.service == service::PING {
+                    continue; // the client's answer to our ping: its arrival is the point
+                }
+                let request_id = frame.body.get("requestId").cloned();
+                if !bucket.take(Instant::now()) {
+                    let refusal = Refusal::new(code::RATE_LIMITED, "too many requests; slow down");
+                    refuse(&sender, frame.service, request_id, refusal);
+                    continue;
+                }
+                let body = if frame.body.is_null() {
+                    json!({})
+                } else {
+                    frame.body
+                };
+                let result = match (&session, frame.service) {
+                    (None, service::AUTHEN) => match authen(&state, &body, connection).await {
+                        Ok((new_session, reply)) => {
+                            state
+                                .hub
+                                .register(&new_session.user_id, connection, sender.clone());
+                            session = Some(new_session);
+                            Ok(reply)
+                        }
+                        Err(refusal) => Err(refusal),
+                    },
+                    (Some(_), service::AUTHEN) => Err(Refusal::new(
+                        code::CONFLICT,
+                        "this connection is already authenticated",
+                    )),
+                    (None, _) => Err(Refusal::new(code::NOT_AUTHENTICATED, "send AUTHEN first")),
+                    (Some(session), service) => dispatch(&state, session, service, &body).await,
+                };
+                match result {
+                    Ok(reply) => answer(&sender, frame.service, request_id, reply),
+                    Err(refusal) => refuse(&sender, frame.service, request_id, refusal),
+                }
+            }
+            session
+        }
+    };
+
+    let session = tokio::select! {
+        session = reader => session,
+        () = writer => None,
+    };
+    if let Some(session) = session {
+        state.hub.unregister(&session.user_id, session.connection);
+    }
+    drop(sender);
+}
+
+/// The services an authenticated connection may call.
+async fn dispatch(
+    _state: &AppState,
+    _session: &Session,
+    service: u16,
+    _body: &Value,
+) -> Result<Value, Refusal> {
+    Err(Refusal::new(
+        code::UNKNOWN_SERVICE,
+        format!("unknown service {service}"),
+    ))
+}
+
+async fn authen(
+    state: &AppState,
+    body: &Value,
+    connection: u64,
+) -> Result<(Session, Value), Refusal> {
+    let refused = |e: token::TokenError| Refusal::new(e.code(), e.to_string());
+    let raw = body
+        .get("accesstoken")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let unverified = token::decode(raw).map_err(refused)?;
+    let (key, portal_id) = state
+        .store
+        .api_key(&unverified.claims.iss)
+        .await?
+        .ok_or_else(|| refused(token::TokenError::UnknownKey))?;
+    let claims = unverified
+        .verify(&key.secret, token::now_secs())
+        .map_err(refused)?;
+    let agent = match state.store.agent(&claims.user_id).await? {
+        Some(agent) if agent.portal_id == portal_id => true,
+        Some(_) => {
+            return Err(Refusal::new(
+                authen_code::AUTHENTICATION_FAILED,
+                "this user belongs to another portal",
+            ));
+        }
+        None => false,
+    };
+    if !agent {
+        // A token minted by the site's own backend may name a visitor Parlor has not met yet.
+        state
+            .store
+            .ensure_visitor(&Visitor {
+                user_id: claims.user_id.clone(),
+                portal_id: portal_id.clone(),
+                name: String::new(),
+                email: String::new(),
+            })
+            .await?;
+    }
+    let session = Session {
+        user_id: claims.user_id,
+        portal_id,
+        agent,
+        connection,
+    };
+    let reply = json!({
+        "userId": session.user_id,
+        "projectId": session.portal_id,
+        "connectionId": connection,
+        "ping_after_ms": state.settings.ping_interval.as_millis() as u64,
+        "chatAgent": agent,
+        // Stringee's web SDK iterates these two; Parlor has no other clients or ICE servers.
+        "clients": [],
+        "ice_servers": [],
+    });
+    Ok((session, reply))
+}
+
+fn send(sender: &mpsc::Sender<Outgoing>, service: u16, body: Value) {
+    let text = serde_json::to_string(&Frame { service, body }).expect("frames serialize");
+    // A full queue means the client is not reading; the hub closes such sockets on the next push.
+    let _ = sender.try_send(Outgoing::Frame(text));
+}
+
+fn answer(
+    sender: &mpsc::Sender<Outgoing>,
+    service: u16,
+    request_id: Option<Value>,
+    mut reply: Value,
+) {
+    if let Value::Object(fields) = &mut reply {
+        fields.insert("r".into(), json!(code::OK));
+        fields.entry("message").or_insert_with(|| json!("Success"));
+        if let Some(id) = request_id {
+            fields.insert("requestId".into(), id);
+        }
+    }
+    send(sender, service, reply);
+}
+
+fn refuse(
+    sender: &mpsc::Sender<Outgoing>,
+    service: u16,
+    request_id: Option<Value>,
+    refusal: Refusal,
+) {
+    let mut body = json!({ "r": refusal.code, "message": refusal.message });
+    if let Some(id) = request_id {
+        body["requestId"] = id;
+    }
+    send(sender, service, body);
+}
+
+/// Per-connection rate limit: `RATE_PER_SEC` requests a second, bursts up to `RATE_BURST`.
+struct TokenBucket {
+    tokens: f64,
+    last: Instant,
+}
+
+impl TokenBucket {
+    fn new(burst: f64) -> Self {
+        Self {
+            tokens: burst,
+            last: Instant::now(),
+        }
+    }
+
+    fn take(&mut self, now: Instant) -> bool {
+        let refill = now.duration_since(self.last).as_secs_f64() * RATE_PER_SEC;
+        self.tokens = (self.tokens + refill).min(RATE_BURST);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}

@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod ids;
+pub mod routing;
 pub mod seed;
 pub mod store;
 pub mod token;

@@ -3,7 +3,12 @@
 //! Routing, the socket gateway and the HTTP handlers only ever see this trait, never SQL, so
 //! that the PostgreSQL backend (for several nodes) slots in beside [`sqlite::SqliteStore`].
 
+pub mod chat;
 pub mod sqlite;
+
+pub use chat::{
+    Conversation, Message, MessageQuery, NewConversation, NewMessage, Participant, Status,
+};
 
 use async_trait::async_trait;
 
@@ -125,6 +130,54 @@ pub trait Store: Send + Sync + 'static {
     async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates the visitor, or updates their name and email.
     async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
+    /// The queue with this id, if it belongs to `portal_id`.
+    async fn queue(&self, portal_id: &str, queue_id: &str) -> Result<Option<Queue>, StoreError>;
+    /// Creates a live chat conversation with its creator as first member; if the creator already
+    /// created one with the same `create_local_id`, returns that one instead. The flag says
+    /// whether it is new.
+    async fn create_conversation(
+        &self,
+        new: &NewConversation,
+    ) -> Result<(Conversation, bool), StoreError>;
+    /// The conversation with this id.
+    async fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError>;
+    /// The conversations `user_id` is (or was) a member of, most recently updated first.
+    async fn conversations_of(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Conversation>, StoreError>;
+    /// The members of a conversation.
+    async fn participants(&self, conv_id: &str) -> Result<Vec<Participant>, StoreError>;
+    /// Makes `agent_id` the conversation's agent and a member; the chat becomes active.
+    async fn assign_agent(&self, conv_id: &str, agent_id: &str) -> Result<(), StoreError>;
+    /// Ends a conversation that is not over yet, with `status` (ended or missed); returns
+    /// whether it changed.
+    async fn finish_conversation(
+        &self,
+        conv_id: &str,
+        status: Status,
+        ended_by: &str,
+    ) -> Result<bool, StoreError>;
+    /// Stores a message with the conversation's next seq, in one transaction; a message resent
+    /// with the same sender and `local_db_id` returns the stored one. The flag says whether it
+    /// is new.
+    async fn append_message(&self, new: &NewMessage) -> Result<(Message, bool), StoreError>;
+    /// Loads messages of a conversation by seq.
+    async fn messages(
+        &self,
+        conv_id: &str,
+        query: MessageQuery,
+    ) -> Result<Vec<Message>, StoreError>;
+    /// Records that `user_id` has received (status 1) or read (status 2) up to `seq`; never
+    /// moves backwards.
+    async fn report(
+        &self,
+        conv_id: &str,
+        user_id: &str,
+        seq: i64,
+        read: bool,
+    ) -> Result<(), StoreError>;
     /// Creates a portal with its key, queues and agents, all or nothing.
     async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError>;
 }

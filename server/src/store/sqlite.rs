@@ -10,7 +10,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Agent, ApiKey, NewPortal, Portal, Queue, Store, StoreError, Visitor};
+use super::{
+    Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
+    Participant, Portal, Queue, Status, Store, StoreError, Visitor,
+};
 
 /// Migrations embedded in the binary; applied on open, never edited once released.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -78,6 +81,50 @@ fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error>
         agent_max_serve: row.try_get::<i64, _>("agent_max_serve")? as u32,
         enabled: row.try_get("enabled")?,
         business_hours: row.try_get("business_hours")?,
+    })
+}
+
+/// `SELECT` of every conversation column, then the given clauses (a literal: audited SQL).
+macro_rules! select_conversation {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, portal_id, queue_id, name, creator, channel_type, status, agent_id, \
+             custom_data, last_seq, created_at, updated_at, ended_by FROM conversations ",
+            $tail
+        )
+    };
+}
+
+fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        portal_id: row.try_get("portal_id")?,
+        queue_id: row.try_get("queue_id")?,
+        name: row.try_get("name")?,
+        creator: row.try_get("creator")?,
+        channel_type: row.try_get("channel_type")?,
+        status: Status::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("status {status}").into()))?,
+        agent_id: row.try_get("agent_id")?,
+        custom_data: row.try_get("custom_data")?,
+        last_seq: row.try_get("last_seq")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        ended_by: row.try_get("ended_by")?,
+    })
+}
+
+fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, sqlx::Error> {
+    Ok(Message {
+        id: row.try_get("id")?,
+        conv_id: row.try_get("conv_id")?,
+        seq: row.try_get("seq")?,
+        sender: row.try_get("sender")?,
+        kind: row.try_get("type")?,
+        content: row.try_get("content")?,
+        local_db_id: row.try_get("local_db_id")?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -225,6 +272,272 @@ impl Store for SqliteStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    async fn queue(&self, portal_id: &str, queue_id: &str) -> Result<Option<Queue>, StoreError> {
+        let row = sqlx::query("SELECT id, name FROM queues WHERE portal_id = ? AND id = ?")
+            .bind(portal_id)
+            .bind(queue_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok(Queue {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn create_conversation(
+        &self,
+        new: &NewConversation,
+    ) -> Result<(Conversation, bool), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO conversations (id, portal_id, queue_id, name, creator, create_local_id, \
+             status, custom_data, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) \
+             ON CONFLICT (creator, create_local_id) DO NOTHING",
+        )
+        .bind(&new.id)
+        .bind(&new.portal_id)
+        .bind(&new.queue_id)
+        .bind(&new.queue_id)
+        .bind(&new.creator)
+        .bind(&new.create_local_id)
+        .bind(&new.custom_data)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let row = if inserted {
+            sqlx::query(
+                "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'visitor', ?)",
+            )
+            .bind(&new.id)
+            .bind(&new.creator)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(select_conversation!("WHERE id = ?"))
+                .bind(&new.id)
+                .fetch_one(&mut *tx)
+                .await?
+        } else {
+            sqlx::query(select_conversation!(
+                "WHERE creator = ? AND create_local_id = ?"
+            ))
+            .bind(&new.creator)
+            .bind(&new.create_local_id)
+            .fetch_one(&mut *tx)
+            .await?
+        };
+        tx.commit().await?;
+        Ok((conversation_from_row(&row)?, inserted))
+    }
+
+    async fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(select_conversation!("WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    async fn conversations_of(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(select_conversation!(
+            "WHERE id IN (SELECT conv_id FROM participants WHERE user_id = ?) \
+             ORDER BY updated_at DESC, id LIMIT ?"
+        ))
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(conversation_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn participants(&self, conv_id: &str) -> Result<Vec<Participant>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT user_id, role, left_at, last_delivered_seq, last_read_seq FROM participants \
+             WHERE conv_id = ? ORDER BY joined_at, user_id",
+        )
+        .bind(conv_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Participant {
+                    user_id: row.try_get("user_id")?,
+                    role: row.try_get("role")?,
+                    left: row.try_get::<Option<i64>, _>("left_at")?.is_some(),
+                    last_delivered_seq: row.try_get("last_delivered_seq")?,
+                    last_read_seq: row.try_get("last_read_seq")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    async fn assign_agent(&self, conv_id: &str, agent_id: &str) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE conversations SET agent_id = ?, status = 'active', updated_at = ? WHERE id = ?",
+        )
+        .bind(agent_id)
+        .bind(now)
+        .bind(conv_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
+             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
+        )
+        .bind(conv_id)
+        .bind(agent_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn finish_conversation(
+        &self,
+        conv_id: &str,
+        status: Status,
+        ended_by: &str,
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let changed = sqlx::query(
+            "UPDATE conversations SET status = ?, ended_by = ?, ended_at = ?, updated_at = ? \
+             WHERE id = ? AND status IN ('queued', 'active')",
+        )
+        .bind(status.as_str())
+        .bind(ended_by)
+        .bind(now)
+        .bind(now)
+        .bind(conv_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn append_message(&self, new: &NewMessage) -> Result<(Message, bool), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        // Take the write lock first (the UPDATE), so two writers never both read, then both
+        // try to write: the second simply waits its turn.
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq",
+        )
+        .bind(now)
+        .bind(&new.conv_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(local) = &new.local_db_id {
+            let existing = sqlx::query(
+                "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
+                 WHERE conv_id = ? AND sender = ? AND local_db_id = ?",
+            )
+            .bind(&new.conv_id)
+            .bind(&new.sender)
+            .bind(local)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = existing {
+                tx.rollback().await?;
+                return Ok((message_from_row(&row)?, false));
+            }
+        }
+        let message = Message {
+            id: format!("msg-{}", crate::ids::random_hex(12)),
+            conv_id: new.conv_id.clone(),
+            seq,
+            sender: new.sender.clone(),
+            kind: new.kind,
+            content: new.content.clone(),
+            local_db_id: new.local_db_id.clone(),
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO messages (id, conv_id, seq, sender, type, content, local_db_id, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&message.id)
+        .bind(&message.conv_id)
+        .bind(message.seq)
+        .bind(&message.sender)
+        .bind(message.kind)
+        .bind(&message.content)
+        .bind(&message.local_db_id)
+        .bind(message.created_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((message, true))
+    }
+
+    async fn messages(
+        &self,
+        conv_id: &str,
+        query: MessageQuery,
+    ) -> Result<Vec<Message>, StoreError> {
+        let sql = if query.ascending {
+            "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
+             WHERE conv_id = ? AND seq > ? AND seq < ? ORDER BY seq ASC LIMIT ?"
+        } else {
+            "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
+             WHERE conv_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?"
+        };
+        let rows = sqlx::query(sql)
+            .bind(conv_id)
+            .bind(query.seq_greater.unwrap_or(0))
+            .bind(query.seq_smaller.unwrap_or(i64::MAX))
+            .bind(query.limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn report(
+        &self,
+        conv_id: &str,
+        user_id: &str,
+        seq: i64,
+        read: bool,
+    ) -> Result<(), StoreError> {
+        // Read implies delivered; neither mark ever moves backwards.
+        let sql = if read {
+            "UPDATE participants SET last_read_seq = MAX(last_read_seq, ?1), \
+             last_delivered_seq = MAX(last_delivered_seq, ?1) WHERE conv_id = ?2 AND user_id = ?3"
+        } else {
+            "UPDATE participants SET last_delivered_seq = MAX(last_delivered_seq, ?1) \
+             WHERE conv_id = ?2 AND user_id = ?3"
+        };
+        sqlx::query(sql)
+            .bind(seq)
+            .bind(conv_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -1,0 +1,248 @@
+//! Runs the routing [`Engine`] on its own task: commands come in over a channel, effects go out
+//! as pushes and database updates, and the engine's next deadline wakes the task.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use parlor_protocol::socket::{Frame, service};
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use super::engine::{AnswerError, ChatRef, Effect, Engine, Timeouts};
+use crate::hub::Hub;
+use crate::store::{Status, Store};
+
+enum Command {
+    AgentConnected {
+        agent: String,
+        queues: HashSet<String>,
+        max_chats: usize,
+    },
+    AgentDisconnected {
+        agent: String,
+    },
+    SetAvailable {
+        agent: String,
+        available: bool,
+    },
+    Enqueue {
+        chat: ChatRef,
+        timeouts: Timeouts,
+    },
+    Answer {
+        agent: String,
+        conv_id: String,
+        accept: bool,
+        reply: oneshot::Sender<Result<ChatRef, AnswerError>>,
+    },
+    ChatEnded {
+        conv_id: String,
+    },
+    Offers {
+        agent: String,
+        reply: oneshot::Sender<Vec<ChatRef>>,
+    },
+}
+
+/// A handle to the routing task; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Routing {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("routing command")
+    }
+}
+
+impl Routing {
+    /// Starts the routing task; it stops when every handle is dropped.
+    pub fn start(hub: Arc<Hub>, store: Arc<dyn Store>) -> Self {
+        let (commands, inbox) = mpsc::unbounded_channel();
+        tokio::spawn(run(inbox, hub, store));
+        Self { commands }
+    }
+
+    fn send(&self, command: Command) {
+        // Fails only once the task has stopped, i.e. during shutdown.
+        let _ = self.commands.send(command);
+    }
+
+    /// An agent's socket authenticated.
+    pub fn agent_connected(&self, agent: &str, queues: HashSet<String>, max_chats: usize) {
+        self.send(Command::AgentConnected {
+            agent: agent.into(),
+            queues,
+            max_chats,
+        });
+    }
+
+    /// An agent's socket closed.
+    pub fn agent_disconnected(&self, agent: &str) {
+        self.send(Command::AgentDisconnected {
+            agent: agent.into(),
+        });
+    }
+
+    /// An agent set themselves available or away.
+    pub fn set_available(&self, agent: &str, available: bool) {
+        self.send(Command::SetAvailable {
+            agent: agent.into(),
+            available,
+        });
+    }
+
+    /// A new live chat waits for an agent.
+    pub fn enqueue(&self, chat: ChatRef, timeouts: Timeouts) {
+        self.send(Command::Enqueue { chat, timeouts });
+    }
+
+    /// An agent answers an offer; on `Ok` with `accept`, the chat is theirs to record.
+    pub async fn answer(
+        &self,
+        agent: &str,
+        conv_id: &str,
+        accept: bool,
+    ) -> Result<ChatRef, AnswerError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Answer {
+            agent: agent.into(),
+            conv_id: conv_id.into(),
+            accept,
+            reply,
+        });
+        answer.await.unwrap_or(Err(AnswerError::NotWaiting))
+    }
+
+    /// A chat ended: its agent's capacity is freed, or it leaves the queue.
+    pub fn chat_ended(&self, conv_id: &str) {
+        self.send(Command::ChatEnded {
+            conv_id: conv_id.into(),
+        });
+    }
+
+    /// The chats offered to `agent` now.
+    pub async fn offers(&self, agent: &str) -> Vec<ChatRef> {
+        let (reply, offers) = oneshot::channel();
+        self.send(Command::Offers {
+            agent: agent.into(),
+            reply,
+        });
+        offers.await.unwrap_or_default()
+    }
+}
+
+async fn run(mut inbox: mpsc::UnboundedReceiver<Command>, hub: Arc<Hub>, store: Arc<dyn Store>) {
+    let mut engine = Engine::default();
+    loop {
+        let deadline = engine.next_deadline();
+        let effects = tokio::select! {
+            command = inbox.recv() => match command {
+                None => break,
+                Some(command) => handle(&mut engine, command),
+            },
+            () = sleep_until(deadline), if deadline.is_some() => engine.tick(Instant::now()),
+        };
+        for effect in effects {
+            apply(effect, &hub, store.as_ref()).await;
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn handle(engine: &mut Engine, command: Command) -> Vec<Effect> {
+    let now = Instant::now();
+    match command {
+        Command::AgentConnected {
+            agent,
+            queues,
+            max_chats,
+        } => engine.agent_connected(&agent, queues, max_chats, now),
+        Command::AgentDisconnected { agent } => engine.agent_disconnected(&agent, now),
+        Command::SetAvailable { agent, available } => engine.set_available(&agent, available, now),
+        Command::Enqueue { chat, timeouts } => engine.enqueue(chat, timeouts, now),
+        Command::Answer {
+            agent,
+            conv_id,
+            accept,
+            reply,
+        } => match engine.answer(&agent, &conv_id, accept, now) {
+            Ok((chat, effects)) => {
+                let _ = reply.send(Ok(chat));
+                effects
+            }
+            Err(error) => {
+                let _ = reply.send(Err(error));
+                Vec::new()
+            }
+        },
+        Command::ChatEnded { conv_id } => engine.chat_ended(&conv_id, now),
+        Command::Offers { agent, reply } => {
+            let _ = reply.send(engine.offers_of(&agent));
+            Vec::new()
+        }
+    }
+}
+
+/// The body of a chat request (CHAT_ROUTE_TO_AGENT, and each entry of CHAT_REQUEST_LOAD).
+pub fn chat_request(chat: &ChatRef) -> serde_json::Value {
+    json!({
+        "convId": chat.conv_id,
+        "customerId": chat.visitor_id,
+        "customerName": chat.visitor_name,
+        "queueId": chat.queue_id,
+        "channelType": 1,
+        "type": 0,
+    })
+}
+
+async fn apply(effect: Effect, hub: &Hub, store: &dyn Store) {
+    match effect {
+        Effect::Offer { agent, chat } => {
+            hub.push(
+                &agent,
+                &Frame {
+                    service: service::CHAT_ROUTE_TO_AGENT,
+                    body: chat_request(&chat),
+                },
+            );
+        }
+        Effect::OfferTimedOut { agent, conv_id } => {
+            hub.push(
+                &agent,
+                &Frame {
+                    service: service::TIMEOUT_ROUTE_TO_AGENT,
+                    body: json!({ "convId": conv_id }),
+                },
+            );
+        }
+        Effect::Missed { chat } => {
+            if let Err(error) = store
+                .finish_conversation(&chat.conv_id, Status::Missed, "system")
+                .await
+            {
+                tracing::error!(%error, conv = chat.conv_id, "could not mark a missed chat");
+            }
+            let body = json!({
+                "convId": chat.conv_id,
+                "customerId": chat.visitor_id,
+                "customerName": chat.visitor_name,
+            });
+            hub.push(
+                &chat.visitor_id,
+                &Frame {
+                    service: service::TIMEOUT_ROUTE_TO_QUEUE,
+                    body,
+                },
+            );
+        }
+    }
+}

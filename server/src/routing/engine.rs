@@ -1,0 +1,598 @@
+//! The routing engine: which agent is offered which chat, and when offers and waits time out.
+//!
+//! It is a plain state machine: no I/O, no clock of its own. Every call takes `now` and returns
+//! the [`Effect`]s the caller must carry out (pushes, database updates), and
+//! [`Engine::next_deadline`] says when to call [`Engine::tick`] next. That makes every timeout
+//! testable with made-up instants, and keeps the rules in one place.
+//!
+//! The rules:
+//! - an agent is available to their queues while at least one of their sockets is open and they
+//!   have not set themselves away;
+//! - a chat is offered to one agent at a time: among available agents of its queue with spare
+//!   capacity (active chats + the offer in hand < maximum), the least busy, then the longest idle,
+//!   and never one who rejected this chat;
+//! - an agent holds at most one offer at a time;
+//! - an offer not answered within the queue's answer timeout is withdrawn (the agent is told)
+//!   and moves on to the next agent; when every agent has had a turn, the round starts again;
+//! - a chat nobody accepted within the queue timeout is missed (the visitor is told);
+//! - an agent who goes away or disconnects mid-offer loses the offer, which moves on at once;
+//! - an ended chat frees its agent's capacity, and waiting chats are offered again.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// Something the caller must do because the engine decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Offer the chat to the agent (push CHAT_ROUTE_TO_AGENT).
+    Offer { agent: String, chat: ChatRef },
+    /// The agent's offer was withdrawn: it timed out (push TIMEOUT_ROUTE_TO_AGENT).
+    OfferTimedOut { agent: String, conv_id: String },
+    /// Nobody took the chat in time (mark it missed, push TIMEOUT_ROUTE_TO_QUEUE to the visitor).
+    Missed { chat: ChatRef },
+}
+
+/// What identifies a waiting chat to an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatRef {
+    pub conv_id: String,
+    pub queue_id: String,
+    pub visitor_id: String,
+    pub visitor_name: String,
+}
+
+/// Why an answer was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// The chat is not waiting (taken, ended, missed or unknown).
+    #[error("this chat is no longer waiting for an agent")]
+    NotWaiting,
+    /// The chat is waiting, but this agent does not hold its offer (it timed out or moved on).
+    #[error("this chat is not offered to you (the offer may have timed out)")]
+    NotOffered,
+}
+
+/// Timeouts of a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// How long one agent has to answer an offer.
+    pub answer: Duration,
+    /// How long a chat may wait for any agent.
+    pub queue: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            answer: Duration::from_secs(15),
+            queue: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Agent {
+    queues: HashSet<String>,
+    max_chats: usize,
+    sockets: usize,
+    away: bool,
+    active: HashSet<String>,
+    offer: Option<String>,
+    idle_since: Instant,
+}
+
+impl Agent {
+    fn available(&self) -> bool {
+        self.sockets > 0 && !self.away
+    }
+
+    fn has_room(&self) -> bool {
+        self.offer.is_none() && self.active.len() < self.max_chats
+    }
+}
+
+#[derive(Debug)]
+struct Waiting {
+    chat: ChatRef,
+    timeouts: Timeouts,
+    enqueued: Instant,
+    deadline: Instant,
+    offer: Option<(String, Instant)>,
+    rejected: HashSet<String>,
+    had_turn: HashSet<String>,
+}
+
+/// The routing state of one node.
+#[derive(Debug, Default)]
+pub struct Engine {
+    agents: HashMap<String, Agent>,
+    waiting: HashMap<String, Waiting>,
+    /// Active chat → its agent, to free capacity when it ends.
+    serving: HashMap<String, String>,
+}
+
+impl Engine {
+    /// A socket of `agent` opened; `queues` are the queues they serve.
+    pub fn agent_connected(
+        &mut self,
+        agent: &str,
+        queues: HashSet<String>,
+        max_chats: usize,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let entry = self
+            .agents
+            .entry(agent.to_string())
+            .or_insert_with(|| Agent {
+                queues: HashSet::new(),
+                max_chats,
+                sockets: 0,
+                away: false,
+                active: HashSet::new(),
+                offer: None,
+                idle_since: now,
+            });
+        entry.queues = queues;
+        entry.max_chats = max_chats.max(1);
+        entry.sockets += 1;
+        self.dispatch(now)
+    }
+
+    /// A socket of `agent` closed; when it was the last, their offer moves on.
+    pub fn agent_disconnected(&mut self, agent: &str, now: Instant) -> Vec<Effect> {
+        let Some(entry) = self.agents.get_mut(agent) else {
+            return Vec::new();
+        };
+        entry.sockets = entry.sockets.saturating_sub(1);
+        if entry.sockets > 0 {
+            return Vec::new();
+        }
+        self.withdraw_offer(agent);
+        self.dispatch(now)
+    }
+
+    /// The agent sets themselves away (`false`) or available (`true`).
+    pub fn set_available(&mut self, agent: &str, available: bool, now: Instant) -> Vec<Effect> {
+        let Some(entry) = self.agents.get_mut(agent) else {
+            return Vec::new();
+        };
+        entry.away = !available;
+        if available {
+            entry.idle_since = entry.idle_since.min(now);
+        } else {
+            self.withdraw_offer(agent);
+        }
+        self.dispatch(now)
+    }
+
+    /// A new chat waits in its queue.
+    pub fn enqueue(&mut self, chat: ChatRef, timeouts: Timeouts, now: Instant) -> Vec<Effect> {
+        self.waiting.entry(chat.conv_id.clone()).or_insert(Waiting {
+            chat,
+            timeouts,
+            enqueued: now,
+            deadline: now + timeouts.queue,
+            offer: None,
+            rejected: HashSet::new(),
+            had_turn: HashSet::new(),
+        });
+        self.dispatch(now)
+    }
+
+    /// The agent accepts (`true`) or rejects the chat offered to them. On acceptance the chat
+    /// is theirs (the caller records it); on rejection it moves on.
+    pub fn answer(
+        &mut self,
+        agent: &str,
+        conv_id: &str,
+        accept: bool,
+        now: Instant,
+    ) -> Result<(ChatRef, Vec<Effect>), AnswerError> {
+        let waiting = self
+            .waiting
+            .get_mut(conv_id)
+            .ok_or(AnswerError::NotWaiting)?;
+        if waiting.offer.as_ref().map(|(a, _)| a.as_str()) != Some(agent) {
+            return Err(AnswerError::NotOffered);
+        }
+        waiting.offer = None;
+        let chat = waiting.chat.clone();
+        if let Some(entry) = self.agents.get_mut(agent) {
+            entry.offer = None;
+        }
+        if accept {
+            self.waiting.remove(conv_id);
+            self.serving.insert(conv_id.to_string(), agent.to_string());
+            if let Some(entry) = self.agents.get_mut(agent) {
+                entry.active.insert(conv_id.to_string());
+            }
+        } else {
+            waiting.rejected.insert(agent.to_string());
+        }
+        Ok((chat, self.dispatch(now)))
+    }
+
+    /// The chat ended (or was transferred away from its agent): capacity is freed.
+    pub fn chat_ended(&mut self, conv_id: &str, now: Instant) -> Vec<Effect> {
+        if let Some(waiting) = self.waiting.remove(conv_id) {
+            if let Some((agent, _)) = waiting.offer {
+                if let Some(entry) = self.agents.get_mut(&agent) {
+                    entry.offer = None;
+                }
+            }
+        }
+        if let Some(agent) = self.serving.remove(conv_id) {
+            if let Some(entry) = self.agents.get_mut(&agent) {
+                entry.active.remove(conv_id);
+                entry.idle_since = now;
+            }
+        }
+        self.dispatch(now)
+    }
+
+    /// Records that `agent` now serves `conv_id` without an offer (a confirmed transfer).
+    pub fn assign(&mut self, agent: &str, conv_id: &str) {
+        if let Some(previous) = self.serving.insert(conv_id.to_string(), agent.to_string()) {
+            if let Some(entry) = self.agents.get_mut(&previous) {
+                entry.active.remove(conv_id);
+            }
+        }
+        if let Some(entry) = self.agents.get_mut(agent) {
+            entry.active.insert(conv_id.to_string());
+        }
+    }
+
+    /// The chats currently offered to `agent` (for CHAT_REQUEST_LOAD).
+    pub fn offers_of(&self, agent: &str) -> Vec<ChatRef> {
+        self.agents
+            .get(agent)
+            .and_then(|a| a.offer.as_ref())
+            .and_then(|conv| self.waiting.get(conv))
+            .map(|w| vec![w.chat.clone()])
+            .unwrap_or_default()
+    }
+
+    /// How many chats `agent` serves now.
+    pub fn load_of(&self, agent: &str) -> usize {
+        self.agents.get(agent).map_or(0, |a| a.active.len())
+    }
+
+    /// When [`Engine::tick`] has something to do next.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.waiting
+            .values()
+            .flat_map(|w| [Some(w.deadline), w.offer.as_ref().map(|(_, d)| *d)])
+            .flatten()
+            .min()
+    }
+
+    /// Applies every timeout due at `now`.
+    pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let missed: Vec<String> = self
+            .waiting
+            .iter()
+            .filter(|(_, w)| w.deadline <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for conv_id in missed {
+            let waiting = self.waiting.remove(&conv_id).expect("listed above");
+            if let Some((agent, _)) = waiting.offer {
+                if let Some(entry) = self.agents.get_mut(&agent) {
+                    entry.offer = None;
+                }
+                effects.push(Effect::OfferTimedOut {
+                    agent,
+                    conv_id: conv_id.clone(),
+                });
+            }
+            effects.push(Effect::Missed { chat: waiting.chat });
+        }
+        for waiting in self.waiting.values_mut() {
+            let Some((agent, deadline)) = waiting.offer.clone() else {
+                continue;
+            };
+            if deadline <= now {
+                waiting.offer = None;
+                if let Some(entry) = self.agents.get_mut(&agent) {
+                    entry.offer = None;
+                }
+                effects.push(Effect::OfferTimedOut {
+                    agent,
+                    conv_id: waiting.chat.conv_id.clone(),
+                });
+            }
+        }
+        effects.extend(self.dispatch(now));
+        effects
+    }
+
+    fn withdraw_offer(&mut self, agent: &str) {
+        let Some(conv) = self.agents.get_mut(agent).and_then(|a| a.offer.take()) else {
+            return;
+        };
+        if let Some(waiting) = self.waiting.get_mut(&conv) {
+            waiting.offer = None;
+        }
+    }
+
+    /// Offers every waiting chat without an offer to the best free agent, oldest chat first.
+    fn dispatch(&mut self, now: Instant) -> Vec<Effect> {
+        let mut order: Vec<(Instant, String)> = self
+            .waiting
+            .iter()
+            .filter(|(_, w)| w.offer.is_none())
+            .map(|(id, w)| (w.enqueued, id.clone()))
+            .collect();
+        order.sort();
+        let mut effects = Vec::new();
+        for (_, conv_id) in order {
+            let waiting = self.waiting.get_mut(&conv_id).expect("listed above");
+            let eligible = |name: &String, agent: &Agent| {
+                agent.available()
+                    && agent.has_room()
+                    && agent.queues.contains(&waiting.chat.queue_id)
+                    && !waiting.rejected.contains(name)
+            };
+            let pick = |agents: &HashMap<String, Agent>, had_turn: &HashSet<String>| {
+                agents
+                    .iter()
+                    .filter(|(name, agent)| eligible(name, agent) && !had_turn.contains(*name))
+                    .min_by_key(|(name, agent)| {
+                        (agent.active.len(), agent.idle_since, (*name).clone())
+                    })
+                    .map(|(name, _)| name.clone())
+            };
+            let chosen = match pick(&self.agents, &waiting.had_turn) {
+                Some(agent) => Some(agent),
+                // Everyone eligible has had a turn: start a new round.
+                None if !waiting.had_turn.is_empty() => {
+                    waiting.had_turn.clear();
+                    pick(&self.agents, &waiting.had_turn)
+                }
+                None => None,
+            };
+            let Some(agent) = chosen else {
+                continue;
+            };
+            waiting.had_turn.insert(agent.clone());
+            waiting.offer = Some((agent.clone(), now + waiting.timeouts.answer));
+            self.agents
+                .get_mut(&agent)
+                .expect("picked from agents")
+                .offer = Some(conv_id.clone());
+            effects.push(Effect::Offer {
+                agent,
+                chat: waiting.chat.clone(),
+            });
+        }
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANSWER: Duration = Duration::from_secs(15);
+    const QUEUE: Duration = Duration::from_secs(60);
+
+    fn chat(id: &str, queue: &str) -> ChatRef {
+        ChatRef {
+            conv_id: id.into(),
+            queue_id: queue.into(),
+            visitor_id: format!("visitor-{id}"),
+            visitor_name: "Ann".into(),
+        }
+    }
+
+    fn queues(names: &[&str]) -> HashSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn offer(agent: &str, conv: &str, queue: &str) -> Effect {
+        Effect::Offer {
+            agent: agent.into(),
+            chat: chat(conv, queue),
+        }
+    }
+
+    fn timeouts() -> Timeouts {
+        Timeouts {
+            answer: ANSWER,
+            queue: QUEUE,
+        }
+    }
+
+    #[test]
+    fn a_chat_goes_to_the_least_busy_then_longest_idle_agent() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("bob", queues(&["sales"]), 3, t0 + Duration::from_secs(5));
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        let effects = engine.enqueue(
+            chat("c1", "sales"),
+            timeouts(),
+            t0 + Duration::from_secs(10),
+        );
+        assert_eq!(
+            effects,
+            [offer("alice", "c1", "sales")],
+            "alice has been idle longest"
+        );
+        engine
+            .answer("alice", "c1", true, t0 + Duration::from_secs(11))
+            .unwrap();
+        let effects = engine.enqueue(
+            chat("c2", "sales"),
+            timeouts(),
+            t0 + Duration::from_secs(12),
+        );
+        assert_eq!(
+            effects,
+            [offer("bob", "c2", "sales")],
+            "bob serves fewer chats"
+        );
+    }
+
+    #[test]
+    fn an_unanswered_offer_times_out_for_that_agent_and_moves_to_the_next() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.agent_connected("bob", queues(&["sales"]), 3, t0 + Duration::from_secs(1));
+        assert_eq!(
+            engine.enqueue(chat("c1", "sales"), timeouts(), t0),
+            [offer("alice", "c1", "sales")]
+        );
+        assert_eq!(engine.next_deadline(), Some(t0 + ANSWER));
+        assert_eq!(engine.tick(t0 + ANSWER - Duration::from_millis(1)), []);
+        let effects = engine.tick(t0 + ANSWER);
+        assert_eq!(
+            effects,
+            [
+                Effect::OfferTimedOut {
+                    agent: "alice".into(),
+                    conv_id: "c1".into()
+                },
+                offer("bob", "c1", "sales"),
+            ]
+        );
+        assert_eq!(
+            engine.answer("alice", "c1", true, t0 + ANSWER),
+            Err(AnswerError::NotOffered)
+        );
+        assert!(engine.answer("bob", "c1", true, t0 + ANSWER).is_ok());
+    }
+
+    #[test]
+    fn a_chat_nobody_takes_is_missed_at_the_queue_timeout() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        let mut now = t0;
+        let mut offers_to_alice = 1;
+        while now < t0 + QUEUE {
+            now = engine.next_deadline().unwrap();
+            for effect in engine.tick(now) {
+                match effect {
+                    Effect::Offer { .. } => offers_to_alice += 1,
+                    Effect::Missed { chat: missed } => {
+                        assert_eq!(missed, chat("c1", "sales"));
+                        assert_eq!(now, t0 + QUEUE);
+                    }
+                    Effect::OfferTimedOut { .. } => {}
+                }
+            }
+        }
+        assert_eq!(
+            offers_to_alice, 4,
+            "the only agent gets a new turn every answer timeout"
+        );
+        assert_eq!(engine.next_deadline(), None);
+        assert_eq!(
+            engine.answer("alice", "c1", true, now),
+            Err(AnswerError::NotWaiting)
+        );
+    }
+
+    #[test]
+    fn a_chat_waits_when_nobody_is_available_and_is_offered_when_someone_comes() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        assert_eq!(engine.enqueue(chat("c1", "sales"), timeouts(), t0), []);
+        assert_eq!(
+            engine.agent_connected("carol", queues(&["support"]), 3, t0),
+            [],
+            "wrong queue"
+        );
+        let effects =
+            engine.agent_connected("alice", queues(&["sales"]), 3, t0 + Duration::from_secs(3));
+        assert_eq!(effects, [offer("alice", "c1", "sales")]);
+    }
+
+    #[test]
+    fn rejecting_moves_the_offer_on_and_the_rejecter_is_not_asked_again() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.agent_connected("bob", queues(&["sales"]), 3, t0 + Duration::from_secs(1));
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        let (_, effects) = engine.answer("alice", "c1", false, t0).unwrap();
+        assert_eq!(effects, [offer("bob", "c1", "sales")]);
+        let effects = engine.tick(t0 + ANSWER);
+        assert_eq!(
+            effects,
+            [
+                Effect::OfferTimedOut {
+                    agent: "bob".into(),
+                    conv_id: "c1".into()
+                },
+                offer("bob", "c1", "sales")
+            ]
+        );
+    }
+
+    #[test]
+    fn an_agent_who_disconnects_or_goes_away_mid_offer_does_not_strand_the_chat() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0); // a second tab
+        engine.agent_connected("bob", queues(&["sales"]), 3, t0 + Duration::from_secs(1));
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        assert_eq!(
+            engine.agent_disconnected("alice", t0),
+            [],
+            "one tab of two closed: still there"
+        );
+        assert_eq!(
+            engine.agent_disconnected("alice", t0),
+            [offer("bob", "c1", "sales")]
+        );
+        assert_eq!(engine.set_available("bob", false, t0), []);
+        assert_eq!(
+            engine.set_available("bob", true, t0),
+            [offer("bob", "c1", "sales")]
+        );
+    }
+
+    #[test]
+    fn capacity_limits_offers_and_an_ended_chat_frees_it() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 1, t0);
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        engine.answer("alice", "c1", true, t0).unwrap();
+        assert_eq!(engine.load_of("alice"), 1);
+        assert_eq!(
+            engine.enqueue(chat("c2", "sales"), timeouts(), t0),
+            [],
+            "alice is full"
+        );
+        assert_eq!(
+            engine.chat_ended("c1", t0 + Duration::from_secs(2)),
+            [offer("alice", "c2", "sales")]
+        );
+        assert_eq!(engine.offers_of("alice"), [chat("c2", "sales")]);
+    }
+
+    #[test]
+    fn an_agent_holds_one_offer_at_a_time_and_chats_are_offered_oldest_first() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        assert_eq!(
+            engine.enqueue(chat("c2", "sales"), timeouts(), t0 + Duration::from_secs(1)),
+            []
+        );
+        let (_, effects) = engine
+            .answer("alice", "c1", true, t0 + Duration::from_secs(2))
+            .unwrap();
+        assert_eq!(effects, [offer("alice", "c2", "sales")]);
+    }
+}

@@ -1,0 +1,132 @@
+//! The chat records the store keeps: conversations, their members, their messages.
+
+/// Where a live chat stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Waiting for an agent.
+    Queued,
+    /// An agent took it.
+    Active,
+    /// Someone ended it.
+    Ended,
+    /// Nobody took it within the queue timeout.
+    Missed,
+}
+
+impl Status {
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Active => "active",
+            Status::Ended => "ended",
+            Status::Missed => "missed",
+        }
+    }
+
+    /// Parses a stored value.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "queued" => Status::Queued,
+            "active" => Status::Active,
+            "ended" => Status::Ended,
+            "missed" => Status::Missed,
+            _ => return None,
+        })
+    }
+
+    /// Whether the chat is over (ended or missed): no more messages.
+    pub fn is_over(self) -> bool {
+        matches!(self, Status::Ended | Status::Missed)
+    }
+}
+
+/// A conversation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub id: String,
+    pub portal_id: String,
+    /// The queue it was created in (live chat).
+    pub queue_id: Option<String>,
+    /// Stringee's `convName`: the queue id for live chats.
+    pub name: String,
+    /// The visitor who created it.
+    pub creator: String,
+    /// Stringee's channel type: 1 for live chat.
+    pub channel_type: i64,
+    pub status: Status,
+    /// The agent serving it now, if any.
+    pub agent_id: Option<String>,
+    /// Whatever the widget attached at creation (page URL, …), as given.
+    pub custom_data: String,
+    /// The highest seq handed out.
+    pub last_seq: i64,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub ended_by: Option<String>,
+}
+
+/// What creating a conversation needs.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub id: String,
+    pub portal_id: String,
+    pub queue_id: String,
+    pub creator: String,
+    /// The creator's `localDbId`, so a resent create finds the first one.
+    pub create_local_id: Option<String>,
+    pub custom_data: String,
+}
+
+/// A member of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub user_id: String,
+    /// `visitor` or `agent`.
+    pub role: String,
+    /// Whether they left (an agent who transferred the chat away).
+    pub left: bool,
+    pub last_delivered_seq: i64,
+    pub last_read_seq: i64,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: String,
+    pub conv_id: String,
+    /// Position in the conversation: 1, 2, 3… with no gap and no repeat.
+    pub seq: i64,
+    pub sender: String,
+    /// Stringee's message type (1 text, 2 photo, …).
+    pub kind: i64,
+    /// The message object as JSON text.
+    pub content: String,
+    pub local_db_id: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// What appending a message needs.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub conv_id: String,
+    pub sender: String,
+    pub kind: i64,
+    pub content: String,
+    pub local_db_id: Option<String>,
+}
+
+/// Which messages to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageQuery {
+    /// Only seqs above this.
+    pub seq_greater: Option<i64>,
+    /// Only seqs below this.
+    pub seq_smaller: Option<i64>,
+    /// At most this many.
+    pub limit: i64,
+    /// Oldest first when true; newest first otherwise.
+    pub ascending: bool,
+}

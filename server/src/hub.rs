@@ -68,9 +68,19 @@ impl Hub {
     /// Sends `frame` to every socket of `user`; returns to how many it was queued. A socket whose
     /// queue is full is told to close.
     pub fn push(&self, user: &str, frame: &Frame) -> usize {
+        self.push_except(user, 0, frame)
+    }
+
+    /// Like [`Hub::push`], but skips the socket `connection` (the one a request came from, which
+    /// gets a reply instead). Connection ids start at 1, so 0 skips none.
+    pub fn push_except(&self, user: &str, connection: u64, frame: &Frame) -> usize {
         let text = serde_json::to_string(frame).expect("frames serialize");
         let senders: Vec<mpsc::Sender<Outgoing>> = match self.lock().get(user) {
-            Some(sockets) => sockets.values().cloned().collect(),
+            Some(sockets) => sockets
+                .iter()
+                .filter(|(id, _)| **id != connection)
+                .map(|(_, sender)| sender.clone())
+                .collect(),
             None => return 0,
         };
         let mut queued = 0;

@@ -14,6 +14,7 @@
 //! - [`error`]: the API's error type and its wire shape.
 
 pub mod auth;
+pub mod chat;
 pub mod error;
 pub mod http;
 pub mod hub;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub store: Arc<dyn store::Store>,
     /// The open sockets of this node.
     pub hub: Arc<hub::Hub>,
+    /// The routing engine's task.
+    pub routing: routing::Routing,
     /// Tunables.
     pub settings: Arc<Settings>,
     /// Where the built widget bundle lives (`pkg/`), served under `/widget/`.
@@ -61,11 +64,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State with default settings and no socket open yet.
+    /// State with default settings and no socket open yet; starts the routing task, so it
+    /// must be called inside a tokio runtime.
     pub fn new(store: Arc<dyn store::Store>, widget_dir: PathBuf, console_dir: PathBuf) -> Self {
+        let hub = Arc::new(hub::Hub::default());
         Self {
+            routing: routing::Routing::start(hub.clone(), store.clone()),
             store,
-            hub: Arc::default(),
+            hub,
             settings: Arc::default(),
             widget_dir,
             console_dir,

@@ -174,8 +174,16 @@ async fn connection(socket: WebSocket, state: AppState) {
                             state
                                 .hub
                                 .register(&new_session.user_id, connection, sender.clone());
+                            // Reply first, so the agent knows it is connected before offers come.
+                            answer(&sender, frame.service, request_id.clone(), reply);
+                            if new_session.agent
+                                && let Err(refusal) =
+                                    crate::chat::agent_connected(&state, &new_session).await
+                            {
+                                tracing::error!(message = refusal.message, "agent not routed");
+                            }
                             session = Some(new_session);
-                            Ok(reply)
+                            continue;
                         }
                         Err(refusal) => Err(refusal),
                     },
@@ -184,7 +192,9 @@ async fn connection(socket: WebSocket, state: AppState) {
                         "this connection is already authenticated",
                     )),
                     (None, _) => Err(Refusal::new(code::NOT_AUTHENTICATED, "send AUTHEN first")),
-                    (Some(session), service) => dispatch(&state, session, service, &body).await,
+                    (Some(session), service) => {
+                        crate::chat::handle(&state, session, service, &body).await
+                    }
                 };
                 match result {
                     Ok(reply) => answer(&sender, frame.service, request_id, reply),
@@ -201,21 +211,11 @@ async fn connection(socket: WebSocket, state: AppState) {
     };
     if let Some(session) = session {
         state.hub.unregister(&session.user_id, session.connection);
+        if session.agent {
+            state.routing.agent_disconnected(&session.user_id);
+        }
     }
     drop(sender);
-}
-
-/// The services an authenticated connection may call.
-async fn dispatch(
-    _state: &AppState,
-    _session: &Session,
-    service: u16,
-    _body: &Value,
-) -> Result<Value, Refusal> {
-    Err(Refusal::new(
-        code::UNKNOWN_SERVICE,
-        format!("unknown service {service}"),
-    ))
 }
 
 async fn authen(

@@ -3,6 +3,7 @@
 
 mod common;
 mod init;
+mod journey;
 mod profile;
 mod site;
 mod socket;

@@ -67,7 +67,9 @@ async fn bad_visitor_details_are_refused_with_the_parameter_named() {
     let server = TestServer::start().await;
     let key = server.facts.widget_key.as_str();
     let long_name = "n".repeat(101);
-    let cases: Vec<(Vec<(&str, &str)>, StatusCode, i64, &str)> = vec![
+    // (query, expected HTTP status, expected r, expected msg)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, StatusCode, i64, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![("key", key), ("email", "a@b.co")],
             StatusCode::BAD_REQUEST,

@@ -146,7 +146,7 @@ async fn run(mut inbox: mpsc::UnboundedReceiver<Command>, hub: Arc<Hub>, store: 
             () = sleep_until(deadline), if deadline.is_some() => engine.tick(Instant::now()),
         };
         for effect in effects {
-            apply(effect, &hub, store.as_ref()).await;
+            apply(effect, &hub, &store);
         }
     }
 }
@@ -204,7 +204,8 @@ pub fn chat_request(chat: &ChatRef) -> serde_json::Value {
     })
 }
 
-async fn apply(effect: Effect, hub: &Hub, store: &dyn Store) {
+fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
+    let store = store.clone();
     match effect {
         Effect::Offer { agent, chat } => {
             hub.push(
@@ -225,17 +226,12 @@ async fn apply(effect: Effect, hub: &Hub, store: &dyn Store) {
             );
         }
         Effect::Missed { chat } => {
-            if let Err(error) = store
-                .finish_conversation(&chat.conv_id, Status::Missed, "system")
-                .await
-            {
-                tracing::error!(%error, conv = chat.conv_id, "could not mark a missed chat");
-            }
             let body = json!({
                 "convId": chat.conv_id,
                 "customerId": chat.visitor_id,
                 "customerName": chat.visitor_name,
             });
+            // The visitor is told at once; the routing task does not wait for the database.
             hub.push(
                 &chat.visitor_id,
                 &Frame {
@@ -243,6 +239,14 @@ async fn apply(effect: Effect, hub: &Hub, store: &dyn Store) {
                     body,
                 },
             );
+            tokio::spawn(async move {
+                if let Err(error) = store
+                    .finish_conversation(&chat.conv_id, Status::Missed, "system")
+                    .await
+                {
+                    tracing::error!(%error, conv = chat.conv_id, "could not mark a missed chat");
+                }
+            });
         }
     }
 }

@@ -216,28 +216,27 @@ impl Engine {
 
     /// The chat ended (or was transferred away from its agent): capacity is freed.
     pub fn chat_ended(&mut self, conv_id: &str, now: Instant) -> Vec<Effect> {
-        if let Some(waiting) = self.waiting.remove(conv_id) {
-            if let Some((agent, _)) = waiting.offer {
-                if let Some(entry) = self.agents.get_mut(&agent) {
-                    entry.offer = None;
-                }
-            }
+        if let Some(waiting) = self.waiting.remove(conv_id)
+            && let Some((agent, _)) = waiting.offer
+            && let Some(entry) = self.agents.get_mut(&agent)
+        {
+            entry.offer = None;
         }
-        if let Some(agent) = self.serving.remove(conv_id) {
-            if let Some(entry) = self.agents.get_mut(&agent) {
-                entry.active.remove(conv_id);
-                entry.idle_since = now;
-            }
+        if let Some(agent) = self.serving.remove(conv_id)
+            && let Some(entry) = self.agents.get_mut(&agent)
+        {
+            entry.active.remove(conv_id);
+            entry.idle_since = now;
         }
         self.dispatch(now)
     }
 
     /// Records that `agent` now serves `conv_id` without an offer (a confirmed transfer).
     pub fn assign(&mut self, agent: &str, conv_id: &str) {
-        if let Some(previous) = self.serving.insert(conv_id.to_string(), agent.to_string()) {
-            if let Some(entry) = self.agents.get_mut(&previous) {
-                entry.active.remove(conv_id);
-            }
+        if let Some(previous) = self.serving.insert(conv_id.to_string(), agent.to_string())
+            && let Some(entry) = self.agents.get_mut(&previous)
+        {
+            entry.active.remove(conv_id);
         }
         if let Some(entry) = self.agents.get_mut(agent) {
             entry.active.insert(conv_id.to_string());

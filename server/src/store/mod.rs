@@ -57,6 +57,19 @@ pub struct Queue {
     pub name: String,
 }
 
+/// A queue with its routing timeouts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueSettings {
+    /// Stable id.
+    pub id: String,
+    /// Name shown to visitors.
+    pub name: String,
+    /// How long one agent has to answer an offer, in milliseconds.
+    pub answer_timeout_ms: i64,
+    /// How long a chat may wait for any agent, in milliseconds.
+    pub queue_timeout_ms: i64,
+}
+
 /// An API key of a portal: the key SID is a JWT's `iss`, the secret signs it (HS256).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
@@ -130,8 +143,16 @@ pub trait Store: Send + Sync + 'static {
     async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates the visitor, or updates their name and email.
     async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
-    /// The queue with this id, if it belongs to `portal_id`.
-    async fn queue(&self, portal_id: &str, queue_id: &str) -> Result<Option<Queue>, StoreError>;
+    /// The queue with this id and its timeouts, if it belongs to `portal_id`.
+    async fn queue(
+        &self,
+        portal_id: &str,
+        queue_id: &str,
+    ) -> Result<Option<QueueSettings>, StoreError>;
+    /// The ids of the queues an agent serves, and their maximum of concurrent chats.
+    async fn agent_queues(&self, user_id: &str) -> Result<(Vec<String>, u32), StoreError>;
+    /// A visitor's profile.
+    async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError>;
     /// Creates a live chat conversation with its creator as first member; if the creator already
     /// created one with the same `create_local_id`, returns that one instead. The flag says
     /// whether it is new.

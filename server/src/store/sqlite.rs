@@ -12,7 +12,7 @@ use sqlx::sqlite::{
 
 use super::{
     Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
-    Participant, Portal, Queue, Status, Store, StoreError, Visitor,
+    Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, Visitor,
 };
 
 /// Migrations embedded in the binary; applied on open, never edited once released.
@@ -275,17 +275,56 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn queue(&self, portal_id: &str, queue_id: &str) -> Result<Option<Queue>, StoreError> {
-        let row = sqlx::query("SELECT id, name FROM queues WHERE portal_id = ? AND id = ?")
-            .bind(portal_id)
-            .bind(queue_id)
-            .fetch_optional(&self.pool)
-            .await?;
+    async fn queue(
+        &self,
+        portal_id: &str,
+        queue_id: &str,
+    ) -> Result<Option<QueueSettings>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, answer_timeout_ms, queue_timeout_ms FROM queues \
+             WHERE portal_id = ? AND id = ?",
+        )
+        .bind(portal_id)
+        .bind(queue_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row
             .map(|row| -> Result<_, sqlx::Error> {
-                Ok(Queue {
+                Ok(QueueSettings {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
+                    answer_timeout_ms: row.try_get("answer_timeout_ms")?,
+                    queue_timeout_ms: row.try_get("queue_timeout_ms")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn agent_queues(&self, user_id: &str) -> Result<(Vec<String>, u32), StoreError> {
+        let queues = sqlx::query_scalar("SELECT queue_id FROM queue_agents WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let max: Option<i64> = sqlx::query_scalar("SELECT max_chats FROM agents WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok((queues, max.unwrap_or(1).max(1) as u32))
+    }
+
+    async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError> {
+        let row =
+            sqlx::query("SELECT user_id, portal_id, name, email FROM visitors WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok(Visitor {
+                    user_id: row.try_get("user_id")?,
+                    portal_id: row.try_get("portal_id")?,
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
                 })
             })
             .transpose()?)

@@ -1,0 +1,566 @@
+//! The live chat services behind the socket: conversations, messages, reports, typing, chat
+//! requests and their answers, end of chat, agent presence.
+//!
+//! Every handler checks who may do what: a visitor reaches only conversations they are a member
+//! of; an agent only chats offered to or assigned to them. Everything is stored before the reply.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use parlor_protocol::socket::{Frame, code, service};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::routing::{AnswerError, ChatRef, Timeouts};
+use crate::store::{Conversation, Message, MessageQuery, NewConversation, NewMessage, Status};
+use crate::ws::{Refusal, Session};
+
+/// Longest text message, in characters.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+/// Largest message object (any type), serialized, in bytes.
+const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+/// Most messages or conversations one load answers.
+const MAX_LOAD: i64 = 100;
+/// Message types a client may send (Stringee's): text, photo, video, audio, file, link,
+/// location, contact, sticker. Rating (14) and notifications (100) are written by the server.
+const SENDABLE_TYPES: [i64; 9] = [1, 2, 3, 4, 5, 6, 9, 10, 11];
+
+/// Handles one request of an authenticated connection.
+pub async fn handle(
+    state: &AppState,
+    session: &Session,
+    service: u16,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    match service {
+        service::CHAT_CREATE_CONVERSATION => create_conversation(state, session, body).await,
+        service::CHAT_MESSAGE => send_message(state, session, body).await,
+        service::CHAT_MESSAGES_LOAD => load_messages(state, session, body).await,
+        service::CHAT_CONVERSATION_LOAD => load_conversations(state, session, body).await,
+        service::CHAT_GET_CONVERSATIONS_INFO => conversations_info(state, session, body).await,
+        service::CHAT_MESSAGE_REPORT => report(state, session, body).await,
+        service::BEGIN_TYPING | service::END_TYPING => typing(state, session, service, body).await,
+        service::CHAT_AGENT_RESPONSE => agent_response(state, session, body).await,
+        service::CHAT_REQUEST_LOAD => chat_requests(state, session).await,
+        service::END_CHAT => end_chat(state, session, body).await,
+        service::AGENT_SET_PRESENCE => presence(state, session, body),
+        other => Err(Refusal::new(
+            code::UNKNOWN_SERVICE,
+            format!("unknown service {other}"),
+        )),
+    }
+}
+
+/// Tells routing about an agent's new socket.
+pub async fn agent_connected(state: &AppState, session: &Session) -> Result<(), Refusal> {
+    let (queues, max_chats) = state.store.agent_queues(&session.user_id).await?;
+    state.routing.agent_connected(
+        &session.user_id,
+        queues.into_iter().collect::<HashSet<_>>(),
+        max_chats as usize,
+    );
+    Ok(())
+}
+
+fn bad(message: impl Into<String>) -> Refusal {
+    Refusal::new(code::BAD_REQUEST, message)
+}
+
+fn text_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Refusal> {
+    match body.get(name) {
+        Some(Value::String(value)) if !value.is_empty() && value.len() <= 256 => Ok(value),
+        Some(Value::String(_)) => Err(bad(format!("`{name}` must be 1 to 256 characters"))),
+        None | Some(Value::Null) => Err(bad(format!("`{name}` is required"))),
+        Some(_) => Err(bad(format!("`{name}` must be a string"))),
+    }
+}
+
+/// `localDbId` as clients send it: a string or a number; absent is fine.
+fn local_db_id(body: &Value) -> Result<Option<String>, Refusal> {
+    match body.get("localDbId") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.len() <= 128 => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(bad(
+            "`localDbId` must be a string or a number of at most 128 characters",
+        )),
+    }
+}
+
+fn optional_int(body: &Value, name: &str) -> Result<Option<i64>, Refusal> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => value
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| bad(format!("`{name}` must be an integer"))),
+    }
+}
+
+/// The conversation, if `session` may use it: a member who has not left.
+async fn member_conversation(
+    state: &AppState,
+    session: &Session,
+    conv_id: &str,
+) -> Result<(Conversation, Vec<String>), Refusal> {
+    let not_found = || Refusal::new(code::NOT_FOUND, "no such conversation");
+    let conversation = state
+        .store
+        .conversation(conv_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if conversation.portal_id != session.portal_id {
+        return Err(not_found());
+    }
+    let participants = state.store.participants(conv_id).await?;
+    let member = participants
+        .iter()
+        .any(|p| p.user_id == session.user_id && !p.left);
+    if !member {
+        // The same answer as for a conversation that does not exist: ids are not probed.
+        return Err(not_found());
+    }
+    let others = participants
+        .into_iter()
+        .filter(|p| !p.left)
+        .map(|p| p.user_id)
+        .collect();
+    Ok((conversation, others))
+}
+
+/// Pushes `frame` to every member, except the socket the request came from.
+fn push_to_members(state: &AppState, session: &Session, members: &[String], frame: &Frame) {
+    for member in members {
+        let skip = if *member == session.user_id {
+            session.connection
+        } else {
+            0
+        };
+        state.hub.push_except(member, skip, frame);
+    }
+}
+
+/// A conversation as the wire shows it (Stringee's field names).
+pub fn conversation_json(conversation: &Conversation, participants: &[String]) -> Value {
+    json!({
+        "convId": conversation.id,
+        "id": conversation.id,
+        "convName": conversation.name,
+        "name": conversation.name,
+        "isGroup": true,
+        "isDistinct": false,
+        "creator": conversation.creator,
+        "created": conversation.created_at,
+        "lastUpdate": conversation.updated_at,
+        "lastMsgSeq": conversation.last_seq,
+        "participants": participants.iter().map(|id| json!({ "userId": id })).collect::<Vec<_>>(),
+        "channelType": conversation.channel_type,
+        "ended": conversation.status.is_over(),
+        "endedby": conversation.ended_by,
+        "chatStatus": conversation.status.as_str(),
+        "queueId": conversation.queue_id,
+        "agentId": conversation.agent_id,
+        "customData": conversation.custom_data,
+    })
+}
+
+/// A message as the wire shows it: the push's names (`msgId`, `from`, `createdTime`) and the
+/// load's (`id`, `user`, `created`) both, so one shape serves every client.
+pub fn message_json(message: &Message) -> Value {
+    let content: Value = serde_json::from_str(&message.content).unwrap_or(Value::Null);
+    json!({
+        "msgId": message.id,
+        "id": message.id,
+        "convId": message.conv_id,
+        "seq": message.seq,
+        "type": message.kind,
+        "message": content,
+        "content": content,
+        "from": message.sender,
+        "user": message.sender,
+        "createdTime": message.created_at,
+        "created": message.created_at,
+        "localDbId": message.local_db_id,
+        "channelType": 1,
+    })
+}
+
+async fn create_conversation(
+    state: &AppState,
+    session: &Session,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    if session.agent {
+        return Err(Refusal::new(
+            code::FORBIDDEN,
+            "agents do not create live chats; visitors do",
+        ));
+    }
+    let queue_id = text_field(body, "name")?;
+    let queue = state
+        .store
+        .queue(&session.portal_id, queue_id)
+        .await?
+        .ok_or_else(|| Refusal::new(code::NOT_FOUND, "no such queue"))?;
+    let custom_data = match body.get("customData") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    if custom_data.len() > 4096 {
+        return Err(Refusal::new(
+            code::TOO_LARGE,
+            "`customData` is larger than 4096 bytes",
+        ));
+    }
+    let new = NewConversation {
+        id: format!("conv-{}", crate::ids::random_hex(12)),
+        portal_id: session.portal_id.clone(),
+        queue_id: queue.id.clone(),
+        creator: session.user_id.clone(),
+        create_local_id: local_db_id(body)?,
+        custom_data,
+    };
+    let (conversation, created) = state.store.create_conversation(&new).await?;
+    if created {
+        let visitor = state.store.visitor(&session.user_id).await?;
+        let name = visitor
+            .map(|v| v.name)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Visitor".into());
+        let timeouts = Timeouts {
+            answer: Duration::from_millis(queue.answer_timeout_ms as u64),
+            queue: Duration::from_millis(queue.queue_timeout_ms as u64),
+        };
+        let chat = ChatRef {
+            conv_id: conversation.id.clone(),
+            queue_id: queue.id,
+            visitor_id: session.user_id.clone(),
+            visitor_name: name,
+        };
+        state.routing.enqueue(chat, timeouts);
+    }
+    Ok(conversation_json(
+        &conversation,
+        std::slice::from_ref(&session.user_id),
+    ))
+}
+
+async fn send_message(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let kind = optional_int(body, "type")?.unwrap_or(1);
+    if !SENDABLE_TYPES.contains(&kind) {
+        return Err(bad(format!("message type {kind} cannot be sent")));
+    }
+    let message = match body.get("message") {
+        Some(Value::Object(fields)) => Value::Object(fields.clone()),
+        _ => return Err(bad("`message` must be an object")),
+    };
+    if kind == 1 {
+        match message.get("content") {
+            Some(Value::String(text)) if text.trim().is_empty() => {
+                return Err(bad("a text message is empty"));
+            }
+            Some(Value::String(text)) if text.chars().count() > MAX_TEXT_CHARS => {
+                return Err(Refusal::new(
+                    code::TOO_LARGE,
+                    format!("a text message is longer than {MAX_TEXT_CHARS} characters"),
+                ));
+            }
+            Some(Value::String(_)) => {}
+            _ => return Err(bad("a text message needs `message.content`, a string")),
+        }
+    }
+    let content = message.to_string();
+    if content.len() > MAX_MESSAGE_BYTES {
+        return Err(Refusal::new(
+            code::TOO_LARGE,
+            format!("a message is larger than {MAX_MESSAGE_BYTES} bytes"),
+        ));
+    }
+    let (conversation, members) = member_conversation(state, session, conv_id).await?;
+    let local = local_db_id(body)?;
+    if conversation.status.is_over() {
+        return Err(Refusal::new(code::CONFLICT, "this chat has ended"));
+    }
+    let (stored, new) = state
+        .store
+        .append_message(&NewMessage {
+            conv_id: conversation.id.clone(),
+            sender: session.user_id.clone(),
+            kind,
+            content,
+            local_db_id: local,
+        })
+        .await?;
+    if new {
+        let frame = Frame {
+            service: service::CHAT_MESSAGE_FROM_SERVER,
+            body: message_json(&stored),
+        };
+        push_to_members(state, session, &members, &frame);
+    }
+    Ok(json!({
+        "convId": stored.conv_id,
+        "msgId": stored.id,
+        "seq": stored.seq,
+        "created": stored.created_at,
+        "localDbId": stored.local_db_id,
+        "channelType": 1,
+    }))
+}
+
+async fn load_messages(
+    state: &AppState,
+    session: &Session,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let (conversation, _) = member_conversation(state, session, conv_id).await?;
+    let ascending = match body.get("sort") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("asc") => true,
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("desc") => false,
+        Some(_) => return Err(bad("`sort` must be \"ASC\" or \"DESC\"")),
+    };
+    let query = MessageQuery {
+        seq_greater: optional_int(body, "seqGreater")?.filter(|s| *s >= 0),
+        seq_smaller: optional_int(body, "seqSmaller")?.filter(|s| *s > 0),
+        limit: optional_int(body, "limit")?
+            .unwrap_or(20)
+            .clamp(1, MAX_LOAD),
+        ascending,
+    };
+    let messages = state.store.messages(&conversation.id, query).await?;
+    Ok(
+        json!({ "convId": conversation.id, "msgs": messages.iter().map(message_json).collect::<Vec<_>>() }),
+    )
+}
+
+async fn load_conversations(
+    state: &AppState,
+    session: &Session,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    let limit = optional_int(body, "limit")?
+        .unwrap_or(20)
+        .clamp(1, MAX_LOAD);
+    let conversations = state
+        .store
+        .conversations_of(&session.user_id, limit)
+        .await?;
+    let mut list = Vec::with_capacity(conversations.len());
+    for conversation in &conversations {
+        let participants = state.store.participants(&conversation.id).await?;
+        let ids: Vec<String> = participants.into_iter().map(|p| p.user_id).collect();
+        list.push(conversation_json(conversation, &ids));
+    }
+    Ok(json!({ "listConvs": list }))
+}
+
+async fn conversations_info(
+    state: &AppState,
+    session: &Session,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    let ids = text_field(body, "convIds")?;
+    let mut list = Vec::new();
+    for id in ids
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .take(MAX_LOAD as usize)
+    {
+        if let Ok((conversation, members)) = member_conversation(state, session, id).await {
+            list.push(conversation_json(&conversation, &members));
+        }
+    }
+    Ok(json!({ "listConvs": list }))
+}
+
+async fn report(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let seq = optional_int(body, "lastMsgSeq")?.ok_or_else(|| bad("`lastMsgSeq` is required"))?;
+    let read = match optional_int(body, "status")? {
+        Some(1) => false,
+        Some(2) => true,
+        _ => return Err(bad("`status` must be 1 (delivered) or 2 (seen)")),
+    };
+    let (conversation, members) = member_conversation(state, session, conv_id).await?;
+    let seq = seq.clamp(0, conversation.last_seq);
+    state
+        .store
+        .report(&conversation.id, &session.user_id, seq, read)
+        .await?;
+    let frame = Frame {
+        service: service::CHAT_MESSAGE_REPORT_FROM_SERVER,
+        body: json!({ "convId": conversation.id, "from": session.user_id, "lastMsgSeq": seq, "status": if read { 2 } else { 1 } }),
+    };
+    push_to_members(state, session, &members, &frame);
+    Ok(json!({ "convId": conversation.id }))
+}
+
+async fn typing(
+    state: &AppState,
+    session: &Session,
+    service: u16,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let (conversation, members) = member_conversation(state, session, conv_id).await?;
+    let push = if service == service::BEGIN_TYPING {
+        service::USER_BEGIN_TYPING
+    } else {
+        service::USER_END_TYPING
+    };
+    let display_name = display_name(state, session).await?;
+    let frame = Frame {
+        service: push,
+        body: json!({ "convId": conversation.id, "userId": session.user_id, "displayName": display_name }),
+    };
+    push_to_members(state, session, &members, &frame);
+    Ok(json!({ "convId": conversation.id }))
+}
+
+async fn display_name(state: &AppState, session: &Session) -> Result<String, Refusal> {
+    Ok(if session.agent {
+        state
+            .store
+            .agent(&session.user_id)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default()
+    } else {
+        state
+            .store
+            .visitor(&session.user_id)
+            .await?
+            .map(|v| v.name)
+            .unwrap_or_default()
+    })
+}
+
+async fn agent_response(
+    state: &AppState,
+    session: &Session,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    if !session.agent {
+        return Err(Refusal::new(
+            code::FORBIDDEN,
+            "only agents answer chat requests",
+        ));
+    }
+    let conv_id = text_field(body, "convId")?;
+    let accept = body
+        .get("answer")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| bad("`answer` must be true or false"))?;
+    let chat = state
+        .routing
+        .answer(&session.user_id, conv_id, accept)
+        .await
+        .map_err(|e| {
+            let code = match e {
+                AnswerError::NotWaiting | AnswerError::NotOffered => code::CONFLICT,
+            };
+            Refusal::new(code, e.to_string())
+        })?;
+    if accept {
+        state
+            .store
+            .assign_agent(&chat.conv_id, &session.user_id)
+            .await?;
+        let name = display_name(state, session).await?;
+        let members = vec![chat.visitor_id.clone(), session.user_id.clone()];
+        // Stringee's notification "participants added": stored, so the history shows it.
+        let content = json!({ "type": 1, "participants": [{ "userId": session.user_id, "displayName": name }] });
+        notify(state, session, &chat.conv_id, &members, content).await?;
+        if let Some(conversation) = state.store.conversation(&chat.conv_id).await? {
+            return Ok(conversation_json(&conversation, &members));
+        }
+    }
+    Ok(json!({ "convId": chat.conv_id }))
+}
+
+/// Stores a notification message (type 100) from `session`'s user and pushes it to every member.
+async fn notify(
+    state: &AppState,
+    session: &Session,
+    conv_id: &str,
+    members: &[String],
+    content: Value,
+) -> Result<(), Refusal> {
+    let (stored, _) = state
+        .store
+        .append_message(&NewMessage {
+            conv_id: conv_id.to_string(),
+            sender: session.user_id.clone(),
+            kind: 100,
+            content: content.to_string(),
+            local_db_id: None,
+        })
+        .await?;
+    let frame = Frame {
+        service: service::CHAT_MESSAGE_FROM_SERVER,
+        body: message_json(&stored),
+    };
+    for member in members {
+        state.hub.push(member, &frame);
+    }
+    Ok(())
+}
+
+async fn chat_requests(state: &AppState, session: &Session) -> Result<Value, Refusal> {
+    if !session.agent {
+        return Err(Refusal::new(
+            code::FORBIDDEN,
+            "only agents have chat requests",
+        ));
+    }
+    let offers = state.routing.offers(&session.user_id).await;
+    Ok(
+        json!({ "chatRequests": offers.iter().map(crate::routing::actor::chat_request).collect::<Vec<_>>() }),
+    )
+}
+
+async fn end_chat(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let (conversation, members) = member_conversation(state, session, conv_id).await?;
+    if !state
+        .store
+        .finish_conversation(&conversation.id, Status::Ended, &session.user_id)
+        .await?
+    {
+        return Err(Refusal::new(code::CONFLICT, "this chat has already ended"));
+    }
+    state.routing.chat_ended(&conversation.id);
+    // Stringee's notification "chat ended", stored after the last message.
+    notify(
+        state,
+        session,
+        &conversation.id,
+        &members,
+        json!({ "type": 4, "endedby": session.user_id }),
+    )
+    .await?;
+    let frame = Frame {
+        service: service::CONVERSATION_ENDED,
+        body: json!({ "convId": conversation.id, "endedby": session.user_id }),
+    };
+    push_to_members(state, session, &members, &frame);
+    Ok(json!({ "convId": conversation.id, "endedby": session.user_id }))
+}
+
+fn presence(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
+    if !session.agent {
+        return Err(Refusal::new(code::FORBIDDEN, "only agents have a presence"));
+    }
+    let available = match body.get("status").and_then(Value::as_str) {
+        Some("available") => true,
+        Some("away") => false,
+        _ => return Err(bad("`status` must be \"available\" or \"away\"")),
+    };
+    state.routing.set_available(&session.user_id, available);
+    Ok(json!({ "status": if available { "available" } else { "away" } }))
+}

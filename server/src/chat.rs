@@ -182,6 +182,7 @@ pub fn message_json(message: &Message) -> Value {
         "created": message.created_at,
         "localDbId": message.local_db_id,
         "channelType": 1,
+        "senderInfo": {},
     })
 }
 
@@ -240,10 +241,16 @@ async fn create_conversation(
         };
         state.routing.enqueue(chat, timeouts);
     }
-    Ok(conversation_json(
-        &conversation,
-        std::slice::from_ref(&session.user_id),
-    ))
+    let mut reply = conversation_json(&conversation, std::slice::from_ref(&session.user_id));
+    let newest = MessageQuery {
+        seq_greater: None,
+        seq_smaller: None,
+        limit: 1,
+        ascending: false,
+    };
+    let last = state.store.messages(&conversation.id, newest).await?;
+    reply["lastMsg"] = last.first().map(message_json).unwrap_or(Value::Null);
+    Ok(reply)
 }
 
 async fn send_message(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {

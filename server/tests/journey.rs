@@ -57,11 +57,20 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
     let requests = alice.request(99, json!({})).await;
     assert_eq!(requests["chatRequests"][0]["convId"], json!(conv));
 
-    // The visitor writes while waiting: stored with seq 1.
+    // The conversation opens with Stringee's "created" message, seq 1.
+    assert_eq!(
+        (
+            created["lastMsg"]["seq"].clone(),
+            created["lastMsg"]["type"].clone()
+        ),
+        (json!(1), json!(7))
+    );
+
+    // The visitor writes while waiting: stored with seq 2.
     let sent = ann.request(42, json!({"convId": conv, "type": 1, "localDbId": "m1", "message": {"content": "Hello, anyone there?"}})).await;
     assert_eq!(
         (sent["r"].clone(), sent["seq"].clone()),
-        (json!(0), json!(1)),
+        (json!(0), json!(2)),
         "{sent}"
     );
     let first_msg_id = sent["msgId"].clone();
@@ -78,7 +87,7 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
     let joined = push_of(&mut ann, 45).await;
     assert_eq!(
         (joined["type"].clone(), joined["seq"].clone()),
-        (json!(100), json!(2))
+        (json!(100), json!(3))
     );
     assert_eq!(joined["message"]["participants"][0]["displayName"], "Alice");
 
@@ -95,9 +104,9 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
         .iter()
         .map(|m| m["seq"].clone())
         .collect();
-    assert_eq!(texts, [json!(1), json!(2)]);
+    assert_eq!(texts, [json!(1), json!(2), json!(3)]);
     assert_eq!(
-        history["msgs"][0]["message"]["content"],
+        history["msgs"][1]["message"]["content"],
         "Hello, anyone there?"
     );
 
@@ -111,11 +120,11 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
 
     // The agent answers; the visitor gets it pushed.
     let reply = alice.request(42, json!({"convId": conv, "type": 1, "localDbId": "a1", "message": {"content": "Hi Ann, Alice here."}})).await;
-    assert_eq!(reply["seq"], 3);
+    assert_eq!(reply["seq"], 4);
     let pushed = push_of(&mut ann, 45).await;
     assert_eq!(
         (pushed["from"].clone(), pushed["seq"].clone()),
-        (json!(alice_id), json!(3))
+        (json!(alice_id), json!(4))
     );
     assert_eq!(pushed["message"]["content"], "Hi Ann, Alice here.");
 
@@ -123,18 +132,18 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
     let resent = ann.request(42, json!({"convId": conv, "type": 1, "localDbId": "m1", "message": {"content": "Hello, anyone there?"}})).await;
     assert_eq!(
         (resent["msgId"].clone(), resent["seq"].clone()),
-        (first_msg_id, json!(1))
+        (first_msg_id, json!(2))
     );
-    // ...so the next thing the agent receives is the next message, seq 4.
+    // ...so the next thing the agent receives is the next message, seq 5.
     ann.request(42, json!({"convId": conv, "type": 1, "localDbId": "m2", "message": {"content": "I need a quote."}})).await;
     let next = push_of(&mut alice, 45).await;
     assert_eq!(
         (next["seq"].clone(), next["message"]["content"].clone()),
-        (json!(4), json!("I need a quote."))
+        (json!(5), json!("I need a quote."))
     );
 
     // Read marks reach the other side.
-    ann.request(46, json!({"convId": conv, "lastMsgSeq": 3, "status": 2}))
+    ann.request(46, json!({"convId": conv, "lastMsgSeq": 4, "status": 2}))
         .await;
     let seen = push_of(&mut alice, 47).await;
     assert_eq!(
@@ -143,7 +152,7 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
             seen["lastMsgSeq"].clone(),
             seen["status"].clone()
         ),
-        (json!(ann_id), json!(3), json!(2))
+        (json!(ann_id), json!(4), json!(2))
     );
 
     // The visitor ends the chat: the agent is told, and nothing more can be sent.

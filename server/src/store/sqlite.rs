@@ -364,6 +364,23 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            // As in Stringee, a conversation opens with a "created" message (type 7, seq 1),
+            // which clients read as its last message until someone writes.
+            sqlx::query(
+                "INSERT INTO messages (id, conv_id, seq, sender, type, content, local_db_id, created_at) \
+                 VALUES (?, ?, 1, ?, 7, '{}', ?, ?)",
+            )
+            .bind(format!("msg-{}", crate::ids::random_hex(12)))
+            .bind(&new.id)
+            .bind(&new.creator)
+            .bind(&new.create_local_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE conversations SET last_seq = 1 WHERE id = ?")
+                .bind(&new.id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(select_conversation!("WHERE id = ?"))
                 .bind(&new.id)
                 .fetch_one(&mut *tx)

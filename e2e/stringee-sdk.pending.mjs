@@ -2,7 +2,7 @@
 // check: with the official SDK, AUTHEN, the chat request, its acceptance, the notification
 // message, read reports and conversation info already work against Parlor; the test still
 // times out waiting for the first text message to reach the other side. Run it by hand with
-// PARLOR_E2E_DEBUG=1 (see the README of e2e in docs/operations.md) to see every frame.
+// PARLOR_E2E_DEBUG=1 (see docs/operations.md, "Tests") to see every frame.
 // Compatibility: Stringee's own web SDK (npm `stringee`), unmodified, in headless Chromium,
 // connects to a Parlor server as a visitor and as an agent and completes a live chat.
 import { test, before, after } from "node:test";

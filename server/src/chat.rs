@@ -224,11 +224,10 @@ async fn create_conversation(
     };
     let (conversation, created) = state.store.create_conversation(&new).await?;
     if created {
-        let visitor = state.store.visitor(&session.user_id).await?;
-        let name = visitor
-            .map(|v| v.name)
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "Visitor".into());
+        let name = match session.display_name.as_str() {
+            "" => "Visitor".to_string(),
+            name => name.to_string(),
+        };
         let timeouts = Timeouts {
             answer: Duration::from_millis(queue.answer_timeout_ms as u64),
             queue: Duration::from_millis(queue.queue_timeout_ms as u64),
@@ -420,31 +419,13 @@ async fn typing(
     } else {
         service::USER_END_TYPING
     };
-    let display_name = display_name(state, session).await?;
+    let display_name = &session.display_name;
     let frame = Frame {
         service: push,
         body: json!({ "convId": conversation.id, "userId": session.user_id, "displayName": display_name }),
     };
     push_to_members(state, session, &members, &frame);
     Ok(json!({ "convId": conversation.id }))
-}
-
-async fn display_name(state: &AppState, session: &Session) -> Result<String, Refusal> {
-    Ok(if session.agent {
-        state
-            .store
-            .agent(&session.user_id)
-            .await?
-            .map(|a| a.display_name)
-            .unwrap_or_default()
-    } else {
-        state
-            .store
-            .visitor(&session.user_id)
-            .await?
-            .map(|v| v.name)
-            .unwrap_or_default()
-    })
 }
 
 async fn agent_response(
@@ -478,7 +459,7 @@ async fn agent_response(
             .store
             .assign_agent(&chat.conv_id, &session.user_id)
             .await?;
-        let name = display_name(state, session).await?;
+        let name = &session.display_name;
         let members = vec![chat.visitor_id.clone(), session.user_id.clone()];
         // Stringee's notification "participants added": stored, so the history shows it.
         let content = json!({ "type": 1, "participants": [{ "userId": session.user_id, "displayName": name }] });

@@ -1,8 +1,9 @@
 //! Who is connected, and how to reach them: each user's open sockets on this node.
 //!
 //! A user may hold several sockets at once (two tabs, a phone and a laptop); a push to the user
-//! goes to all of them. Each socket has a bounded send queue: a client too slow to drain it is
-//! disconnected rather than let it grow the server's memory (it reconnects and reloads by seq).
+//! goes to all of them. Each socket has a bounded send queue, so a client too slow to drain it
+//! cannot grow the server's memory; what does not fit is dropped (see `push_except` for the
+//! gap this leaves: such a socket should be closed, so that its client reloads by seq).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -88,9 +89,11 @@ impl Hub {
             match sender.try_send(Outgoing::Frame(text.clone())) {
                 Ok(()) => queued += 1,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    tracing::warn!(user, "send queue full: closing the socket");
-                    // The writer drains Close after the frames ahead of it; if even that does not
-                    // fit, the dropped sender ends the writer when the reader goes.
+                    // KNOWN GAP: this frame is dropped, and `Close` cannot fit a full queue
+                    // either, so the stalled socket stays open until its client goes. It needs
+                    // a separate close signal per socket (see the closing note of issue 3); a
+                    // client that reconnects reloads what it missed by seq.
+                    tracing::warn!(user, "send queue full: frame dropped");
                     let _ = sender.try_send(Outgoing::Close);
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => {}

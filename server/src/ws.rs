@@ -42,6 +42,9 @@ pub struct Session {
     pub portal_id: String,
     /// Whether the user is one of the portal's agents.
     pub agent: bool,
+    /// The name others see (typing, "joined"), read once at AUTHEN. Empty for a visitor who
+    /// gave none. When profile updates (service 70) arrive, they must refresh it.
+    pub display_name: String,
     /// This connection's id (a user may hold several).
     pub connection: u64,
 }
@@ -237,17 +240,19 @@ async fn authen(
     let claims = unverified
         .verify(&key.secret, token::now_secs())
         .map_err(refused)?;
-    let agent = match state.store.agent(&claims.user_id).await? {
-        Some(agent) if agent.portal_id == portal_id => true,
+    let (agent, display_name) = match state.store.agent(&claims.user_id).await? {
+        Some(agent) if agent.portal_id == portal_id => (true, agent.display_name),
         Some(_) => {
             return Err(Refusal::new(
                 authen_code::AUTHENTICATION_FAILED,
                 "this user belongs to another portal",
             ));
         }
-        None => false,
+        None => (false, String::new()),
     };
-    if !agent {
+    let display_name = if agent {
+        display_name
+    } else {
         // A token minted by the site's own backend may name a visitor Parlor has not met yet.
         state
             .store
@@ -258,11 +263,14 @@ async fn authen(
                 email: String::new(),
             })
             .await?;
-    }
+        let visitor = state.store.visitor(&claims.user_id).await?;
+        visitor.map(|v| v.name).unwrap_or_default()
+    };
     let session = Session {
         user_id: claims.user_id,
         portal_id,
         agent,
+        display_name,
         connection,
     };
     let reply = json!({

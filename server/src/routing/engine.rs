@@ -231,18 +231,6 @@ impl Engine {
         self.dispatch(now)
     }
 
-    /// Records that `agent` now serves `conv_id` without an offer (a confirmed transfer).
-    pub fn assign(&mut self, agent: &str, conv_id: &str) {
-        if let Some(previous) = self.serving.insert(conv_id.to_string(), agent.to_string())
-            && let Some(entry) = self.agents.get_mut(&previous)
-        {
-            entry.active.remove(conv_id);
-        }
-        if let Some(entry) = self.agents.get_mut(agent) {
-            entry.active.insert(conv_id.to_string());
-        }
-    }
-
     /// The chats currently offered to `agent` (for CHAT_REQUEST_LOAD).
     pub fn offers_of(&self, agent: &str) -> Vec<ChatRef> {
         self.agents

@@ -84,6 +84,16 @@ fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error>
     })
 }
 
+/// `SELECT` of every agent column, then the given clauses (a literal: audited SQL).
+macro_rules! select_agent {
+    ($tail:literal) => {
+        concat!(
+            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents ",
+            $tail
+        )
+    };
+}
+
 /// `SELECT` of every conversation column, then the given clauses (a literal: audited SQL).
 macro_rules! select_conversation {
     ($tail:literal) => {
@@ -189,10 +199,9 @@ impl Store for SqliteStore {
     }
 
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
-             WHERE portal_id = ? ORDER BY created_at, user_id",
-        )
+        let rows = sqlx::query(select_agent!(
+            "WHERE portal_id = ? ORDER BY created_at, user_id"
+        ))
         .bind(portal_id)
         .fetch_all(&self.pool)
         .await?;
@@ -218,24 +227,18 @@ impl Store for SqliteStore {
     }
 
     async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError> {
-        let row = sqlx::query(
-            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
-             WHERE lower(email) = lower(?)",
-        )
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(select_agent!("WHERE lower(email) = lower(?)"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
 
     async fn agent(&self, user_id: &str) -> Result<Option<Agent>, StoreError> {
-        let row = sqlx::query(
-            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents \
-             WHERE user_id = ?",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(select_agent!("WHERE user_id = ?"))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
 

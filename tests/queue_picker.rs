@@ -12,6 +12,7 @@ fn queue(id: &str, name: &str) -> Queue {
     Queue {
         id: id.to_string(),
         name: name.to_string(),
+        agents_online: None,
     }
 }
 

@@ -98,4 +98,8 @@ pub struct Queue {
     pub id: String,
     /// Name shown to visitors.
     pub name: String,
+    /// Parlor extension: how many agents are available to this queue now. A widget sends the
+    /// visitor to the ticket form when it is 0 (absent, as from StringeeX, reads as unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents_online: Option<u32>,
 }

@@ -68,6 +68,8 @@ pub mod service {
     pub const CHAT_CONFIRM_TRANSFER_REQUEST: u16 = 78;
     /// Push to the receiving agent: a transfer request.
     pub const CHAT_TRANSFER_REQUEST_FROM_ANOTHER_AGENT: u16 = 79;
+    /// An agent joins another agent's chat (to help; the chat's agent stays).
+    pub const JOIN_CHAT_CUSTOMER_CARE: u16 = 74;
     /// Agent keeps chatting after the visitor left.
     pub const AGENT_CONTINUE_CHATTING: u16 = 82;
     /// Begin typing (and its push, 86).
@@ -131,6 +133,8 @@ pub mod code {
     pub const RATE_LIMITED: i32 = 429;
     /// The server failed; the details are in its log.
     pub const INTERNAL: i32 = 500;
+    /// Outside the portal's business hours: no chat now, leave a ticket.
+    pub const OUTSIDE_BUSINESS_HOURS: i32 = 423;
     /// The service id is unknown to this server.
     pub const UNKNOWN_SERVICE: i32 = 501;
 }

@@ -38,3 +38,36 @@ mod tests {
         assert!(!verify_password("correct horse", "not a hash"));
     }
 }
+
+/// Who a verified access token stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The token's claims, signature and expiry checked.
+    pub claims: crate::token::Claims,
+    /// The portal of the API key that signed it.
+    pub portal_id: String,
+}
+
+/// Why a token was not accepted: its own fault (with Stringee's code), or the store's.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Token(#[from] crate::token::TokenError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Decodes `raw`, finds its API key, and checks signature and expiry: the one check behind
+/// AUTHEN and every REST call that takes a token.
+pub async fn verify_token(
+    store: &dyn crate::store::Store,
+    raw: &str,
+) -> Result<Verified, VerifyError> {
+    let unverified = crate::token::decode(raw)?;
+    let (key, portal_id) = store
+        .api_key(&unverified.claims.iss)
+        .await?
+        .ok_or(crate::token::TokenError::UnknownKey)?;
+    let claims = unverified.verify(&key.secret, crate::token::now_secs())?;
+    Ok(Verified { claims, portal_id })
+}

@@ -28,11 +28,37 @@ const SENDABLE_TYPES: [i64; 9] = [1, 2, 3, 4, 5, 6, 9, 10, 11];
 /// Handles one request of an authenticated connection.
 pub async fn handle(
     state: &AppState,
+    session: &mut Session,
+    service: u16,
+    body: &Value,
+) -> Result<Value, Refusal> {
+    match service {
+        service::UPDATE_USER_INFO => crate::profile::update_user_info(state, session, body).await,
+        _ => handle_as(state, session, service, body).await,
+    }
+}
+
+async fn handle_as(
+    state: &AppState,
     session: &Session,
     service: u16,
     body: &Value,
 ) -> Result<Value, Refusal> {
     match service {
+        service::CHAT_GET_USERS_INFO => crate::profile::users_info(state, session, body).await,
+        service::CUSTOM_MESSAGE => crate::profile::custom_message(state, session, body).await,
+        service::RATE_CHAT => rate_chat(state, session, body).await,
+        service::SEND_EMAIL_TRANSCRIPT => crate::transcript::send(state, session, body).await,
+        service::CHAT_TRANSFER_TO_ANOTHER_AGENT => {
+            crate::care::transfer(state, session, body).await
+        }
+        service::CHAT_CONFIRM_TRANSFER_REQUEST => {
+            crate::care::confirm_transfer(state, session, body).await
+        }
+        service::JOIN_CHAT_CUSTOMER_CARE => crate::care::join(state, session, body).await,
+        service::AGENT_CONTINUE_CHATTING => {
+            crate::care::continue_chatting(state, session, body).await
+        }
         service::CHAT_CREATE_CONVERSATION => create_conversation(state, session, body).await,
         service::CHAT_MESSAGE => send_message(state, session, body).await,
         service::CHAT_MESSAGES_LOAD => load_messages(state, session, body).await,
@@ -62,11 +88,11 @@ pub async fn agent_connected(state: &AppState, session: &Session) -> Result<(), 
     Ok(())
 }
 
-fn bad(message: impl Into<String>) -> Refusal {
+pub(crate) fn bad(message: impl Into<String>) -> Refusal {
     Refusal::new(code::BAD_REQUEST, message)
 }
 
-fn text_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Refusal> {
+pub(crate) fn text_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, Refusal> {
     match body.get(name) {
         Some(Value::String(value)) if !value.is_empty() && value.len() <= 256 => Ok(value),
         Some(Value::String(_)) => Err(bad(format!("`{name}` must be 1 to 256 characters"))),
@@ -87,7 +113,7 @@ fn local_db_id(body: &Value) -> Result<Option<String>, Refusal> {
     }
 }
 
-fn optional_int(body: &Value, name: &str) -> Result<Option<i64>, Refusal> {
+pub(crate) fn optional_int(body: &Value, name: &str) -> Result<Option<i64>, Refusal> {
     match body.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(value) => value
@@ -98,7 +124,7 @@ fn optional_int(body: &Value, name: &str) -> Result<Option<i64>, Refusal> {
 }
 
 /// The conversation, if `session` may use it: a member who has not left.
-async fn member_conversation(
+pub(crate) async fn member_conversation(
     state: &AppState,
     session: &Session,
     conv_id: &str,
@@ -129,7 +155,12 @@ async fn member_conversation(
 }
 
 /// Pushes `frame` to every member, except the socket the request came from.
-fn push_to_members(state: &AppState, session: &Session, members: &[String], frame: &Frame) {
+pub(crate) fn push_to_members(
+    state: &AppState,
+    session: &Session,
+    members: &[String],
+    frame: &Frame,
+) {
     for member in members {
         let skip = if *member == session.user_id {
             session.connection
@@ -198,6 +229,23 @@ async fn create_conversation(
         ));
     }
     let queue_id = text_field(body, "name")?;
+    let portal = state
+        .store
+        .portal(&session.portal_id)
+        .await?
+        .ok_or_else(|| Refusal::new(code::NOT_FOUND, "no such portal"))?;
+    let open = crate::hours::Hours::parse(&portal.business_hours)
+        .map(|hours| hours.is_open_now())
+        .unwrap_or(true);
+    if !open {
+        return Err(Refusal::new(
+            code::OUTSIDE_BUSINESS_HOURS,
+            format!(
+                "outside business hours ({}): leave a ticket",
+                portal.business_hours
+            ),
+        ));
+    }
     let queue = state
         .store
         .queue(&session.portal_id, queue_id)
@@ -289,6 +337,7 @@ async fn send_message(state: &AppState, session: &Session, body: &Value) -> Resu
     if conversation.status.is_over() {
         return Err(Refusal::new(code::CONFLICT, "this chat has ended"));
     }
+    let attachment = attached_file(state, session, kind, &message).await?;
     let (stored, new) = state
         .store
         .append_message(&NewMessage {
@@ -299,6 +348,9 @@ async fn send_message(state: &AppState, session: &Session, body: &Value) -> Resu
             local_db_id: local,
         })
         .await?;
+    if let Some(file_id) = attachment {
+        state.store.link_file(&file_id, &conversation.id).await?;
+    }
     if new {
         let frame = Frame {
             service: service::CHAT_MESSAGE_FROM_SERVER,
@@ -314,6 +366,44 @@ async fn send_message(state: &AppState, session: &Session, body: &Value) -> Resu
         "localDbId": stored.local_db_id,
         "channelType": 1,
     }))
+}
+
+/// The Parlor file an attachment message (photo, video, audio, file) carries, checked to be
+/// the sender's own upload; links to elsewhere pass as they are.
+async fn attached_file(
+    state: &AppState,
+    session: &Session,
+    kind: i64,
+    message: &Value,
+) -> Result<Option<String>, Refusal> {
+    let field = match kind {
+        2 => "photo",
+        3 => "video",
+        4 => "audio",
+        5 => "file",
+        _ => return Ok(None),
+    };
+    let path = message
+        .get(field)
+        .and_then(|f| f.get("filePath"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            bad(format!(
+                "a {field} message needs `message.{field}.filePath`"
+            ))
+        })?;
+    let Some(id) = crate::http::files::file_id_in(path) else {
+        return Ok(None);
+    };
+    let own = state
+        .store
+        .file(id)
+        .await?
+        .is_some_and(|f| f.uploader == session.user_id);
+    if !own {
+        return Err(bad("the attachment is not a file you uploaded"));
+    }
+    Ok(Some(id.to_string()))
 }
 
 async fn load_messages(
@@ -472,7 +562,7 @@ async fn agent_response(
 }
 
 /// Stores a notification message (type 100) from `session`'s user and pushes it to every member.
-async fn notify(
+pub(crate) async fn notify(
     state: &AppState,
     session: &Session,
     conv_id: &str,
@@ -506,10 +596,13 @@ async fn chat_requests(state: &AppState, session: &Session) -> Result<Value, Ref
             "only agents have chat requests",
         ));
     }
-    let offers = state.routing.offers(&session.user_id).await;
-    Ok(
-        json!({ "chatRequests": offers.iter().map(crate::routing::actor::chat_request).collect::<Vec<_>>() }),
-    )
+    let (offers, transfers) = state.routing.offers(&session.user_id).await;
+    let mut requests: Vec<Value> = offers
+        .iter()
+        .map(crate::routing::actor::chat_request)
+        .collect();
+    requests.extend(transfers.iter().map(crate::care::transfer_request));
+    Ok(json!({ "chatRequests": requests }))
 }
 
 async fn end_chat(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
@@ -551,4 +644,58 @@ fn presence(state: &AppState, session: &Session, body: &Value) -> Result<Value, 
     };
     state.routing.set_available(&session.user_id, available);
     Ok(json!({ "status": if available { "available" } else { "away" } }))
+}
+
+/// RATE_CHAT: the visitor rates the chat (0 bad, 1 good) with an optional comment; the rating is
+/// kept on the conversation and shown to everyone as a message of type 14.
+async fn rate_chat(state: &AppState, session: &Session, body: &Value) -> Result<Value, Refusal> {
+    let conv_id = text_field(body, "convId")?;
+    let rating = match optional_int(body, "rating")? {
+        Some(rating @ (0 | 1)) => rating,
+        _ => return Err(bad("`rating` must be 0 (bad) or 1 (good)")),
+    };
+    let comment = match body.get("comment") {
+        None | Some(Value::Null) => "",
+        Some(Value::String(text)) if text.chars().count() <= 1000 => text.trim(),
+        Some(Value::String(_)) => {
+            return Err(Refusal::new(
+                code::TOO_LARGE,
+                "`comment` is longer than 1000 characters",
+            ));
+        }
+        Some(_) => return Err(bad("`comment` must be a string")),
+    };
+    let (conversation, members) = member_conversation(state, session, conv_id).await?;
+    if conversation.creator != session.user_id {
+        return Err(Refusal::new(
+            code::FORBIDDEN,
+            "only the visitor rates a chat",
+        ));
+    }
+    if conversation.status != Status::Active && conversation.status != Status::Ended {
+        return Err(Refusal::new(
+            code::CONFLICT,
+            "only a chat an agent took can be rated",
+        ));
+    }
+    state
+        .store
+        .rate_conversation(&conversation.id, rating, comment)
+        .await?;
+    let (stored, _) = state
+        .store
+        .append_message(&NewMessage {
+            conv_id: conversation.id.clone(),
+            sender: session.user_id.clone(),
+            kind: 14,
+            content: json!({ "rating": rating, "comment": comment }).to_string(),
+            local_db_id: local_db_id(body)?,
+        })
+        .await?;
+    let frame = Frame {
+        service: service::CHAT_MESSAGE_FROM_SERVER,
+        body: message_json(&stored),
+    };
+    push_to_members(state, session, &members, &frame);
+    Ok(json!({ "convId": conversation.id, "msgId": stored.id, "seq": stored.seq }))
 }

@@ -20,9 +20,21 @@ pub enum ApiError {
     /// Credentials or token missing or wrong.
     #[error("{0}")]
     Unauthorized(String),
+    /// The request's origin is not allowed for the portal, or the caller may not see this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too large (a file, a field).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too many requests or connections from this client.
+    #[error("{0}")]
+    TooMany(String),
     /// Something failed on our side; the source is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(#[from] crate::store::StoreError),
+    /// Reading or writing the data folder failed; logged, answered like `Internal`.
+    #[error("internal error")]
+    Io(#[from] std::io::Error),
 }
 
 impl ApiError {
@@ -32,7 +44,10 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) | ApiError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -42,15 +57,20 @@ impl ApiError {
             ApiError::BadRequest(_) => rest_code::BAD_REQUEST,
             ApiError::NotFound(_) => rest_code::NOT_FOUND,
             ApiError::Unauthorized(_) => rest_code::UNAUTHORIZED,
-            ApiError::Internal(_) => rest_code::INTERNAL,
+            ApiError::Forbidden(_) => rest_code::ORIGIN_NOT_ALLOWED,
+            ApiError::TooLarge(_) => rest_code::BAD_REQUEST,
+            ApiError::TooMany(_) => rest_code::RATE_LIMITED,
+            ApiError::Internal(_) | ApiError::Io(_) => rest_code::INTERNAL,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(source) = &self {
-            tracing::error!(error = %source, "request failed");
+        match &self {
+            ApiError::Internal(source) => tracing::error!(error = %source, "request failed"),
+            ApiError::Io(source) => tracing::error!(error = %source, "request failed"),
+            _ => {}
         }
         let body = RestError {
             r: self.code(),

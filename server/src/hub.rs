@@ -2,15 +2,15 @@
 //!
 //! A user may hold several sockets at once (two tabs, a phone and a laptop); a push to the user
 //! goes to all of them. Each socket has a bounded send queue, so a client too slow to drain it
-//! cannot grow the server's memory; what does not fit is dropped (see `push_except` for the
-//! gap this leaves: such a socket should be closed, so that its client reloads by seq).
+//! cannot grow the server's memory: when a push does not fit, the socket is closed through its
+//! own close signal, and its client, reconnecting, reloads what it missed by seq.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use parlor_protocol::socket::Frame;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 /// How many frames may wait for one socket before it counts as stalled.
 pub const SEND_QUEUE: usize = 256;
@@ -20,16 +20,24 @@ pub const SEND_QUEUE: usize = 256;
 pub enum Outgoing {
     /// A frame to send.
     Frame(String),
-    /// Close the socket (stalled, or replaced).
-    Close,
 }
+
+/// How the hub reaches one socket: its send queue, and a signal that closes it even when the
+/// queue is full.
+#[derive(Debug, Clone)]
+pub struct SocketHandle {
+    pub sender: mpsc::Sender<Outgoing>,
+    pub close: Arc<Notify>,
+}
+
+type Sockets = HashMap<String, HashMap<u64, SocketHandle>>;
 
 /// The registry of open, authenticated sockets.
 #[derive(Debug, Default)]
 pub struct Hub {
     next_id: AtomicU64,
-    // A std Mutex: it is held only to clone senders or edit the map, never across an `.await`.
-    users: Mutex<HashMap<String, HashMap<u64, mpsc::Sender<Outgoing>>>>,
+    // A std Mutex: it is held only to clone handles or edit the map, never across an `.await`.
+    users: Mutex<Sockets>,
 }
 
 impl Hub {
@@ -39,11 +47,18 @@ impl Hub {
     }
 
     /// Adds an authenticated socket of `user`.
-    pub fn register(&self, user: &str, connection: u64, sender: mpsc::Sender<Outgoing>) {
+    pub fn register(&self, user: &str, connection: u64, socket: SocketHandle) {
         self.lock()
             .entry(user.to_string())
             .or_default()
-            .insert(connection, sender);
+            .insert(connection, socket);
+    }
+
+    /// Closes every socket (at shutdown).
+    pub fn close_all(&self) {
+        for socket in self.lock().values().flat_map(HashMap::values) {
+            socket.close.notify_one();
+        }
     }
 
     /// Removes a socket; returns whether the user has no socket left.
@@ -76,25 +91,23 @@ impl Hub {
     /// gets a reply instead). Connection ids start at 1, so 0 skips none.
     pub fn push_except(&self, user: &str, connection: u64, frame: &Frame) -> usize {
         let text = serde_json::to_string(frame).expect("frames serialize");
-        let senders: Vec<mpsc::Sender<Outgoing>> = match self.lock().get(user) {
+        let sockets: Vec<SocketHandle> = match self.lock().get(user) {
             Some(sockets) => sockets
                 .iter()
                 .filter(|(id, _)| **id != connection)
-                .map(|(_, sender)| sender.clone())
+                .map(|(_, socket)| socket.clone())
                 .collect(),
             None => return 0,
         };
         let mut queued = 0;
-        for sender in senders {
-            match sender.try_send(Outgoing::Frame(text.clone())) {
+        for socket in sockets {
+            match socket.sender.try_send(Outgoing::Frame(text.clone())) {
                 Ok(()) => queued += 1,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    // KNOWN GAP: this frame is dropped, and `Close` cannot fit a full queue
-                    // either, so the stalled socket stays open until its client goes. It needs
-                    // a separate close signal per socket (see the closing note of issue 3); a
-                    // client that reconnects reloads what it missed by seq.
-                    tracing::warn!(user, "send queue full: frame dropped");
-                    let _ = sender.try_send(Outgoing::Close);
+                    // The client is not reading. Dropping this frame silently would leave a gap
+                    // it never learns of; closing the socket makes it reconnect and reload by seq.
+                    tracing::warn!(user, "send queue full: socket closed");
+                    socket.close.notify_one();
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => {}
             }
@@ -102,9 +115,7 @@ impl Hub {
         queued
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<u64, mpsc::Sender<Outgoing>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sockets> {
         self.users
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -115,12 +126,18 @@ impl Hub {
 mod tests {
     use super::*;
 
+    fn socket(capacity: usize) -> (SocketHandle, mpsc::Receiver<Outgoing>) {
+        let (sender, receiver) = mpsc::channel(capacity);
+        let close = Arc::new(Notify::new());
+        (SocketHandle { sender, close }, receiver)
+    }
+
     #[tokio::test]
     async fn a_push_reaches_every_socket_of_the_user_and_nobody_else() {
         let hub = Hub::default();
-        let (a1, mut r1) = mpsc::channel(4);
-        let (a2, mut r2) = mpsc::channel(4);
-        let (b, mut rb) = mpsc::channel(4);
+        let (a1, mut r1) = socket(4);
+        let (a2, mut r2) = socket(4);
+        let (b, mut rb) = socket(4);
         hub.register("ann", 1, a1);
         hub.register("ann", 2, a2);
         hub.register("bob", 3, b);
@@ -136,5 +153,22 @@ mod tests {
         assert!(hub.unregister("ann", 2));
         assert!(!hub.is_online("ann"));
         assert_eq!(hub.push("ann", &frame), 0);
+    }
+
+    #[tokio::test]
+    async fn a_socket_that_does_not_read_is_told_to_close() {
+        let hub = Hub::default();
+        let (slow, _unread) = socket(1);
+        let close = slow.close.clone();
+        hub.register("ann", 1, slow);
+        let frame = Frame {
+            service: 45,
+            body: serde_json::json!({}),
+        };
+        assert_eq!(hub.push("ann", &frame), 1);
+        assert_eq!(hub.push("ann", &frame), 0, "the queue is full");
+        tokio::time::timeout(std::time::Duration::from_secs(1), close.notified())
+            .await
+            .expect("the close signal fired");
     }
 }

@@ -10,19 +10,28 @@
 //! - [`ws`]: the socket gateway (AUTHEN, pings, request/reply), and [`hub`], who is connected;
 //! - [`token`]: access tokens (JWT HS256, Stringee's shape and codes);
 //! - [`store`]: persistence behind the [`store::Store`] trait (SQLite by default);
+//! - [`chat`]: the live chat services behind the socket; [`routing`], who gets which chat;
+//! - [`mail`]: transcripts and ticket notices (SMTP, or `.eml` files in the outbox);
+//! - [`hours`]: business hours;
 //! - [`seed`]: `parlor init`, which creates the demo portal;
 //! - [`error`]: the API's error type and its wire shape.
 
 pub mod auth;
+pub mod care;
 pub mod chat;
 pub mod error;
+pub mod hours;
 pub mod http;
 pub mod hub;
 pub mod ids;
+pub mod mail;
+pub mod origin;
+pub mod profile;
 pub mod routing;
 pub mod seed;
 pub mod store;
 pub mod token;
+pub mod transcript;
 pub mod ws;
 
 use std::future::Future;
@@ -36,12 +45,19 @@ use tokio::net::TcpListener;
 pub struct Settings {
     /// How often the server PINGs each socket; clients reconnect after this plus 15 s of silence.
     pub ping_interval: std::time::Duration,
+    /// How many sockets one IP address may hold open at once.
+    pub max_connections_per_address: usize,
+    /// The socket address clients are told to use (`getStringeeServerAddress`); `None` answers
+    /// the address the request came in on.
+    pub public_socket_url: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             ping_interval: std::time::Duration::from_secs(25),
+            max_connections_per_address: 100,
+            public_socket_url: None,
         }
     }
 }
@@ -61,13 +77,29 @@ pub struct AppState {
     pub widget_dir: PathBuf,
     /// Where the built agent console lives, served under `/console/`.
     pub console_dir: PathBuf,
+    /// Where uploaded files are kept.
+    pub files_dir: PathBuf,
+    /// Transcripts and ticket notices.
+    pub mailer: Arc<mail::Mailer>,
+    /// Open sockets per client address, for the per-address limit.
+    pub connections: Arc<ws::AddressCounts>,
 }
 
 impl AppState {
-    /// State with default settings and no socket open yet; starts the routing task, so it
-    /// must be called inside a tokio runtime.
-    pub fn new(store: Arc<dyn store::Store>, widget_dir: PathBuf, console_dir: PathBuf) -> Self {
+    /// State with default settings, mail to `data_dir/outbox`, and no socket open yet; starts
+    /// the routing task, so it must be called inside a tokio runtime.
+    pub fn new(
+        store: Arc<dyn store::Store>,
+        data_dir: &std::path::Path,
+        widget_dir: PathBuf,
+        console_dir: PathBuf,
+    ) -> Self {
         let hub = Arc::new(hub::Hub::default());
+        let mail = mail::MailSettings {
+            smtp_url: None,
+            from: DEFAULT_MAIL_FROM.into(),
+            outbox: data_dir.join("outbox"),
+        };
         Self {
             routing: routing::Routing::start(hub.clone(), store.clone()),
             store,
@@ -75,9 +107,27 @@ impl AppState {
             settings: Arc::default(),
             widget_dir,
             console_dir,
+            files_dir: data_dir.join("files"),
+            mailer: Arc::new(mail::Mailer::new(&mail).expect("the default sender parses")),
+            connections: Arc::default(),
         }
     }
+
+    /// The same state with other tunables.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = Arc::new(settings);
+        self
+    }
+
+    /// The same state with another mailer.
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> Self {
+        self.mailer = Arc::new(mailer);
+        self
+    }
 }
+
+/// The sender of Parlor's mail unless `--mail-from` says otherwise.
+pub const DEFAULT_MAIL_FROM: &str = "Parlor <parlor@localhost>";
 
 /// Serves Parlor on `listener` until `shutdown` completes, then lets in-flight requests finish.
 pub async fn serve(
@@ -85,7 +135,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let hub = state.hub.clone();
+    let router = http::router(state);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Sockets are not part of axum's graceful shutdown: close them, so that clients
+        // reconnect (elsewhere, or when this node is back) and reload what they missed by seq.
+        hub.close_all();
+    })
+    .await
 }

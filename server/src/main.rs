@@ -5,9 +5,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use parlor_server::hours::Hours;
+use parlor_server::mail::{MailSettings, Mailer};
 use parlor_server::seed::{self, DATABASE_FILE};
+use parlor_server::store::Store;
 use parlor_server::store::sqlite::SqliteStore;
-use parlor_server::{AppState, serve};
+use parlor_server::{AppState, Settings, serve};
 
 #[derive(Parser)]
 #[command(name = "parlor", version, about = "Parlor live chat server")]
@@ -42,6 +45,44 @@ enum Command {
         /// The built agent console, served under /console/.
         #[arg(long, env = "PARLOR_CONSOLE_DIR", default_value = "console/dist")]
         console_dir: PathBuf,
+        /// Send mail through this SMTP server (`smtp://user:pass@host:587?tls=required`,
+        /// `smtps://…`); without it, mail is written to DATA/outbox as .eml files.
+        #[arg(long, env = "PARLOR_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of transcripts and ticket notices.
+        #[arg(long, env = "PARLOR_MAIL_FROM", default_value = parlor_server::DEFAULT_MAIL_FROM)]
+        mail_from: String,
+        /// The socket URL clients are told to use (behind a proxy: `wss://chat.example.com/ws`).
+        #[arg(long, env = "PARLOR_PUBLIC_SOCKET_URL")]
+        public_socket_url: Option<String>,
+        /// How many sockets one IP address may hold open at once.
+        #[arg(
+            long,
+            env = "PARLOR_MAX_CONNECTIONS_PER_ADDRESS",
+            default_value_t = 100
+        )]
+        max_connections_per_address: usize,
+    },
+    /// Change the first portal's business hours and allowed origins, or a queue's timeouts.
+    Configure {
+        /// The data folder created by `parlor init`.
+        #[arg(long, env = "PARLOR_DATA", default_value = "data")]
+        data: PathBuf,
+        /// Business hours, e.g. "Mon-Fri 09:00-17:00, Sat 10:00-14:00 UTC+07:00"; "" = always.
+        #[arg(long)]
+        business_hours: Option<String>,
+        /// Origins allowed to use the widget, comma-separated; "" = any.
+        #[arg(long)]
+        allowed_origins: Option<String>,
+        /// The queue (name or id) whose timeouts change.
+        #[arg(long, requires = "timeouts")]
+        queue: Option<String>,
+        /// Seconds an agent has to answer an offer.
+        #[arg(long, group = "timeouts")]
+        answer_timeout: Option<u64>,
+        /// Seconds a chat may wait for any agent.
+        #[arg(long, group = "timeouts")]
+        queue_timeout: Option<u64>,
     },
 }
 
@@ -77,11 +118,33 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Configure {
+            data,
+            business_hours,
+            allowed_origins,
+            queue,
+            answer_timeout,
+            queue_timeout,
+        } => {
+            configure(
+                &data,
+                business_hours,
+                allowed_origins,
+                queue,
+                answer_timeout,
+                queue_timeout,
+            )
+            .await
+        }
         Command::Serve {
             data,
             addr,
             widget_dir,
             console_dir,
+            smtp_url,
+            mail_from,
+            public_socket_url,
+            max_connections_per_address,
         } => {
             let database = data.join(DATABASE_FILE);
             if !database.exists() {
@@ -98,7 +161,20 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             let local = listener.local_addr().map_err(|e| e.to_string())?;
-            let state = AppState::new(Arc::new(store.clone()), widget_dir, console_dir);
+            let mailer = Mailer::new(&MailSettings {
+                smtp_url,
+                from: mail_from,
+                outbox: data.join("outbox"),
+            })
+            .map_err(|e| e.to_string())?;
+            let settings = Settings {
+                public_socket_url,
+                max_connections_per_address: max_connections_per_address.max(1),
+                ..Settings::default()
+            };
+            let state = AppState::new(Arc::new(store.clone()), &data, widget_dir, console_dir)
+                .with_settings(settings)
+                .with_mailer(mailer);
             // Tests and scripts read this line to learn the port when `--addr` ends in `:0`.
             println!("parlor listening on http://{local}");
             serve(listener, state, shutdown_signal())
@@ -109,6 +185,82 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn configure(
+    data: &std::path::Path,
+    business_hours: Option<String>,
+    allowed_origins: Option<String>,
+    queue: Option<String>,
+    answer_timeout: Option<u64>,
+    queue_timeout: Option<u64>,
+) -> Result<(), String> {
+    let database = data.join(DATABASE_FILE);
+    if !database.exists() {
+        return Err(format!(
+            "{} does not exist: run `parlor init` first",
+            database.display()
+        ));
+    }
+    let store = SqliteStore::open(&database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let portal = store
+        .first_portal()
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the data folder has no portal")?;
+    if business_hours.is_some() || allowed_origins.is_some() {
+        let hours = business_hours.unwrap_or(portal.business_hours.clone());
+        Hours::parse(&hours).map_err(|e| format!("--business-hours: {e}"))?;
+        let origins = allowed_origins.unwrap_or(portal.allowed_origins.clone());
+        store
+            .configure_portal(&portal.id, hours.trim(), origins.trim())
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Business hours:  {}",
+            if hours.trim().is_empty() {
+                "always open"
+            } else {
+                hours.trim()
+            }
+        );
+        println!(
+            "Allowed origins: {}",
+            if origins.trim().is_empty() {
+                "any"
+            } else {
+                origins.trim()
+            }
+        );
+    }
+    if let Some(wanted) = queue {
+        let queues = store.queues(&portal.id).await.map_err(|e| e.to_string())?;
+        let found = queues
+            .iter()
+            .find(|q| q.id == wanted || q.name.eq_ignore_ascii_case(&wanted))
+            .ok_or_else(|| format!("no queue named {wanted}"))?;
+        let current = store
+            .queue(&portal.id, &found.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the queue vanished")?;
+        let answer = answer_timeout.map_or(current.answer_timeout_ms, |s| (s.max(1) * 1000) as i64);
+        let waiting = queue_timeout.map_or(current.queue_timeout_ms, |s| (s.max(1) * 1000) as i64);
+        store
+            .configure_queue(&found.id, answer, waiting)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Queue {}: answer timeout {} s, queue timeout {} s",
+            found.name,
+            answer / 1000,
+            waiting / 1000
+        );
+    }
+    store.close().await;
+    Ok(())
 }
 
 fn print_report(data: &std::path::Path, report: &seed::InitReport) {

@@ -158,6 +158,7 @@ fn demo_portal(report: &InitReport) -> NewPortal {
             agent_max_serve: 3,
             enabled: true,
             business_hours: String::new(),
+            allowed_origins: String::new(),
         },
         api_key: ApiKey {
             sid: report.api_key_sid.clone(),

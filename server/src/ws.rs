@@ -6,21 +6,26 @@
 //! Bad input — malformed JSON, an unknown service, a wrong field type, an oversized frame, too
 //! many requests — is answered with an error code; it never closes anyone else's session.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use parlor_protocol::socket::{Frame, authen_code, code, service};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 use crate::AppState;
-use crate::hub::{Outgoing, SEND_QUEUE};
+use crate::error::ApiError;
+use crate::hub::{Outgoing, SEND_QUEUE, SocketHandle};
+use crate::origin::RequestOrigin;
 use crate::store::Visitor;
-use crate::token;
 
 /// Frames above this size are refused with [`code::TOO_LARGE`]; the connection stays open.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -42,11 +47,13 @@ pub struct Session {
     pub portal_id: String,
     /// Whether the user is one of the portal's agents.
     pub agent: bool,
-    /// The name others see (typing, "joined"), read once at AUTHEN. Empty for a visitor who
-    /// gave none. When profile updates (service 70) arrive, they must refresh it.
+    /// The name others see (typing, "joined"), read at AUTHEN and refreshed by the caller's
+    /// own profile updates (service 70). Empty for a visitor who gave none.
     pub display_name: String,
     /// This connection's id (a user may hold several).
     pub connection: u64,
+    /// Mails (transcripts) this connection has asked for, to cap them.
+    pub mails_sent: Arc<std::sync::atomic::AtomicU32>,
 }
 
 /// A request's failure: the reply's `r` and `message`.
@@ -72,35 +79,99 @@ impl From<crate::store::StoreError> for Refusal {
     }
 }
 
-/// `GET /ws`: upgrades to the socket.
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
-    ws.max_message_size(HARD_FRAME_LIMIT)
-        .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| connection(socket, state))
+/// Open sockets per client address, so that one address cannot hold every file descriptor.
+#[derive(Debug, Default)]
+pub struct AddressCounts(Mutex<HashMap<IpAddr, usize>>);
+
+/// One counted socket; the count goes down when it is dropped.
+pub struct AddressSlot {
+    counts: Arc<AddressCounts>,
+    address: IpAddr,
 }
 
-async fn connection(socket: WebSocket, state: AppState) {
-    let (mut sink, mut stream) = socket.split();
-    let (sender, mut queue) = mpsc::channel::<Outgoing>(SEND_QUEUE);
-    let connection = state.hub.connection_id();
+impl AddressCounts {
+    /// Counts a new socket from `address`, unless it already holds `max`.
+    pub fn acquire(self: &Arc<Self>, address: IpAddr, max: usize) -> Option<AddressSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = counts.entry(address).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(AddressSlot {
+            counts: self.clone(),
+            address,
+        })
+    }
+}
 
-    let writer = async move {
-        while let Some(outgoing) = queue.recv().await {
-            match outgoing {
-                Outgoing::Frame(text) => {
-                    if sink.send(Message::Text(text.into())).await.is_err() {
-                        break;
-                    }
-                }
-                Outgoing::Close => break,
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = counts.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.address);
             }
         }
-        let _ = sink.close().await;
+    }
+}
+
+/// `GET /ws`: upgrades to the socket, unless the client's address holds too many already.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let max = state.settings.max_connections_per_address;
+    let Some(slot) = state.connections.acquire(peer.ip(), max) else {
+        return ApiError::TooMany(format!(
+            "this address holds {max} sockets already; close one first"
+        ))
+        .into_response();
+    };
+    let origin = RequestOrigin::from_headers(&headers);
+    ws.max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| async move {
+            connection(socket, state, origin).await;
+            drop(slot);
+        })
+}
+
+async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
+    let (mut sink, mut stream) = socket.split();
+    let (sender, mut queue) = mpsc::channel::<Outgoing>(SEND_QUEUE);
+    let close = Arc::new(Notify::new());
+    let connection = state.hub.connection_id();
+    // Where the reader leaves the session, so that it is unregistered however the socket ends.
+    let authenticated: Mutex<Option<(String, bool)>> = Mutex::new(None);
+
+    let writer = {
+        let close = close.clone();
+        async move {
+            loop {
+                tokio::select! {
+                    outgoing = queue.recv() => match outgoing {
+                        Some(Outgoing::Frame(text)) => {
+                            if sink.send(Message::Text(text.into())).await.is_err() {
+                                break;
+                            }
+                        }
+                        None => break,
+                    },
+                    () = close.notified() => break,
+                }
+            }
+            let _ = sink.close().await;
+        }
     };
 
     let reader = {
         let sender = sender.clone();
         let state = state.clone();
+        let authenticated = &authenticated;
         async move {
             let mut session: Option<Session> = None;
             let mut bucket = TokenBucket::new(RATE_BURST);
@@ -171,25 +242,31 @@ async fn connection(socket: WebSocket, state: AppState) {
                 } else {
                     frame.body
                 };
-                let result = match (&session, frame.service) {
-                    (None, service::AUTHEN) => match authen(&state, &body, connection).await {
-                        Ok((new_session, reply)) => {
-                            state
-                                .hub
-                                .register(&new_session.user_id, connection, sender.clone());
-                            // Reply first, so the agent knows it is connected before offers come.
-                            answer(&sender, frame.service, request_id.clone(), reply);
-                            if new_session.agent
-                                && let Err(refusal) =
-                                    crate::chat::agent_connected(&state, &new_session).await
-                            {
-                                tracing::error!(message = refusal.message, "agent not routed");
+                let result = match (&mut session, frame.service) {
+                    (None, service::AUTHEN) => {
+                        match authen(&state, &body, connection, &origin).await {
+                            Ok((new_session, reply)) => {
+                                let handle = SocketHandle {
+                                    sender: sender.clone(),
+                                    close: close.clone(),
+                                };
+                                state.hub.register(&new_session.user_id, connection, handle);
+                                *authenticated.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    Some((new_session.user_id.clone(), new_session.agent));
+                                // Reply first, so the agent knows it is connected before offers come.
+                                answer(&sender, frame.service, request_id.clone(), reply);
+                                if new_session.agent
+                                    && let Err(refusal) =
+                                        crate::chat::agent_connected(&state, &new_session).await
+                                {
+                                    tracing::error!(message = refusal.message, "agent not routed");
+                                }
+                                session = Some(new_session);
+                                continue;
                             }
-                            session = Some(new_session);
-                            continue;
+                            Err(refusal) => Err(refusal),
                         }
-                        Err(refusal) => Err(refusal),
-                    },
+                    }
                     (Some(_), service::AUTHEN) => Err(Refusal::new(
                         code::CONFLICT,
                         "this connection is already authenticated",
@@ -204,18 +281,21 @@ async fn connection(socket: WebSocket, state: AppState) {
                     Err(refusal) => refuse(&sender, frame.service, request_id, refusal),
                 }
             }
-            session
         }
     };
 
-    let session = tokio::select! {
-        session = reader => session,
-        () = writer => None,
-    };
-    if let Some(session) = session {
-        state.hub.unregister(&session.user_id, session.connection);
-        if session.agent {
-            state.routing.agent_disconnected(&session.user_id);
+    tokio::select! {
+        () = reader => {},
+        () = writer => {},
+    }
+    let who = authenticated
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some((user_id, agent)) = who {
+        state.hub.unregister(&user_id, connection);
+        if agent {
+            state.routing.agent_disconnected(&user_id);
         }
     }
     drop(sender);
@@ -225,21 +305,31 @@ async fn authen(
     state: &AppState,
     body: &Value,
     connection: u64,
+    origin: &RequestOrigin,
 ) -> Result<(Session, Value), Refusal> {
-    let refused = |e: token::TokenError| Refusal::new(e.code(), e.to_string());
     let raw = body
         .get("accesstoken")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let unverified = token::decode(raw).map_err(refused)?;
-    let (key, portal_id) = state
+    let crate::auth::Verified { claims, portal_id } =
+        match crate::auth::verify_token(state.store.as_ref(), raw).await {
+            Ok(verified) => verified,
+            Err(crate::auth::VerifyError::Token(e)) => {
+                return Err(Refusal::new(e.code(), e.to_string()));
+            }
+            Err(crate::auth::VerifyError::Store(e)) => return Err(e.into()),
+        };
+    let portal = state
         .store
-        .api_key(&unverified.claims.iss)
+        .portal(&portal_id)
         .await?
-        .ok_or_else(|| refused(token::TokenError::UnknownKey))?;
-    let claims = unverified
-        .verify(&key.secret, token::now_secs())
-        .map_err(refused)?;
+        .ok_or_else(|| Refusal::new(authen_code::PROJECT_NOT_FOUND, "the portal is gone"))?;
+    if !origin.allowed_by(&portal.allowed_origins) {
+        return Err(Refusal::new(
+            authen_code::AUTHENTICATION_FAILED,
+            "this page's origin is not allowed for the portal",
+        ));
+    }
     let (agent, display_name) = match state.store.agent(&claims.user_id).await? {
         Some(agent) if agent.portal_id == portal_id => (true, agent.display_name),
         Some(_) => {
@@ -256,12 +346,7 @@ async fn authen(
         // A token minted by the site's own backend may name a visitor Parlor has not met yet.
         state
             .store
-            .ensure_visitor(&Visitor {
-                user_id: claims.user_id.clone(),
-                portal_id: portal_id.clone(),
-                name: String::new(),
-                email: String::new(),
-            })
+            .ensure_visitor(&Visitor::new(&claims.user_id, &portal_id))
             .await?;
         let visitor = state.store.visitor(&claims.user_id).await?;
         visitor.map(|v| v.name).unwrap_or_default()
@@ -272,6 +357,7 @@ async fn authen(
         agent,
         display_name,
         connection,
+        mails_sent: Arc::default(),
     };
     let reply = json!({
         "userId": session.user_id,

@@ -22,12 +22,21 @@ pub struct TestServer {
 impl TestServer {
     /// Initialises a data folder and serves it; `widget_dir` holds whatever the test put there.
     pub async fn start() -> Self {
-        let data = tempfile::tempdir().unwrap();
-        let facts = seed::init(data.path()).await.unwrap();
-        Self::serve(data, facts).await
+        Self::start_with(|state| state).await
     }
 
-    async fn serve(data: tempfile::TempDir, facts: InitReport) -> Self {
+    /// Like [`TestServer::start`], with the state adjusted first (settings, mailer).
+    pub async fn start_with(adjust: impl FnOnce(AppState) -> AppState) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let facts = seed::init(data.path()).await.unwrap();
+        Self::serve(data, facts, adjust).await
+    }
+
+    async fn serve(
+        data: tempfile::TempDir,
+        facts: InitReport,
+        adjust: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
             .await
             .unwrap();
@@ -37,7 +46,12 @@ impl TestServer {
         std::fs::create_dir_all(&console_dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(Arc::new(store), widget_dir, console_dir);
+        let state = adjust(AppState::new(
+            Arc::new(store),
+            data.path(),
+            widget_dir,
+            console_dir,
+        ));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async move {
             let _ = stopped.await;
@@ -49,6 +63,29 @@ impl TestServer {
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// The `.eml` files in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.data.path().join("outbox")) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
+    /// Opens the server's database, to change what `parlor configure` would.
+    pub async fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.data.path().join(DATABASE_FILE))
+            .await
+            .unwrap()
     }
 
     pub fn widget_dir(&self) -> std::path::PathBuf {

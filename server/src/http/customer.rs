@@ -2,7 +2,7 @@
 //! has a token.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,18 +14,19 @@ use serde_json::json;
 use super::extract::{ApiQuery, required};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::store::Visitor;
+use crate::origin::RequestOrigin;
+use crate::store::{Portal, Visitor};
 use crate::token;
 
 /// Longest widget key accepted; real ones are 32 characters.
-const MAX_WIDGET_KEY: usize = 128;
+pub const MAX_WIDGET_KEY: usize = 128;
 
 /// Path of the live chat token call.
 pub const LIVE_CHAT_TOKEN_PATH: &str = "/v1/chatcustomer";
 /// Longest visitor name accepted.
-const MAX_NAME: usize = 100;
+pub const MAX_NAME: usize = 100;
 /// Longest email accepted (RFC 5321's path limit).
-const MAX_EMAIL: usize = 254;
+pub const MAX_EMAIL: usize = 254;
 /// Longest browser-kept visitor id accepted.
 const MAX_CLIENT_ID: usize = 128;
 
@@ -37,11 +38,52 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The answers of these calls are read by the widget on the portal's own site: cross-origin.
-/// They carry no cookies and answer only to what the request itself holds.
-const ANY_ORIGIN: [(header::HeaderName, HeaderValue); 1] = [(
+/// They carry no cookies and answer only to what the request itself holds; the portal's
+/// allowed origins are checked by [`portal_for`].
+pub const ANY_ORIGIN: [(header::HeaderName, HeaderValue); 1] = [(
     header::ACCESS_CONTROL_ALLOW_ORIGIN,
     HeaderValue::from_static("*"),
 )];
+
+/// The portal of a widget key, if the request's origin may use it.
+pub async fn portal_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: &str,
+) -> Result<Portal, ApiError> {
+    let portal = state
+        .store
+        .portal_by_widget_key(key)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no portal has this widget key".to_string()))?;
+    if !RequestOrigin::from_headers(headers).allowed_by(&portal.allowed_origins) {
+        return Err(ApiError::Forbidden(
+            "this page's origin is not allowed to use the portal's widget".into(),
+        ));
+    }
+    Ok(portal)
+}
+
+/// The visitor user id of the browser-kept id `client_id`: derived with the portal's API
+/// secret, so the same browser stays the same visitor and nobody can name another user.
+pub async fn visitor_id(
+    state: &AppState,
+    portal: &Portal,
+    client_id: &str,
+) -> Result<String, ApiError> {
+    let client_id = required("userId", Some(client_id.to_string()), MAX_CLIENT_ID)?;
+    let api_key = state
+        .store
+        .api_keys(&portal.id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))?;
+    Ok(format!(
+        "visitor-{}",
+        token::derive_id(&api_key.secret, &format!("{}\n{client_id}", portal.id))
+    ))
+}
 
 #[derive(Deserialize)]
 struct TokenParams {
@@ -60,6 +102,7 @@ struct TokenParams {
 /// `docs/protocol.md`). Without `userId`, every call is a new visitor.
 async fn live_chat_token(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<TokenParams>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
@@ -70,15 +113,12 @@ async fn live_chat_token(
             "parameter `email` is not an email address".into(),
         ));
     }
-    let client_id = match params.user_id.filter(|id| !id.trim().is_empty()) {
-        Some(id) => required("userId", Some(id), MAX_CLIENT_ID)?,
-        None => crate::ids::random_hex(16),
-    };
-    let portal = state
-        .store
-        .portal_by_widget_key(&key)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no portal has this widget key".to_string()))?;
+    let client_id = params
+        .user_id
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| crate::ids::random_hex(16));
+    let portal = portal_for(&state, &headers, &key).await?;
+    let user_id = visitor_id(&state, &portal, &client_id).await?;
     let api_key = state
         .store
         .api_keys(&portal.id)
@@ -86,17 +126,12 @@ async fn live_chat_token(
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))?;
-    let user_id = format!(
-        "visitor-{}",
-        token::derive_id(&api_key.secret, &format!("{}\n{client_id}", portal.id))
-    );
     state
         .store
         .upsert_visitor(&Visitor {
-            user_id: user_id.clone(),
-            portal_id: portal.id,
             name,
             email,
+            ..Visitor::new(&user_id, &portal.id)
         })
         .await?;
     let access_token = token::issue(
@@ -113,7 +148,7 @@ async fn live_chat_token(
 
 /// A plausibility check, not RFC 5322: one `@`, something before it, a dotted domain after it,
 /// no spaces or angle brackets. Mail to a wrong address fails later, visibly, at the agent.
-fn looks_like_email(email: &str) -> bool {
+pub fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
@@ -133,15 +168,16 @@ struct ProfileParams {
 /// `GET /v1/chatcustomer/getsettingandqueues?key=…`: the portal's settings and its queues.
 async fn chat_profile(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
-    let portal = state
-        .store
-        .portal_by_widget_key(&key)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no portal has this widget key".to_string()))?;
+    let portal = portal_for(&state, &headers, &key).await?;
     let queues = state.store.queues(&portal.id).await?;
+    let online = state.routing.available_per_queue().await;
+    let open = crate::hours::Hours::parse(&portal.business_hours)
+        .map(|hours| hours.is_open_now())
+        .unwrap_or(true);
     let reply = ChatProfileReply {
         r: R_OK,
         chat_profile: ChatProfile {
@@ -163,6 +199,12 @@ async fn chat_profile(
         queues: queues
             .into_iter()
             .map(|q| Queue {
+                // Outside business hours nobody is there to take a chat.
+                agents_online: Some(if open {
+                    online.get(&q.id).copied().unwrap_or(0) as u32
+                } else {
+                    0
+                }),
                 id: q.id,
                 name: q.name,
             })

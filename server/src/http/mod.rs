@@ -1,11 +1,15 @@
 //! The HTTP side of the server: REST routes and static assets, one module per resource, each
 //! returning its own `Router`.
 
+mod address;
 mod agent;
+pub mod caller;
 mod customer;
 mod extract;
+pub mod files;
 mod health;
 mod site;
+mod ticket;
 
 use axum::Router;
 use tower_http::trace::TraceLayer;
@@ -18,6 +22,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(customer::router())
         .merge(agent::router())
+        .merge(ticket::router())
+        .merge(files::router())
+        .merge(address::router())
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .merge(health::router())
         .with_state(state.clone())

@@ -9,7 +9,9 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::engine::{AnswerError, ChatRef, Effect, Engine, Timeouts};
+use std::collections::HashMap;
+
+use super::engine::{AnswerError, ChatRef, Effect, Engine, Timeouts, Transfer, TransferError};
 use crate::hub::Hub;
 use crate::store::{Status, Store};
 
@@ -41,7 +43,24 @@ enum Command {
     },
     Offers {
         agent: String,
-        reply: oneshot::Sender<Vec<ChatRef>>,
+        reply: oneshot::Sender<(Vec<ChatRef>, Vec<Transfer>)>,
+    },
+    RequestTransfer {
+        transfer: Transfer,
+        reply: oneshot::Sender<Result<(), TransferError>>,
+    },
+    AnswerTransfer {
+        agent: String,
+        conv_id: String,
+        accept: bool,
+        reply: oneshot::Sender<Result<Transfer, TransferError>>,
+    },
+    Resumed {
+        conv_id: String,
+        agent: String,
+    },
+    Available {
+        reply: oneshot::Sender<HashMap<String, usize>>,
     },
 }
 
@@ -123,14 +142,53 @@ impl Routing {
         });
     }
 
-    /// The chats offered to `agent` now.
-    pub async fn offers(&self, agent: &str) -> Vec<ChatRef> {
+    /// The chats offered to `agent` now, and the transfers waiting for their answer.
+    pub async fn offers(&self, agent: &str) -> (Vec<ChatRef>, Vec<Transfer>) {
         let (reply, offers) = oneshot::channel();
         self.send(Command::Offers {
             agent: agent.into(),
             reply,
         });
         offers.await.unwrap_or_default()
+    }
+
+    /// The chat's agent asks another to take it over.
+    pub async fn request_transfer(&self, transfer: Transfer) -> Result<(), TransferError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::RequestTransfer { transfer, reply });
+        answer.await.unwrap_or(Err(TransferError::Unavailable))
+    }
+
+    /// The receiving agent answers a transfer.
+    pub async fn answer_transfer(
+        &self,
+        agent: &str,
+        conv_id: &str,
+        accept: bool,
+    ) -> Result<Transfer, TransferError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::AnswerTransfer {
+            agent: agent.into(),
+            conv_id: conv_id.into(),
+            accept,
+            reply,
+        });
+        answer.await.unwrap_or(Err(TransferError::NotOffered))
+    }
+
+    /// An ended chat is active again with its agent.
+    pub fn chat_resumed(&self, conv_id: &str, agent: &str) {
+        self.send(Command::Resumed {
+            conv_id: conv_id.into(),
+            agent: agent.into(),
+        });
+    }
+
+    /// How many agents are available to each queue now.
+    pub async fn available_per_queue(&self) -> HashMap<String, usize> {
+        let (reply, counts) = oneshot::channel();
+        self.send(Command::Available { reply });
+        counts.await.unwrap_or_default()
     }
 }
 
@@ -186,7 +244,34 @@ fn handle(engine: &mut Engine, command: Command) -> Vec<Effect> {
         },
         Command::ChatEnded { conv_id } => engine.chat_ended(&conv_id, now),
         Command::Offers { agent, reply } => {
-            let _ = reply.send(engine.offers_of(&agent));
+            let _ = reply.send((engine.offers_of(&agent), engine.transfers_to(&agent)));
+            Vec::new()
+        }
+        Command::RequestTransfer { transfer, reply } => {
+            let _ = reply.send(engine.request_transfer(transfer));
+            Vec::new()
+        }
+        Command::AnswerTransfer {
+            agent,
+            conv_id,
+            accept,
+            reply,
+        } => match engine.answer_transfer(&agent, &conv_id, accept, now) {
+            Ok((transfer, effects)) => {
+                let _ = reply.send(Ok(transfer));
+                effects
+            }
+            Err(error) => {
+                let _ = reply.send(Err(error));
+                Vec::new()
+            }
+        },
+        Command::Resumed { conv_id, agent } => {
+            engine.chat_resumed(&conv_id, &agent);
+            Vec::new()
+        }
+        Command::Available { reply } => {
+            let _ = reply.send(engine.available_per_queue());
             Vec::new()
         }
     }
@@ -247,6 +332,15 @@ fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
                     tracing::error!(%error, conv = chat.conv_id, "could not mark a missed chat");
                 }
             });
+        }
+        Effect::TransferDropped { from, to, conv_id } => {
+            hub.push(
+                &from,
+                &Frame {
+                    service: service::CHAT_CONFIRM_TRANSFER_REQUEST,
+                    body: json!({ "convId": conv_id, "toUserId": to, "answer": false }),
+                },
+            );
         }
     }
 }

@@ -32,6 +32,38 @@ pub enum Effect {
     OfferTimedOut { agent: String, conv_id: String },
     /// Nobody took the chat in time (mark it missed, push TIMEOUT_ROUTE_TO_QUEUE to the visitor).
     Missed { chat: ChatRef },
+    /// A transfer request lapsed because its receiver went offline (tell the sender: push
+    /// CHAT_CONFIRM_TRANSFER_REQUEST with `answer: false`).
+    TransferDropped {
+        from: String,
+        to: String,
+        conv_id: String,
+    },
+}
+
+/// A transfer waiting for the receiving agent's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// The chat, as the receiving agent is shown it.
+    pub chat: ChatRef,
+    /// The agent handing it over.
+    pub from: String,
+    /// The agent asked to take it.
+    pub to: String,
+}
+
+/// Why a transfer request or answer was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TransferError {
+    /// The caller is not the chat's agent (or the chat is not active).
+    #[error("you are not serving this chat")]
+    NotYours,
+    /// The receiving agent is offline, away, full, or the caller themselves.
+    #[error("that agent cannot take a chat now (offline, away or at capacity)")]
+    Unavailable,
+    /// No transfer of this chat waits for the caller.
+    #[error("no transfer of this chat waits for you")]
+    NotOffered,
 }
 
 /// What identifies a waiting chat to an agent.
@@ -111,6 +143,8 @@ pub struct Engine {
     waiting: HashMap<String, Waiting>,
     /// Active chat → its agent, to free capacity when it ends.
     serving: HashMap<String, String>,
+    /// Chat → the transfer waiting for its receiver's answer.
+    transfers: HashMap<String, Transfer>,
 }
 
 impl Engine {
@@ -150,7 +184,94 @@ impl Engine {
             return Vec::new();
         }
         self.withdraw_offer(agent);
-        self.dispatch(now)
+        let dropped: Vec<String> = self
+            .transfers
+            .iter()
+            .filter(|(_, t)| t.to == agent)
+            .map(|(conv, _)| conv.clone())
+            .collect();
+        let mut effects: Vec<Effect> = dropped
+            .into_iter()
+            .filter_map(|conv| self.transfers.remove(&conv))
+            .map(|t| Effect::TransferDropped {
+                from: t.from,
+                to: t.to,
+                conv_id: t.chat.conv_id,
+            })
+            .collect();
+        effects.extend(self.dispatch(now));
+        effects
+    }
+
+    /// The chat's agent asks `transfer.to` to take it over; it waits for their answer.
+    pub fn request_transfer(&mut self, transfer: Transfer) -> Result<(), TransferError> {
+        if self.serving.get(&transfer.chat.conv_id) != Some(&transfer.from) {
+            return Err(TransferError::NotYours);
+        }
+        let receiver_can = self.agents.get(&transfer.to).is_some_and(|a| {
+            a.available() && a.active.len() < a.max_chats && transfer.to != transfer.from
+        });
+        if !receiver_can {
+            return Err(TransferError::Unavailable);
+        }
+        self.transfers
+            .insert(transfer.chat.conv_id.clone(), transfer);
+        Ok(())
+    }
+
+    /// The receiving agent answers a transfer; on acceptance the chat (and its share of
+    /// capacity) moves to them.
+    pub fn answer_transfer(
+        &mut self,
+        agent: &str,
+        conv_id: &str,
+        accept: bool,
+        now: Instant,
+    ) -> Result<(Transfer, Vec<Effect>), TransferError> {
+        if self.transfers.get(conv_id).is_none_or(|t| t.to != agent) {
+            return Err(TransferError::NotOffered);
+        }
+        let transfer = self.transfers.remove(conv_id).expect("checked above");
+        if !accept {
+            return Ok((transfer, Vec::new()));
+        }
+        if let Some(from) = self.agents.get_mut(&transfer.from) {
+            from.active.remove(conv_id);
+            from.idle_since = now;
+        }
+        if let Some(to) = self.agents.get_mut(agent) {
+            to.active.insert(conv_id.to_string());
+        }
+        self.serving.insert(conv_id.to_string(), agent.to_string());
+        Ok((transfer, self.dispatch(now)))
+    }
+
+    /// Transfers waiting for `agent`'s answer (for CHAT_REQUEST_LOAD).
+    pub fn transfers_to(&self, agent: &str) -> Vec<Transfer> {
+        self.transfers
+            .values()
+            .filter(|t| t.to == agent)
+            .cloned()
+            .collect()
+    }
+
+    /// An ended chat is active again with `agent` (AGENT_CONTINUE_CHATTING).
+    pub fn chat_resumed(&mut self, conv_id: &str, agent: &str) {
+        self.serving.insert(conv_id.to_string(), agent.to_string());
+        if let Some(entry) = self.agents.get_mut(agent) {
+            entry.active.insert(conv_id.to_string());
+        }
+    }
+
+    /// How many agents are available to each queue now (for the chat profile).
+    pub fn available_per_queue(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for agent in self.agents.values().filter(|a| a.available()) {
+            for queue in &agent.queues {
+                *counts.entry(queue.clone()).or_default() += 1;
+            }
+        }
+        counts
     }
 
     /// The agent sets themselves away (`false`) or available (`true`).
@@ -216,6 +337,7 @@ impl Engine {
 
     /// The chat ended (or was transferred away from its agent): capacity is freed.
     pub fn chat_ended(&mut self, conv_id: &str, now: Instant) -> Vec<Effect> {
+        self.transfers.remove(conv_id);
         if let Some(waiting) = self.waiting.remove(conv_id)
             && let Some((agent, _)) = waiting.offer
             && let Some(entry) = self.agents.get_mut(&agent)
@@ -472,6 +594,7 @@ mod tests {
                         assert_eq!(now, t0 + QUEUE);
                     }
                     Effect::OfferTimedOut { .. } => {}
+                    other => panic!("unexpected {other:?}"),
                 }
             }
         }
@@ -581,5 +704,74 @@ mod tests {
             .answer("alice", "c1", true, t0 + Duration::from_secs(2))
             .unwrap();
         assert_eq!(effects, [offer("alice", "c2", "sales")]);
+    }
+
+    fn transfer(conv: &str, from: &str, to: &str) -> Transfer {
+        Transfer {
+            chat: chat(conv, "sales"),
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn a_transfer_moves_the_chat_and_its_capacity_once_the_receiver_accepts() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 1, t0);
+        engine.agent_connected("bob", queues(&["sales"]), 1, t0);
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        let offered = engine.offers_of("alice").len() + engine.offers_of("bob").len();
+        assert_eq!(offered, 1);
+        let (from, to) = if engine.offers_of("alice").is_empty() {
+            ("bob", "alice")
+        } else {
+            ("alice", "bob")
+        };
+        engine.answer(from, "c1", true, t0).unwrap();
+        assert_eq!(
+            engine.request_transfer(transfer("c1", to, from)),
+            Err(TransferError::NotYours),
+            "only the chat's agent transfers it"
+        );
+        engine.request_transfer(transfer("c1", from, to)).unwrap();
+        assert_eq!(engine.transfers_to(to).len(), 1);
+        assert_eq!(
+            engine.answer_transfer(from, "c1", true, t0).unwrap_err(),
+            TransferError::NotOffered
+        );
+        engine.answer_transfer(to, "c1", true, t0).unwrap();
+        assert_eq!((engine.load_of(from), engine.load_of(to)), (0, 1));
+        assert!(engine.transfers_to(to).is_empty());
+        // Capacity is full on the receiver now: a transfer back to them is refused.
+        engine.enqueue(chat("c2", "sales"), timeouts(), t0);
+        engine.answer(from, "c2", true, t0).unwrap();
+        assert_eq!(
+            engine.request_transfer(transfer("c2", from, to)),
+            Err(TransferError::Unavailable)
+        );
+    }
+
+    #[test]
+    fn a_transfer_to_an_agent_who_leaves_is_dropped_and_the_sender_told() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.agent_connected("alice", queues(&["sales"]), 3, t0);
+        engine.enqueue(chat("c1", "sales"), timeouts(), t0);
+        engine.answer("alice", "c1", true, t0).unwrap();
+        engine.agent_connected("bob", queues(&["sales"]), 3, t0);
+        engine
+            .request_transfer(transfer("c1", "alice", "bob"))
+            .unwrap();
+        let effects = engine.agent_disconnected("bob", t0);
+        assert_eq!(
+            effects,
+            [Effect::TransferDropped {
+                from: "alice".into(),
+                to: "bob".into(),
+                conv_id: "c1".into()
+            }]
+        );
+        assert_eq!(engine.load_of("alice"), 1, "the chat stays with alice");
     }
 }

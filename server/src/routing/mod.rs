@@ -7,4 +7,4 @@ pub mod actor;
 pub mod engine;
 
 pub use actor::Routing;
-pub use engine::{AnswerError, ChatRef, Effect, Engine, Timeouts};
+pub use engine::{AnswerError, ChatRef, Effect, Engine, Timeouts, Transfer, TransferError};

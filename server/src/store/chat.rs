@@ -130,3 +130,52 @@ pub struct MessageQuery {
     /// Oldest first when true; newest first otherwise.
     pub ascending: bool,
 }
+
+/// A ticket: what a visitor leaves when no agent answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: String,
+    pub portal_id: String,
+    /// The visitor, when the ticket came from a known browser.
+    pub visitor_id: Option<String>,
+    /// The missed chat it follows, if any.
+    pub conv_id: Option<String>,
+    pub queue_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    /// What the visitor wrote.
+    pub note: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// What storing a ticket needs.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub portal_id: String,
+    pub visitor_id: Option<String>,
+    pub conv_id: Option<String>,
+    pub queue_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub note: String,
+}
+
+/// An uploaded file's record; its bytes live in the data folder under its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// `file-…`; also its name on disk.
+    pub id: String,
+    pub portal_id: String,
+    /// Who uploaded it.
+    pub uploader: String,
+    /// The name it was uploaded with.
+    pub name: String,
+    /// Its media type, from the allowed list.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    pub created_at: i64,
+}

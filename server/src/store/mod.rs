@@ -7,7 +7,8 @@ pub mod chat;
 pub mod sqlite;
 
 pub use chat::{
-    Conversation, Message, MessageQuery, NewConversation, NewMessage, Participant, Status,
+    Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
+    Status, StoredFile, Ticket,
 };
 
 use async_trait::async_trait;
@@ -44,8 +45,10 @@ pub struct Portal {
     pub agent_max_serve: u32,
     /// Whether live chat is switched on.
     pub enabled: bool,
-    /// Business hours as text; empty means always open.
+    /// Business hours as text; empty means always open (see [`crate::hours`]).
     pub business_hours: String,
+    /// Origins allowed to use the portal's widget, comma-separated; empty means any.
+    pub allowed_origins: String,
 }
 
 /// A queue of a portal ("Sales", "Support").
@@ -105,6 +108,27 @@ pub struct Visitor {
     pub name: String,
     /// Email they gave.
     pub email: String,
+    /// Phone they gave, empty for none.
+    pub phone: String,
+    /// Picture URL, empty for none.
+    pub avatar_url: String,
+    /// What the widget told about their browser and page (UPDATE_USER_INFO), as a JSON object.
+    pub details: String,
+}
+
+impl Visitor {
+    /// A visitor known only by ids, as a token minted by the site's backend introduces one.
+    pub fn new(user_id: &str, portal_id: &str) -> Self {
+        Self {
+            user_id: user_id.into(),
+            portal_id: portal_id.into(),
+            name: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            avatar_url: String::new(),
+            details: "{}".into(),
+        }
+    }
 }
 
 /// Everything `parlor init` writes for a new portal, in one transaction.
@@ -125,6 +149,8 @@ pub struct NewPortal {
 pub trait Store: Send + Sync + 'static {
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
+    /// The portal with this id.
+    async fn portal(&self, id: &str) -> Result<Option<Portal>, StoreError>;
     /// The first portal created on this server: the one the demo page embeds.
     async fn first_portal(&self) -> Result<Option<Portal>, StoreError>;
     /// The queues of a portal, in display order.
@@ -143,6 +169,8 @@ pub trait Store: Send + Sync + 'static {
     async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// Creates the visitor, or updates their name and email.
     async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
+    /// Replaces an existing visitor's profile (name, email, phone, avatar, details).
+    async fn update_visitor(&self, visitor: &Visitor) -> Result<(), StoreError>;
     /// The queue with this id and its timeouts, if it belongs to `portal_id`.
     async fn queue(
         &self,
@@ -201,4 +229,61 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Creates a portal with its key, queues and agents, all or nothing.
     async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError>;
+    /// Records the visitor's rating (0 bad, 1 good) and comment; a later rating replaces it.
+    async fn rate_conversation(
+        &self,
+        conv_id: &str,
+        rating: i64,
+        comment: &str,
+    ) -> Result<(), StoreError>;
+    /// Hands an active chat from one agent to another: `from` leaves (keeping the history they
+    /// saw), `to` joins and becomes the chat's agent.
+    async fn transfer_conversation(
+        &self,
+        conv_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(), StoreError>;
+    /// Adds an agent to an active chat as a member, without making them its agent.
+    async fn join_conversation(&self, conv_id: &str, user_id: &str) -> Result<(), StoreError>;
+    /// Makes an ended chat active again; returns whether it was ended.
+    async fn reopen_conversation(&self, conv_id: &str) -> Result<bool, StoreError>;
+    /// The most recent chat of `visitor_id` that nobody answered, if any.
+    async fn last_missed_conversation(
+        &self,
+        visitor_id: &str,
+    ) -> Result<Option<Conversation>, StoreError>;
+    /// Stores a ticket and returns it.
+    async fn create_ticket(&self, new: &NewTicket) -> Result<Ticket, StoreError>;
+    /// A portal's tickets, newest first.
+    async fn tickets(&self, portal_id: &str, limit: i64) -> Result<Vec<Ticket>, StoreError>;
+    /// A portal's missed chats, newest first.
+    async fn missed_conversations(
+        &self,
+        portal_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Conversation>, StoreError>;
+    /// Records an uploaded file (its bytes are already in the data folder).
+    async fn create_file(&self, file: &StoredFile) -> Result<(), StoreError>;
+    /// The uploaded file with this id.
+    async fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError>;
+    /// Makes a file readable by a conversation's members.
+    async fn link_file(&self, file_id: &str, conv_id: &str) -> Result<(), StoreError>;
+    /// Whether `user_id` may read the file: its uploader, or a member of a conversation it was
+    /// sent in.
+    async fn file_readable_by(&self, file_id: &str, user_id: &str) -> Result<bool, StoreError>;
+    /// Changes a portal's business hours and allowed origins.
+    async fn configure_portal(
+        &self,
+        portal_id: &str,
+        business_hours: &str,
+        allowed_origins: &str,
+    ) -> Result<(), StoreError>;
+    /// Changes a queue's answer and queue timeouts, in milliseconds.
+    async fn configure_queue(
+        &self,
+        queue_id: &str,
+        answer_timeout_ms: i64,
+        queue_timeout_ms: i64,
+    ) -> Result<(), StoreError>;
 }

@@ -12,7 +12,8 @@ use sqlx::sqlite::{
 
 use super::{
     Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
-    Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, Visitor,
+    NewTicket, Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, StoredFile,
+    Ticket, Visitor,
 };
 
 /// Migrations embedded in the binary; applied on open, never edited once released.
@@ -30,7 +31,7 @@ macro_rules! select_portal {
     ($tail:literal) => {
         concat!(
             "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
-             agent_max_serve, enabled, business_hours FROM portals ",
+             agent_max_serve, enabled, business_hours, allowed_origins FROM portals ",
             $tail
         )
     };
@@ -81,6 +82,7 @@ fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error>
         agent_max_serve: row.try_get::<i64, _>("agent_max_serve")? as u32,
         enabled: row.try_get("enabled")?,
         business_hours: row.try_get("business_hours")?,
+        allowed_origins: row.try_get("allowed_origins")?,
     })
 }
 
@@ -153,6 +155,14 @@ impl Store for SqliteStore {
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError> {
         let row = sqlx::query(select_portal!("WHERE widget_key = ?"))
             .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(portal_from_row).transpose()?)
+    }
+
+    async fn portal(&self, id: &str) -> Result<Option<Portal>, StoreError> {
+        let row = sqlx::query(select_portal!("WHERE id = ?"))
+            .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(portal_from_row).transpose()?)
@@ -278,6 +288,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn update_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE visitors SET name = ?, email = ?, phone = ?, avatar_url = ?, details = ?, \
+             updated_at = ? WHERE user_id = ?",
+        )
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(&visitor.phone)
+        .bind(&visitor.avatar_url)
+        .bind(&visitor.details)
+        .bind(now_ms())
+        .bind(&visitor.user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn queue(
         &self,
         portal_id: &str,
@@ -316,11 +343,13 @@ impl Store for SqliteStore {
     }
 
     async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError> {
-        let row =
-            sqlx::query("SELECT user_id, portal_id, name, email FROM visitors WHERE user_id = ?")
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT user_id, portal_id, name, email, phone, avatar_url, details FROM visitors \
+             WHERE user_id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row
             .map(|row| -> Result<_, sqlx::Error> {
                 Ok(Visitor {
@@ -328,6 +357,9 @@ impl Store for SqliteStore {
                     portal_id: row.try_get("portal_id")?,
                     name: row.try_get("name")?,
                     email: row.try_get("email")?,
+                    phone: row.try_get("phone")?,
+                    avatar_url: row.try_get("avatar_url")?,
+                    details: row.try_get("details")?,
                 })
             })
             .transpose()?)
@@ -606,8 +638,8 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
-             auto_create_ticket, agent_max_serve, enabled, business_hours, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
+             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -619,6 +651,7 @@ impl Store for SqliteStore {
         .bind(i64::from(p.agent_max_serve))
         .bind(p.enabled)
         .bind(&p.business_hours)
+        .bind(&p.allowed_origins)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -663,6 +696,265 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rate_conversation(
+        &self,
+        conv_id: &str,
+        rating: i64,
+        comment: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET rating = ?, rating_comment = ? WHERE id = ?")
+            .bind(rating)
+            .bind(comment)
+            .bind(conv_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn transfer_conversation(
+        &self,
+        conv_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE participants SET left_at = ? WHERE conv_id = ? AND user_id = ?")
+            .bind(now)
+            .bind(conv_id)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE conversations SET agent_id = ?, updated_at = ? WHERE id = ?")
+            .bind(to)
+            .bind(now)
+            .bind(conv_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
+             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
+        )
+        .bind(conv_id)
+        .bind(to)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn join_conversation(&self, conv_id: &str, user_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
+             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
+        )
+        .bind(conv_id)
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn reopen_conversation(&self, conv_id: &str) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE conversations SET status = 'active', ended_by = NULL, ended_at = NULL, \
+             updated_at = ? WHERE id = ? AND status = 'ended'",
+        )
+        .bind(now_ms())
+        .bind(conv_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn last_missed_conversation(
+        &self,
+        visitor_id: &str,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let row = sqlx::query(select_conversation!(
+            "WHERE creator = ? AND status = 'missed' ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(visitor_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+    }
+
+    async fn create_ticket(&self, new: &NewTicket) -> Result<Ticket, StoreError> {
+        let ticket = Ticket {
+            id: format!("ticket-{}", crate::ids::random_hex(8)),
+            portal_id: new.portal_id.clone(),
+            visitor_id: new.visitor_id.clone(),
+            conv_id: new.conv_id.clone(),
+            queue_id: new.queue_id.clone(),
+            name: new.name.clone(),
+            email: new.email.clone(),
+            phone: new.phone.clone(),
+            note: new.note.clone(),
+            created_at: now_ms(),
+        };
+        sqlx::query(
+            "INSERT INTO tickets (id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, \
+             note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&ticket.id)
+        .bind(&ticket.portal_id)
+        .bind(&ticket.visitor_id)
+        .bind(&ticket.conv_id)
+        .bind(&ticket.queue_id)
+        .bind(&ticket.name)
+        .bind(&ticket.email)
+        .bind(&ticket.phone)
+        .bind(&ticket.note)
+        .bind(ticket.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(ticket)
+    }
+
+    async fn tickets(&self, portal_id: &str, limit: i64) -> Result<Vec<Ticket>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, note, \
+             created_at FROM tickets WHERE portal_id = ? ORDER BY created_at DESC, id LIMIT ?",
+        )
+        .bind(portal_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Ticket {
+                    id: row.try_get("id")?,
+                    portal_id: row.try_get("portal_id")?,
+                    visitor_id: row.try_get("visitor_id")?,
+                    conv_id: row.try_get("conv_id")?,
+                    queue_id: row.try_get("queue_id")?,
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
+                    phone: row.try_get("phone")?,
+                    note: row.try_get("note")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    async fn missed_conversations(
+        &self,
+        portal_id: &str,
+        limit: i64,
+    ) -> Result<Vec<Conversation>, StoreError> {
+        let rows = sqlx::query(select_conversation!(
+            "WHERE portal_id = ? AND status = 'missed' ORDER BY created_at DESC, id LIMIT ?"
+        ))
+        .bind(portal_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(conversation_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn create_file(&self, file: &StoredFile) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO files (id, portal_id, uploader, name, content_type, size, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&file.id)
+        .bind(&file.portal_id)
+        .bind(&file.uploader)
+        .bind(&file.name)
+        .bind(&file.content_type)
+        .bind(file.size)
+        .bind(file.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, portal_id, uploader, name, content_type, size, created_at FROM files \
+             WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .map(|row| -> Result<_, sqlx::Error> {
+                Ok(StoredFile {
+                    id: row.try_get("id")?,
+                    portal_id: row.try_get("portal_id")?,
+                    uploader: row.try_get("uploader")?,
+                    name: row.try_get("name")?,
+                    content_type: row.try_get("content_type")?,
+                    size: row.try_get("size")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn link_file(&self, file_id: &str, conv_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO file_links (file_id, conv_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(file_id)
+        .bind(conv_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn file_readable_by(&self, file_id: &str, user_id: &str) -> Result<bool, StoreError> {
+        let readable: i64 = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM files WHERE id = ?1 AND uploader = ?2) \
+             OR EXISTS (SELECT 1 FROM file_links l JOIN participants p ON p.conv_id = l.conv_id \
+                        WHERE l.file_id = ?1 AND p.user_id = ?2)",
+        )
+        .bind(file_id)
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(readable == 1)
+    }
+
+    async fn configure_portal(
+        &self,
+        portal_id: &str,
+        business_hours: &str,
+        allowed_origins: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE portals SET business_hours = ?, allowed_origins = ? WHERE id = ?")
+            .bind(business_hours)
+            .bind(allowed_origins)
+            .bind(portal_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn configure_queue(
+        &self,
+        queue_id: &str,
+        answer_timeout_ms: i64,
+        queue_timeout_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE queues SET answer_timeout_ms = ?, queue_timeout_ms = ? WHERE id = ?")
+            .bind(answer_timeout_ms)
+            .bind(queue_timeout_ms)
+            .bind(queue_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

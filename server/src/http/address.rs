@@ -1,0 +1,64 @@
+//! `GET /v2/getStringeeServerAddress?access_token=…`: where a client opens its socket.
+//!
+//! Stringee's SDKs call this before connecting. Parlor answers its own socket: the configured
+//! public URL (`--public-socket-url`), else the host the request came to, at path `/ws`.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::caller::Caller;
+use super::extract::{ApiQuery, required};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/v2/getStringeeServerAddress", get(server_address))
+}
+
+#[derive(Deserialize)]
+struct Params {
+    access_token: Option<String>,
+}
+
+async fn server_address(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<Params>,
+) -> Result<Json<Value>, ApiError> {
+    let token = required("access_token", params.access_token, 4096)?;
+    Caller::from_token(&state, &token).await?;
+    let url = match &state.settings.public_socket_url {
+        Some(url) => url.clone(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            format!("ws://{host}/ws")
+        }
+    };
+    let authority = url
+        .split_once("://")
+        .map_or(url.as_str(), |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let secure = url.starts_with("wss://");
+    let (ip, port) = match authority.rsplit_once(':') {
+        Some((ip, port)) if port.parse::<u16>().is_ok() => {
+            (ip.to_string(), port.parse().unwrap_or(0))
+        }
+        _ => (authority.to_string(), if secure { 443 } else { 80 }),
+    };
+    let address = json!({ "ip": ip, "port": port, "url": url });
+    Ok(Json(json!({
+        "r": 0,
+        "data": { "stringeeServerAddrs": { "web": [address.clone()], "mobile": [address] } }
+    })))
+}

@@ -1,0 +1,193 @@
+//! Tickets: `GET /v1/chatcustomer/generateticket` (Stringee's call), which a visitor's widget
+//! makes when nobody answered, and the agents' list of them.
+//!
+//! A ticket is stored before the answer; then a notice is mailed to the portal's agents, with
+//! `Reply-To` set to the visitor, so that answering the mail answers them. A mail that cannot
+//! go out by SMTP lands in the outbox: the ticket is never lost.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::caller::Caller;
+use super::customer::{ANY_ORIGIN, MAX_EMAIL, MAX_NAME, MAX_WIDGET_KEY, portal_for, visitor_id};
+use super::extract::{ApiQuery, required};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::hours::utc_date_time;
+use crate::mail::Mail;
+use crate::store::{NewTicket, Ticket};
+
+/// Path of the ticket call.
+pub const TICKET_PATH: &str = "/v1/chatcustomer/generateticket";
+/// Longest ticket text, in characters.
+pub const MAX_NOTE: usize = 5_000;
+/// Longest phone number.
+const MAX_PHONE: usize = 40;
+
+/// The ticket routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(TICKET_PATH, get(create))
+        .route("/v1/agent/tickets", get(list))
+        .route("/v1/agent/missedchats", get(missed))
+}
+
+#[derive(Deserialize)]
+struct TicketParams {
+    key: Option<String>,
+    username: Option<String>,
+    email: Option<String>,
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+    note: Option<String>,
+    phone: Option<String>,
+    /// Parlor extension: the queue the visitor had chosen.
+    #[serde(rename = "queueId")]
+    queue_id: Option<String>,
+}
+
+/// `GET /v1/chatcustomer/generateticket?key=&username=&email=&userId=&note=&phone=`
+/// → `{"r":0, "msg", "ticketId"}`.
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<TicketParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = required("key", params.key, MAX_WIDGET_KEY)?;
+    let name = required("username", params.username, MAX_NAME)?;
+    let email = required("email", params.email, MAX_EMAIL)?;
+    if crate::mail::mailbox(&email).is_err() || !super::customer::looks_like_email(&email) {
+        return Err(ApiError::BadRequest(
+            "parameter `email` is not an email address".into(),
+        ));
+    }
+    let note = required("note", params.note, MAX_NOTE)?;
+    let phone = match params.phone.filter(|p| !p.trim().is_empty()) {
+        Some(phone) => required("phone", Some(phone), MAX_PHONE)?,
+        None => String::new(),
+    };
+    let portal = portal_for(&state, &headers, &key).await?;
+    let visitor = match params.user_id.filter(|id| !id.trim().is_empty()) {
+        Some(id) => Some(visitor_id(&state, &portal, &id).await?),
+        None => None,
+    };
+    let missed = match &visitor {
+        Some(visitor) => state.store.last_missed_conversation(visitor).await?,
+        None => None,
+    };
+    let queues = state.store.queues(&portal.id).await?;
+    let queue_id = params
+        .queue_id
+        .filter(|q| queues.iter().any(|queue| &queue.id == q))
+        .or_else(|| missed.as_ref().and_then(|c| c.queue_id.clone()));
+    let ticket = state
+        .store
+        .create_ticket(&NewTicket {
+            portal_id: portal.id.clone(),
+            visitor_id: visitor,
+            conv_id: missed.map(|c| c.id),
+            queue_id: queue_id.clone(),
+            name,
+            email,
+            phone,
+            note,
+        })
+        .await?;
+    let queue_name = queue_id
+        .and_then(|id| queues.into_iter().find(|q| q.id == id))
+        .map(|q| q.name);
+    let agents: Vec<String> = state
+        .store
+        .agents(&portal.id)
+        .await?
+        .into_iter()
+        .map(|a| a.email)
+        .collect();
+    if !agents.is_empty() {
+        let mail = notice(&portal.name, queue_name.as_deref(), &ticket, agents);
+        // Stored already: a mail failure is logged, not the visitor's problem.
+        if let Err(error) = state.mailer.send(&mail).await {
+            tracing::error!(%error, ticket = ticket.id, "ticket notice not sent");
+        }
+    }
+    Ok((
+        ANY_ORIGIN,
+        Json(json!({ "r": 0, "msg": "ticket created", "ticketId": ticket.id })),
+    ))
+}
+
+/// The mail agents get for a new ticket.
+fn notice(portal: &str, queue: Option<&str>, ticket: &Ticket, to: Vec<String>) -> Mail {
+    let (y, mo, d, h, mi) = utc_date_time(ticket.created_at);
+    let mut text = format!(
+        "A visitor left a ticket on {portal}.\n\nFrom:  {} <{}>\n",
+        ticket.name, ticket.email
+    );
+    if !ticket.phone.is_empty() {
+        text.push_str(&format!("Phone: {}\n", ticket.phone));
+    }
+    if let Some(queue) = queue {
+        text.push_str(&format!("Queue: {queue}\n"));
+    }
+    text.push_str(&format!(
+        "When:  {y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC\nTicket: {}\n\n{}\n",
+        ticket.id, ticket.note
+    ));
+    Mail {
+        to,
+        reply_to: Some(ticket.email.clone()),
+        subject: format!("[{portal}] Ticket from {}", ticket.name),
+        text,
+    }
+}
+
+fn ticket_json(ticket: &Ticket) -> Value {
+    json!({
+        "id": ticket.id,
+        "visitorId": ticket.visitor_id,
+        "convId": ticket.conv_id,
+        "queueId": ticket.queue_id,
+        "name": ticket.name,
+        "email": ticket.email,
+        "phone": ticket.phone,
+        "note": ticket.note,
+        "created": ticket.created_at,
+    })
+}
+
+/// `GET /v1/agent/tickets` (agents, with a token): the portal's tickets, newest first.
+async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let caller = caller.agent_only()?;
+    let tickets = state.store.tickets(&caller.portal_id, 200).await?;
+    Ok(Json(
+        json!({ "r": 0, "tickets": tickets.iter().map(ticket_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// `GET /v1/agent/missedchats` (agents, with a token): chats nobody answered, newest first.
+async fn missed(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let caller = caller.agent_only()?;
+    let chats = state
+        .store
+        .missed_conversations(&caller.portal_id, 200)
+        .await?;
+    let mut list = Vec::with_capacity(chats.len());
+    for chat in &chats {
+        let visitor = state.store.visitor(&chat.creator).await?;
+        list.push(json!({
+            "convId": chat.id,
+            "queueId": chat.queue_id,
+            "customerId": chat.creator,
+            "customerName": visitor.as_ref().map(|v| v.name.clone()).unwrap_or_default(),
+            "customerEmail": visitor.as_ref().map(|v| v.email.clone()).unwrap_or_default(),
+            "created": chat.created_at,
+            "customData": chat.custom_data,
+        }));
+    }
+    Ok(Json(json!({ "r": 0, "missedChats": list })))
+}

@@ -6,7 +6,7 @@ use crate::common::TestServer;
 use crate::socket::{Client, agent_token, visitor_token};
 
 /// Reads frames until one of `service` arrives (skipping pings and other pushes).
-async fn push_of(client: &mut Client, service: u64) -> Value {
+pub async fn push_of(client: &mut Client, service: u64) -> Value {
     loop {
         let frame = client.next_frame().await;
         if frame["service"] == service {
@@ -15,14 +15,14 @@ async fn push_of(client: &mut Client, service: u64) -> Value {
     }
 }
 
-async fn visitor(server: &TestServer, browser: &str) -> (Client, String) {
+pub async fn visitor(server: &TestServer, browser: &str) -> (Client, String) {
     let mut client = Client::connect(server).await;
     let reply = client.authen(&visitor_token(server, browser).await).await;
     assert_eq!(reply["r"], 0, "{reply}");
     (client, reply["userId"].as_str().unwrap().to_string())
 }
 
-async fn agent(server: &TestServer, index: usize) -> Client {
+pub async fn agent(server: &TestServer, index: usize) -> Client {
     let mut client = Client::connect(server).await;
     assert_eq!(
         client.authen(&agent_token(server, index).await).await["r"],

@@ -27,6 +27,14 @@ impl Client {
         }
     }
 
+    /// Wraps a socket opened some other way (with extra headers, say).
+    pub fn from_socket(socket: Socket) -> Self {
+        Self {
+            socket,
+            next_request: 0,
+        }
+    }
+
     pub async fn send_text(&mut self, text: &str) {
         self.socket.send(Message::Text(text.into())).await.unwrap();
     }

@@ -80,10 +80,12 @@ async fn handle_as(
 /// Tells routing about an agent's new socket.
 pub async fn agent_connected(state: &AppState, session: &Session) -> Result<(), Refusal> {
     let (queues, max_chats) = state.store.agent_queues(&session.user_id).await?;
+    let active = state.store.active_chats_of(&session.user_id).await?;
     state.routing.agent_connected(
         &session.user_id,
         queues.into_iter().collect::<HashSet<_>>(),
         max_chats as usize,
+        active,
     );
     Ok(())
 }

@@ -157,6 +157,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             let store = SqliteStore::open(&database)
                 .await
                 .map_err(|e| e.to_string())?;
+            let stale = store
+                .miss_waiting_chats()
+                .await
+                .map_err(|e| e.to_string())?;
+            if stale > 0 {
+                eprintln!("parlor: {stale} chat(s) left waiting by the last run marked missed");
+            }
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -20,6 +20,7 @@ enum Command {
         agent: String,
         queues: HashSet<String>,
         max_chats: usize,
+        active: Vec<String>,
     },
     AgentDisconnected {
         agent: String,
@@ -89,12 +90,19 @@ impl Routing {
         let _ = self.commands.send(command);
     }
 
-    /// An agent's socket authenticated.
-    pub fn agent_connected(&self, agent: &str, queues: HashSet<String>, max_chats: usize) {
+    /// An agent's socket authenticated; `active` are the chats the database says they serve.
+    pub fn agent_connected(
+        &self,
+        agent: &str,
+        queues: HashSet<String>,
+        max_chats: usize,
+        active: Vec<String>,
+    ) {
         self.send(Command::AgentConnected {
             agent: agent.into(),
             queues,
             max_chats,
+            active,
         });
     }
 
@@ -223,7 +231,11 @@ fn handle(engine: &mut Engine, command: Command) -> Vec<Effect> {
             agent,
             queues,
             max_chats,
-        } => engine.agent_connected(&agent, queues, max_chats, now),
+            active,
+        } => {
+            engine.restore_chats(&agent, &active, max_chats, now);
+            engine.agent_connected(&agent, queues, max_chats, now)
+        }
         Command::AgentDisconnected { agent } => engine.agent_disconnected(&agent, now),
         Command::SetAvailable { agent, available } => engine.set_available(&agent, available, now),
         Command::Enqueue { chat, timeouts } => engine.enqueue(chat, timeouts, now),

@@ -156,8 +156,25 @@ impl Engine {
         max_chats: usize,
         now: Instant,
     ) -> Vec<Effect> {
-        let entry = self
-            .agents
+        let entry = self.agent_entry(agent, max_chats, now);
+        entry.queues = queues;
+        entry.max_chats = max_chats.max(1);
+        entry.sockets += 1;
+        self.dispatch(now)
+    }
+
+    /// Records chats `agent` already serves (from the database, after a restart), so that they
+    /// count against the agent's capacity. Call before [`Engine::agent_connected`].
+    pub fn restore_chats(&mut self, agent: &str, chats: &[String], max_chats: usize, now: Instant) {
+        let entry = self.agent_entry(agent, max_chats, now);
+        entry.active.extend(chats.iter().cloned());
+        for chat in chats {
+            self.serving.insert(chat.clone(), agent.to_string());
+        }
+    }
+
+    fn agent_entry(&mut self, agent: &str, max_chats: usize, now: Instant) -> &mut Agent {
+        self.agents
             .entry(agent.to_string())
             .or_insert_with(|| Agent {
                 queues: HashSet::new(),
@@ -167,11 +184,7 @@ impl Engine {
                 active: HashSet::new(),
                 offer: None,
                 idle_since: now,
-            });
-        entry.queues = queues;
-        entry.max_chats = max_chats.max(1);
-        entry.sockets += 1;
-        self.dispatch(now)
+            })
     }
 
     /// A socket of `agent` closed; when it was the last, their offer moves on.
@@ -773,5 +786,17 @@ mod tests {
             }]
         );
         assert_eq!(engine.load_of("alice"), 1, "the chat stays with alice");
+    }
+
+    #[test]
+    fn chats_restored_after_a_restart_count_against_capacity() {
+        let t0 = Instant::now();
+        let mut engine = Engine::default();
+        engine.restore_chats("alice", &["old".to_string()], 1, t0);
+        engine.agent_connected("alice", queues(&["sales"]), 1, t0);
+        assert_eq!(engine.load_of("alice"), 1);
+        assert_eq!(engine.enqueue(chat("c1", "sales"), timeouts(), t0), []);
+        engine.chat_ended("old", t0);
+        assert_eq!(engine.offers_of("alice"), [chat("c1", "sales")]);
     }
 }

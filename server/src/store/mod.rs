@@ -248,6 +248,12 @@ pub trait Store: Send + Sync + 'static {
     async fn join_conversation(&self, conv_id: &str, user_id: &str) -> Result<(), StoreError>;
     /// Makes an ended chat active again; returns whether it was ended.
     async fn reopen_conversation(&self, conv_id: &str) -> Result<bool, StoreError>;
+    /// The ids of the active chats `agent_id` is the agent of.
+    async fn active_chats_of(&self, agent_id: &str) -> Result<Vec<String>, StoreError>;
+    /// Marks every chat still waiting for an agent as missed (at start-up: routing state is
+    /// in memory, so a chat queued before a restart would otherwise wait forever); returns how
+    /// many.
+    async fn miss_waiting_chats(&self) -> Result<u64, StoreError>;
     /// The most recent chat of `visitor_id` that nobody answered, if any.
     async fn last_missed_conversation(
         &self,

@@ -773,6 +773,28 @@ impl Store for SqliteStore {
         Ok(changed == 1)
     }
 
+    async fn active_chats_of(&self, agent_id: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE agent_id = ? AND status = 'active'",
+        )
+        .bind(agent_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn miss_waiting_chats(&self) -> Result<u64, StoreError> {
+        let now = now_ms();
+        Ok(sqlx::query(
+            "UPDATE conversations SET status = 'missed', ended_by = 'system', ended_at = ?, \
+             updated_at = ? WHERE status = 'queued'",
+        )
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     async fn last_missed_conversation(
         &self,
         visitor_id: &str,

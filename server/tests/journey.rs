@@ -293,3 +293,52 @@ async fn an_offer_nobody_answers_times_out_moves_on_and_the_visitor_is_told_at_t
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_graceful_stop_closes_sockets_and_keeps_every_acknowledged_message() {
+    let server = TestServer::start().await;
+    let sales = server.facts.queues[0].id.clone();
+    let (mut ann, _) = visitor(&server, "browser-ann").await;
+    let conv = ann.request(41, json!({"name": sales})).await["convId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut acknowledged = Vec::new();
+    for n in 0..20 {
+        let reply = ann
+            .request(42, json!({"convId": conv, "type": 1, "localDbId": format!("m{n}"), "message": {"content": format!("message {n}")}}))
+            .await;
+        assert_eq!(reply["r"], 0);
+        acknowledged.push(reply["seq"].as_i64().unwrap());
+    }
+    let store = server.store().await;
+    // The socket is closed by the server on shutdown, so the client can reconnect elsewhere.
+    let stopping = tokio::spawn(server.stop());
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if ann.try_next_frame().await.is_none() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket was closed by the server");
+    stopping.await.unwrap();
+
+    let stored: Vec<i64> = parlor_server::store::Store::messages(
+        &store,
+        &conv,
+        parlor_server::store::MessageQuery {
+            seq_greater: Some(1),
+            seq_smaller: None,
+            limit: 100,
+            ascending: true,
+        },
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|m| m.seq)
+    .collect();
+    assert_eq!(stored, acknowledged);
+}

@@ -65,6 +65,17 @@ impl Client {
         }
     }
 
+    /// The next frame, or `None` once the server closed the socket.
+    pub async fn try_next_frame(&mut self) -> Option<Value> {
+        loop {
+            match self.socket.next().await {
+                Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).ok(),
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     pub async fn authen(&mut self, access_token: &str) -> Value {
         let body = json!({"accesstoken": access_token, "deviceId": "test", "platform": 3, "sdkVersion": "test"});
         self.request(2, body).await

@@ -77,17 +77,34 @@ async fn handle_as(
     }
 }
 
-/// Tells routing about an agent's new socket.
-pub async fn agent_connected(state: &AppState, session: &Session) -> Result<(), Refusal> {
+/// What routing needs to know of an agent's new socket, read from the store.
+pub struct AgentRouting {
+    queues: HashSet<String>,
+    max_chats: usize,
+    active: Vec<String>,
+}
+
+/// Reads an agent's queues, capacity and active chats, before AUTHEN answers.
+pub async fn agent_routing(state: &AppState, session: &Session) -> Result<AgentRouting, Refusal> {
     let (queues, max_chats) = state.store.agent_queues(&session.user_id).await?;
     let active = state.store.active_chats_of(&session.user_id).await?;
+    Ok(AgentRouting {
+        queues: queues.into_iter().collect(),
+        max_chats: max_chats as usize,
+        active,
+    })
+}
+
+/// Tells routing about an agent's new socket. Called right after the AUTHEN reply is queued,
+/// with no `.await` between: offers follow the reply on the socket, and anything the agent or
+/// anyone else asks routing afterwards is ordered after this.
+pub fn agent_connected(state: &AppState, session: &Session, routing: AgentRouting) {
     state.routing.agent_connected(
         &session.user_id,
-        queues.into_iter().collect::<HashSet<_>>(),
-        max_chats as usize,
-        active,
+        routing.queues,
+        routing.max_chats,
+        routing.active,
     );
-    Ok(())
 }
 
 pub(crate) fn bad(message: impl Into<String>) -> Refusal {

@@ -253,13 +253,24 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                 state.hub.register(&new_session.user_id, connection, handle);
                                 *authenticated.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some((new_session.user_id.clone(), new_session.agent));
+                                let routing = if new_session.agent {
+                                    match crate::chat::agent_routing(&state, &new_session).await {
+                                        Ok(routing) => Some(routing),
+                                        Err(refusal) => {
+                                            tracing::error!(
+                                                message = refusal.message,
+                                                "agent not routed"
+                                            );
+                                            None
+                                        }
+                                    }
+                                } else {
+                                    None
+                                };
                                 // Reply first, so the agent knows it is connected before offers come.
                                 answer(&sender, frame.service, request_id.clone(), reply);
-                                if new_session.agent
-                                    && let Err(refusal) =
-                                        crate::chat::agent_connected(&state, &new_session).await
-                                {
-                                    tracing::error!(message = refusal.message, "agent not routed");
+                                if let Some(routing) = routing {
+                                    crate::chat::agent_connected(&state, &new_session, routing);
                                 }
                                 session = Some(new_session);
                                 continue;

@@ -100,7 +100,15 @@ async fn outside_business_hours_no_chat_starts_and_the_profile_says_nobody_is_th
         "/v1/chatcustomer/getsettingandqueues?key={}",
         server.facts.widget_key
     );
-    let (_, body) = get(&server, &profile, None).await;
+    // Routing learns of the agent just after AUTHEN answered: allow it a moment.
+    let mut body = Value::Null;
+    for _ in 0..50 {
+        body = get(&server, &profile, None).await.1;
+        if body["queues"][0]["agents_online"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(body["queues"][0]["agents_online"], 1, "{body}");
 
     // Hours that exclude now: a one-minute window twelve hours away.

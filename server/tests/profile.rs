@@ -12,15 +12,24 @@ fn profile_url(server: &TestServer, query: &str) -> String {
 #[tokio::test]
 async fn a_known_widget_key_gets_the_portal_and_its_queues_in_order() {
     let server = TestServer::start().await;
-    let response = reqwest::get(profile_url(
-        &server,
-        &format!("?key={}", server.facts.widget_key),
-    ))
-    .await
-    .unwrap();
+    let response = reqwest::Client::new()
+        .get(profile_url(
+            &server,
+            &format!("?key={}", server.facts.widget_key),
+        ))
+        .header("Origin", "https://shop.example.com")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    // The widget is embedded on other sites: the answer must be readable cross-origin.
-    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    // The widget is embedded on other sites: the answer must be readable cross-origin (one
+    // header: a repeated one makes browsers refuse the answer).
+    let allowed: Vec<_> = response
+        .headers()
+        .get_all("access-control-allow-origin")
+        .iter()
+        .collect();
+    assert_eq!(allowed, ["*"]);
     let body: serde_json::Value = response.json().await.unwrap();
 
     // Stringee's shape: queues at the top level, beside chatProfile.
@@ -87,5 +96,27 @@ async fn the_health_check_answers_while_the_database_does() {
         .await
         .unwrap();
     assert_eq!(body, serde_json::json!({"r": 0, "status": "ok"}));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_cross_origin_upload_with_the_token_header_passes_the_preflight() {
+    let server = TestServer::start().await;
+    let response = reqwest::Client::new()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/v1/file/upload", server.url),
+        )
+        .header("Origin", "https://shop.example.com")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "x-stringee-auth")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    let allowed = headers["access-control-allow-headers"].to_str().unwrap();
+    assert!(allowed.contains("x-stringee-auth"), "{allowed}");
     server.stop().await;
 }

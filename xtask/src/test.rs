@@ -104,8 +104,13 @@ fn native() -> Result<(), Failure> {
     cargo(&args)
 }
 
+/// The browser crates' tests in headless Chromium. The client's tests talk to a real
+/// `parlor serve` on a free port with a fresh demo portal: its URL and `parlor init`'s facts
+/// reach them at compile time (`PARLOR_TEST_SERVER`, `PARLOR_TEST_FACTS`).
 fn wasm() -> Result<(), Failure> {
-    shell::run(
+    cargo(&["build", "--package", "parlor-server", "--bin", "parlor"])?;
+    let server = TestServer::start()?;
+    let result = shell::run(
         cargo_command()
             .args([
                 "test",
@@ -113,6 +118,8 @@ fn wasm() -> Result<(), Failure> {
                 "wasm32-unknown-unknown",
                 "-p",
                 "parlor-widget",
+                "-p",
+                "parlor-client",
             ])
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env(
@@ -120,8 +127,69 @@ fn wasm() -> Result<(), Failure> {
                 root().join("webdriver.json"),
             )
             // The runner picks geckodriver over chromedriver when both are installed.
-            .env_remove("GECKODRIVER"),
-    )
+            .env_remove("GECKODRIVER")
+            .env("PARLOR_TEST_SERVER", &server.url)
+            .env("PARLOR_TEST_FACTS", &server.facts),
+    );
+    drop(server);
+    result
+}
+
+/// `parlor serve` on `127.0.0.1:0` with a new data folder; stopped when dropped.
+struct TestServer {
+    url: String,
+    facts: String,
+    child: std::process::Child,
+    data: std::path::PathBuf,
+}
+
+impl TestServer {
+    fn start() -> Result<Self, Failure> {
+        use std::io::BufRead;
+        let bin = root().join("target/debug/parlor");
+        let data = std::env::temp_dir().join(format!("parlor-wasm-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let init = std::process::Command::new(&bin)
+            .args(["init", "--json", "--data"])
+            .arg(&data)
+            .output()
+            .map_err(|e| Failure::new(format!("parlor init: {e}")))?;
+        if !init.status.success() {
+            return Err(Failure::new("parlor init failed"));
+        }
+        let facts = String::from_utf8_lossy(&init.stdout).trim().to_string();
+        let mut child = std::process::Command::new(&bin)
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(&data)
+            .env("PARLOR_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| Failure::new(format!("parlor serve: {e}")))?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| Failure::new(format!("parlor serve: {e}")))?;
+        let url = line
+            .trim()
+            .strip_prefix("parlor listening on ")
+            .ok_or_else(|| Failure::new(format!("parlor serve said: {line}")))?
+            .to_string();
+        Ok(Self {
+            url,
+            facts,
+            child,
+            data,
+        })
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
 }
 
 fn preview() -> Result<(), Failure> {

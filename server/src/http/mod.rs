@@ -12,6 +12,8 @@ mod site;
 mod ticket;
 
 use axum::Router;
+use axum::http::{HeaderName, Method, header};
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
@@ -19,12 +21,27 @@ use crate::AppState;
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
     let assets = site::router(&state);
-    Router::new()
+    // The widget calls the API from the site that embeds it: cross-origin, with a token header
+    // (uploads) or JSON (sign-in from a console hosted elsewhere). No cookies are involved, so
+    // any origin may ask; each portal's allowed origins are checked by the calls themselves.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static(caller::AUTH_HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(3600));
+    let api = Router::new()
         .merge(customer::router())
         .merge(agent::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router())
+        .layer(cors);
+    Router::new()
+        .merge(api)
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .merge(health::router())
         .with_state(state.clone())

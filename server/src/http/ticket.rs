@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::caller::Caller;
-use super::customer::{ANY_ORIGIN, MAX_EMAIL, MAX_NAME, MAX_WIDGET_KEY, portal_for, visitor_id};
+use super::customer::{MAX_EMAIL, MAX_NAME, MAX_WIDGET_KEY, portal_for, visitor_id};
 use super::extract::{ApiQuery, required};
 use crate::AppState;
 use crate::error::ApiError;
@@ -115,9 +115,8 @@ async fn create(
             tracing::error!(%error, ticket = ticket.id, "ticket notice not sent");
         }
     }
-    Ok((
-        ANY_ORIGIN,
-        Json(json!({ "r": 0, "msg": "ticket created", "ticketId": ticket.id })),
+    Ok(Json(
+        json!({ "r": 0, "msg": "ticket created", "ticketId": ticket.id }),
     ))
 }
 

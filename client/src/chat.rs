@@ -9,12 +9,21 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 
 /// Where the SDK finds the server.
+///
+/// For a Parlor server, the base URL is enough: the socket is `ws(s)://…/ws` beside it. For a
+/// StringeeX portal, set the REST base to `https://api.stringeex.com` and the socket to the
+/// address its `getStringeeServerAddress` call answers (see [`Chat::get_server_address`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClientConfig {
     /// Base URL of the REST API, without a trailing slash: `https://chat.example.com` for a
     /// Parlor server, `https://api.stringeex.com` for a StringeeX portal, or empty for the
     /// origin that served the page.
     pub api_base: String,
+    /// The socket's URL; `None` derives it from `api_base` (`https://x` → `wss://x/ws`).
+    pub socket: Option<String>,
+    /// Prefix of this client's `localStorage` keys (its outbox); `parlor` by default. Give two
+    /// clients on one page (a visitor and an agent in a test) different prefixes.
+    pub storage: Option<String>,
 }
 
 impl ClientConfig {
@@ -24,8 +33,60 @@ impl ClientConfig {
         while api_base.ends_with('/') {
             api_base.pop();
         }
-        Self { api_base }
+        Self {
+            api_base,
+            ..Self::default()
+        }
     }
+
+    /// The same, with the socket at `url` (`wss://…`).
+    pub fn with_socket(mut self, url: impl Into<String>) -> Self {
+        self.socket = Some(url.into());
+        self
+    }
+
+    /// The same, with its own `localStorage` prefix.
+    pub fn with_storage(mut self, prefix: impl Into<String>) -> Self {
+        self.storage = Some(prefix.into());
+        self
+    }
+
+    /// The socket URL the client opens.
+    pub fn socket_url(&self) -> String {
+        if let Some(url) = &self.socket {
+            return url.clone();
+        }
+        let base = if self.api_base.is_empty() {
+            web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default()
+        } else {
+            self.api_base.clone()
+        };
+        let base = base
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        format!("{base}/ws")
+    }
+
+    /// The prefix of the client's `localStorage` keys.
+    pub fn storage_prefix(&self) -> &str {
+        self.storage.as_deref().unwrap_or("parlor")
+    }
+}
+
+/// What a visitor leaves when nobody answered (Stringee's `createLiveChatTicket`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketRequest {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    /// What they want.
+    pub note: String,
+    /// The browser's visitor id (the one given to [`Chat::get_live_chat_token`]).
+    pub browser_id: String,
+    /// The queue they had picked, if any.
+    pub queue_id: Option<String>,
 }
 
 /// The customer-side REST calls.
@@ -47,6 +108,102 @@ impl Chat {
         }
         let url = format!("{}{}", self.config.api_base, CHAT_PROFILE_PATH);
         get_json(Request::get(&url).query([("key", widget_key)])).await
+    }
+
+    /// A visitor's access token (Stringee's `getLiveChatToken`). `browser_id` is an id the
+    /// browser keeps (in `localStorage`): the same id stays the same visitor.
+    pub async fn get_live_chat_token(
+        &self,
+        widget_key: &str,
+        name: &str,
+        email: &str,
+        browser_id: &str,
+    ) -> Result<String, Error> {
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            access_token: String,
+        }
+        let url = format!("{}/v1/chatcustomer", self.config.api_base);
+        let request = Request::get(&url).query([
+            ("key", widget_key),
+            ("username", name),
+            ("email", email),
+            ("userId", browser_id),
+        ]);
+        get_json::<Reply>(request).await.map(|r| r.access_token)
+    }
+
+    /// Leaves a ticket (Stringee's `createLiveChatTicket`); answers the ticket's id.
+    pub async fn create_live_chat_ticket(
+        &self,
+        widget_key: &str,
+        ticket: &TicketRequest,
+    ) -> Result<String, Error> {
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            #[serde(rename = "ticketId", default)]
+            ticket_id: String,
+        }
+        let url = format!("{}/v1/chatcustomer/generateticket", self.config.api_base);
+        let mut query = vec![
+            ("key", widget_key),
+            ("username", ticket.name.as_str()),
+            ("email", ticket.email.as_str()),
+            ("note", ticket.note.as_str()),
+            ("phone", ticket.phone.as_str()),
+            ("userId", ticket.browser_id.as_str()),
+        ];
+        if let Some(queue) = &ticket.queue_id {
+            query.push(("queueId", queue.as_str()));
+        }
+        get_json::<Reply>(Request::get(&url).query(query))
+            .await
+            .map(|r| r.ticket_id)
+    }
+
+    /// Uploads a file with `token` (Stringee's upload call); answers the path a message's
+    /// `filePath` carries.
+    pub async fn upload_file(&self, token: &str, file: &web_sys::File) -> Result<String, Error> {
+        #[derive(serde::Deserialize)]
+        struct Reply {
+            filename: String,
+        }
+        let form = web_sys::FormData::new()
+            .map_err(|_| Error::new(Error::INVALID_VALUE, "no FormData in this browser"))?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| Error::new(Error::INVALID_VALUE, "the file cannot be read"))?;
+        let url = format!(
+            "{}/v1/file/upload?uploadType=multipart",
+            self.config.api_base
+        );
+        let request = Request::post(&url)
+            .header("X-STRINGEE-AUTH", token)
+            .body(form)
+            .map_err(|e| Error::new(Error::INVALID_VALUE, e.to_string()))?;
+        decode_response::<Reply>(request.send().await)
+            .await
+            .map(|r| r.filename)
+    }
+
+    /// The socket address the server tells clients to use (`getStringeeServerAddress`).
+    pub async fn get_server_address(&self, token: &str) -> Result<String, Error> {
+        let url = format!("{}/v2/getStringeeServerAddress", self.config.api_base);
+        let reply: serde_json::Value =
+            get_json(Request::get(&url).query([("access_token", token)])).await?;
+        let web = &reply["data"]["stringeeServerAddrs"]["web"][0];
+        if let Some(url) = web.get("url").and_then(serde_json::Value::as_str) {
+            return Ok(url.to_string());
+        }
+        match (
+            web.get("ip").and_then(serde_json::Value::as_str),
+            web.get("port"),
+        ) {
+            (Some(ip), Some(port)) => Ok(format!("wss://{ip}:{port}")),
+            _ => Err(Error::new(
+                Error::INVALID_VALUE,
+                "the server named no socket address",
+            )),
+        }
     }
 }
 

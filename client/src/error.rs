@@ -22,7 +22,8 @@ impl Error {
     /// Stringee's SDK-local code for "object not found".
     pub const NOT_FOUND: i32 = -3;
 
-    pub(crate) fn new(code: i32, message: impl Into<String>) -> Self {
+    /// An error with `code` and `message`.
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

@@ -1,0 +1,232 @@
+//! What the SDK hands to applications: messages, chat requests, conversations, users.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Stringee's message types.
+pub mod kind {
+    pub const TEXT: i64 = 1;
+    pub const PHOTO: i64 = 2;
+    pub const VIDEO: i64 = 3;
+    pub const AUDIO: i64 = 4;
+    pub const FILE: i64 = 5;
+    pub const LINK: i64 = 6;
+    pub const CREATED: i64 = 7;
+    pub const LOCATION: i64 = 9;
+    pub const CONTACT: i64 = 10;
+    pub const STICKER: i64 = 11;
+    pub const RATING: i64 = 14;
+    pub const NOTIFICATION: i64 = 100;
+}
+
+/// Where one of the user's own messages stands (Stringee's message states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MessageState {
+    /// Kept in the outbox, not yet acknowledged by the server.
+    Sending,
+    /// Stored by the server (it has a seq).
+    Sent,
+    /// The other side's device received it.
+    Delivered,
+    /// The other side read it.
+    Read,
+    /// The server refused it for good (the error said why); it is not resent.
+    Failed,
+}
+
+/// A message of a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// The server's id; empty while the message is only in the outbox.
+    pub id: String,
+    pub conv_id: String,
+    /// Position in the conversation (1, 2, 3…); 0 while only in the outbox.
+    pub seq: i64,
+    /// The sender's user id.
+    pub from: String,
+    /// Stringee's message type (see [`kind`]).
+    pub kind: i64,
+    /// The message object (`{"content": …}` for text, `{"photo": {…}}`, …).
+    pub content: Value,
+    /// Milliseconds since the Unix epoch.
+    pub created: i64,
+    /// The id the sender's client gave it, if any.
+    pub local_db_id: Option<String>,
+    /// For the user's own messages: where it stands.
+    pub state: MessageState,
+}
+
+impl Message {
+    /// A message as the server sends it, in a push (45) or a load (50).
+    pub fn from_wire(body: &Value) -> Option<Self> {
+        let text = |a: &str, b: &str| {
+            body.get(a)
+                .or_else(|| body.get(b))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        Some(Self {
+            id: text("msgId", "id")?,
+            conv_id: text("convId", "convId")?,
+            seq: body.get("seq")?.as_i64()?,
+            from: text("from", "user").unwrap_or_default(),
+            kind: body
+                .get("type")
+                .and_then(Value::as_i64)
+                .unwrap_or(kind::TEXT),
+            content: body
+                .get("message")
+                .or_else(|| body.get("content"))
+                .cloned()
+                .unwrap_or(Value::Null),
+            created: body
+                .get("createdTime")
+                .or_else(|| body.get("created"))
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+            local_db_id: body.get("localDbId").and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            }),
+            state: MessageState::Sent,
+        })
+    }
+
+    /// The text of a text or link message.
+    pub fn text(&self) -> Option<&str> {
+        self.content.get("content").and_then(Value::as_str)
+    }
+}
+
+/// A chat offered to an agent (`type` 0), or a transfer asked of them (`type` 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatRequest {
+    pub conv_id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub queue_id: String,
+    /// Whether it is a transfer from another agent.
+    pub transfer: bool,
+    /// For a transfer: the agent handing it over.
+    pub from: Option<String>,
+}
+
+impl ChatRequest {
+    pub(crate) fn from_wire(body: &Value, transfer: bool) -> Self {
+        let text = |name: &str| {
+            body.get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Self {
+            conv_id: text("convId"),
+            customer_id: text("customerId"),
+            customer_name: text("customerName"),
+            queue_id: text("queueId"),
+            transfer: transfer || body.get("type").and_then(Value::as_i64) == Some(1),
+            from: body.get("from").and_then(Value::as_str).map(str::to_string),
+        }
+    }
+}
+
+/// A conversation's facts as the server tells them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationInfo {
+    pub id: String,
+    /// The queue (live chat).
+    pub queue_id: String,
+    /// The visitor who started it.
+    pub creator: String,
+    /// `queued`, `active`, `ended` or `missed`.
+    pub status: String,
+    /// The agent serving it, if any.
+    pub agent_id: Option<String>,
+    pub participants: Vec<String>,
+    /// Highest seq in the conversation.
+    pub last_seq: i64,
+    pub created: i64,
+    pub custom_data: String,
+    /// The last message, when the server sent it.
+    pub last_message: Option<Message>,
+}
+
+impl ConversationInfo {
+    pub(crate) fn from_wire(body: &Value) -> Option<Self> {
+        let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
+        Some(Self {
+            id: text("convId").or_else(|| text("id"))?,
+            queue_id: text("queueId")
+                .or_else(|| text("convName"))
+                .unwrap_or_default(),
+            creator: text("creator").unwrap_or_default(),
+            status: text("chatStatus").unwrap_or_default(),
+            agent_id: text("agentId"),
+            participants: body
+                .get("participants")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|p| p.get("userId").and_then(Value::as_str).map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            last_seq: body
+                .get("lastMsgSeq")
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+            created: body
+                .get("created")
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+            custom_data: text("customData").unwrap_or_default(),
+            last_message: body.get("lastMsg").and_then(Message::from_wire),
+        })
+    }
+
+    /// Whether the chat is over (ended, or missed by every agent).
+    pub fn is_over(&self) -> bool {
+        self.status == "ended" || self.status == "missed"
+    }
+}
+
+/// What a visitor tells about themselves (Stringee's `updateUserInfo`); `None` leaves a field
+/// as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UserInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// The page the visitor is on.
+    #[serde(rename = "pageUrl", skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub useragent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pushes_and_loads_read_as_the_same_message() {
+        let push = json!({"msgId": "m1", "convId": "c", "seq": 3, "from": "u", "type": 1,
+            "message": {"content": "hi"}, "createdTime": 5, "localDbId": "l1"});
+        let load = json!({"id": "m1", "convId": "c", "seq": 3, "user": "u", "type": 1,
+            "content": {"content": "hi"}, "created": 5, "localDbId": "l1"});
+        let a = Message::from_wire(&push).unwrap();
+        assert_eq!(a, Message::from_wire(&load).unwrap());
+        assert_eq!(a.text(), Some("hi"));
+    }
+}

@@ -723,7 +723,7 @@ impl Inner {
             loop {
                 let page = client
                     .conversation(&conv_id)
-                    .messages_after(after, CATCH_UP_PAGE as u32)
+                    .missed_after(after, CATCH_UP_PAGE as u32)
                     .await;
                 let Ok(page) = page else { break };
                 client.report_new(&page);

@@ -84,20 +84,35 @@ impl Conversation {
         self.send_message(kind, json!({ field: attachment })).await
     }
 
+    /// Loads messages and notes them as seen: the application has them now, so a catch-up
+    /// after a reconnect does not report them again.
     async fn load(&self, body: Value) -> Result<Vec<Message>, Error> {
-        let reply = self
-            .client
-            .request(service::CHAT_MESSAGES_LOAD, body)
-            .await?;
-        let messages: Vec<Message> = reply
-            .get("msgs")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(Message::from_wire).collect())
-            .unwrap_or_default();
+        let messages = self.load_unrecorded(body).await?;
         for message in &messages {
             self.client.record_seen(message);
         }
         Ok(messages)
+    }
+
+    async fn load_unrecorded(&self, body: Value) -> Result<Vec<Message>, Error> {
+        let reply = self
+            .client
+            .request(service::CHAT_MESSAGES_LOAD, body)
+            .await?;
+        Ok(reply
+            .get("msgs")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Message::from_wire).collect())
+            .unwrap_or_default())
+    }
+
+    /// Messages after `seq`, not noted as seen: for the catch-up after a reconnect, which
+    /// reports those the client had not seen.
+    pub(crate) async fn missed_after(&self, seq: i64, count: u32) -> Result<Vec<Message>, Error> {
+        self.load_unrecorded(
+            json!({ "convId": self.id, "seqGreater": seq, "limit": count, "sort": "ASC" }),
+        )
+        .await
     }
 
     /// The last `count` messages, oldest first.

@@ -78,8 +78,11 @@ impl ClientConfig {
 /// What a visitor leaves when nobody answered (Stringee's `createLiveChatTicket`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TicketRequest {
+    /// The visitor's name.
     pub name: String,
+    /// Where the answer goes.
     pub email: String,
+    /// Optional phone number.
     pub phone: String,
     /// What they want.
     pub note: String,

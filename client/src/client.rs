@@ -84,6 +84,8 @@ struct State {
     subscribers: Vec<mpsc::UnboundedSender<Event>>,
     /// Seqs reported, per conversation.
     seen: HashMap<String, BTreeSet<i64>>,
+    /// Per conversation, how far the other members received and read (highest seqs).
+    marks: HashMap<String, (i64, i64)>,
     outbox: Outbox,
     /// Callers waiting for their message's acknowledgement, by local id.
     waiters: HashMap<String, oneshot::Sender<Result<Message, Error>>>,
@@ -215,6 +217,32 @@ impl Client {
     /// A handle on a conversation by id (no request is made).
     pub fn conversation(&self, conv_id: &str) -> Conversation {
         Conversation::new(self.clone(), conv_id)
+    }
+
+    /// Where one of the user's own messages stands: sending (no seq yet), sent, or delivered
+    /// or read by the others as far as their reports say. Others' messages answer `Sent`.
+    pub fn state_of(&self, message: &Message) -> MessageState {
+        if message.state == MessageState::Failed {
+            return MessageState::Failed;
+        }
+        if message.seq == 0 {
+            return MessageState::Sending;
+        }
+        let state = self.inner.state.borrow();
+        let own = state
+            .session
+            .as_ref()
+            .is_some_and(|s| s.user_id == message.from);
+        let (delivered, read) = state
+            .marks
+            .get(&message.conv_id)
+            .copied()
+            .unwrap_or_default();
+        match () {
+            () if own && message.seq <= read => MessageState::Read,
+            () if own && message.seq <= delivered => MessageState::Delivered,
+            () => MessageState::Sent,
+        }
     }
 
     /// The user's messages not yet acknowledged (in the outbox), oldest first; a page that
@@ -650,15 +678,36 @@ impl Inner {
                 }
                 Event::ObjectChange(ObjectChange::MessageInserted(message))
             }
-            service::CHAT_MESSAGE_REPORT_FROM_SERVER => Event::ObjectChange(ObjectChange::Report {
-                conv_id: text("convId"),
-                user_id: text("from"),
-                seq: body
+            service::CHAT_MESSAGE_REPORT_FROM_SERVER => {
+                let seq = body
                     .get("lastMsgSeq")
                     .and_then(Value::as_i64)
-                    .unwrap_or_default(),
-                read: body.get("status").and_then(Value::as_i64) == Some(2),
-            }),
+                    .unwrap_or_default();
+                let read = body.get("status").and_then(Value::as_i64) == Some(2);
+                let mut state = self.state.borrow_mut();
+                // The user's own reports (from another tab) say nothing about the others.
+                let own = state
+                    .session
+                    .as_ref()
+                    .is_some_and(|s| s.user_id == text("from"));
+                if !own {
+                    let marks = state.marks.entry(text("convId")).or_default();
+                    marks.0 = marks.0.max(seq);
+                    if read {
+                        marks.1 = marks.1.max(seq);
+                    }
+                }
+                drop(state);
+                Event::ObjectChange(ObjectChange::Report {
+                    conv_id: text("convId"),
+                    user_id: text("from"),
+                    seq: body
+                        .get("lastMsgSeq")
+                        .and_then(Value::as_i64)
+                        .unwrap_or_default(),
+                    read: body.get("status").and_then(Value::as_i64) == Some(2),
+                })
+            }
             service::CUSTOM_MESSAGE_FROM_SERVER => Event::CustomMessage {
                 from_user_id: text("fromUserId"),
                 message: body.get("message").cloned().unwrap_or(Value::Null),

@@ -11,7 +11,9 @@ use crate::model::{ConversationInfo, Message, kind};
 /// A rating of a chat (Stringee's values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rating {
+    /// Not satisfied.
     Bad = 0,
+    /// Satisfied.
     Good = 1,
 }
 

@@ -10,7 +10,12 @@ use crate::model::{ChatRequest, Message, MessageState};
 pub enum Event {
     /// The socket is authenticated (`didConnect`). After a reconnect the client has already
     /// loaded what it missed and is resending what it kept.
-    Connected { user_id: String, agent: bool },
+    Connected {
+        /// The user the token stands for.
+        user_id: String,
+        /// Whether the user is an agent (AUTHEN's `chatAgent`).
+        agent: bool,
+    },
     /// The socket was lost (`didDisconnect`); the client reconnects by itself.
     Disconnected,
     /// The server refused the token for good, or the token provider failed
@@ -20,7 +25,9 @@ pub enum Event {
     RequestAccessToken,
     /// Another user's custom message (`didReceiveCustomMessage`).
     CustomMessage {
+        /// The sender.
         from_user_id: String,
+        /// What they sent, as they sent it.
         message: Value,
     },
     /// A chat is offered to this agent (`didReceiveChatRequest`).
@@ -29,29 +36,49 @@ pub enum Event {
     TransferChatRequest(ChatRequest),
     /// The agent this agent asked answered the transfer.
     TransferAnswered {
+        /// The chat.
         conv_id: String,
+        /// The agent who was asked.
         to_user_id: String,
+        /// Whether they took it (it is theirs now) or not (it stays with this agent).
         accepted: bool,
     },
     /// The offer to this agent timed out (`timeoutAnswerChat`).
-    TimeoutAnswerChat { conv_id: String },
+    TimeoutAnswerChat {
+        /// The chat that was offered.
+        conv_id: String,
+    },
     /// Nobody took the visitor's chat in time (`timeoutInQueue`): offer a ticket.
-    TimeoutInQueue { conv_id: String },
+    TimeoutInQueue {
+        /// The visitor's chat.
+        conv_id: String,
+    },
     /// A conversation ended (`conversationEnded`).
-    ConversationEnded { conv_id: String, ended_by: String },
+    ConversationEnded {
+        /// The chat.
+        conv_id: String,
+        /// Who ended it.
+        ended_by: String,
+    },
     /// Someone started typing (`userBeginTyping`).
     UserBeginTyping {
+        /// Where.
         conv_id: String,
+        /// Who.
         user_id: String,
+        /// Their name, to show.
         display_name: String,
     },
     /// Someone stopped typing (`userEndTyping`).
     UserEndTyping {
+        /// Where.
         conv_id: String,
+        /// Who.
         user_id: String,
+        /// Their name, to show.
         display_name: String,
     },
-    /// A member's profile changed.
+    /// A member's profile changed (`userId`, `display_name`, `email`, `phone`, `details`…).
     UserInfoChanged(Value),
     /// Messages changed (`didReceiveObjectChange`).
     ObjectChange(ObjectChange),
@@ -61,21 +88,29 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObjectChange {
     /// A message the client had not seen: someone else's, or the user's own once the server
-    /// stored it (then `local_db_id` matches the one [`crate::Conversation::send_message`]
-    /// reported). Each seq is reported once per client.
+    /// stored it (then `local_db_id` matches the one [`ObjectChange::MessageState`] reported
+    /// while it was sending). Each seq is reported once per client.
     MessageInserted(Message),
     /// One of the user's own messages changed state before it had a seq (queued in the
     /// outbox, or refused for good).
     MessageState {
+        /// The conversation.
         conv_id: String,
+        /// The local id of the message.
         local_db_id: String,
+        /// [`MessageState::Sending`] or [`MessageState::Failed`].
         state: MessageState,
     },
-    /// A member received (`read == false`) or read the conversation up to `seq`.
+    /// A member received (`read == false`) or read the conversation up to `seq`: the user's own
+    /// messages up to it are [`MessageState::Delivered`] or [`MessageState::Read`].
     Report {
+        /// The conversation.
         conv_id: String,
+        /// The member who received or read.
         user_id: String,
+        /// Up to which message.
         seq: i64,
+        /// Read (`true`) or only received.
         read: bool,
     },
 }

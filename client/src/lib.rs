@@ -79,6 +79,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 mod chat;
 mod client;
 mod conversation;

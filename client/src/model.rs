@@ -5,17 +5,29 @@ use serde_json::Value;
 
 /// Stringee's message types.
 pub mod kind {
+    /// `{"content": "…"}`.
     pub const TEXT: i64 = 1;
+    /// `{"photo": {"filePath", "thumbnail", "ratio"}}`.
     pub const PHOTO: i64 = 2;
+    /// `{"video": {"filePath", "thumbnail", "ratio", "duration"}}`.
     pub const VIDEO: i64 = 3;
+    /// `{"audio": {"filePath", "duration"}}`.
     pub const AUDIO: i64 = 4;
+    /// `{"file": {"filePath", "filename", "length"}}`.
     pub const FILE: i64 = 5;
+    /// `{"content": "<url>"}`.
     pub const LINK: i64 = 6;
+    /// The first message of every conversation, written by the server.
     pub const CREATED: i64 = 7;
+    /// `{"location": {"lat", "lon"}}`.
     pub const LOCATION: i64 = 9;
+    /// `{"contact": {"vcard"}}`.
     pub const CONTACT: i64 = 10;
+    /// `{"sticker": {"category", "name"}}`.
     pub const STICKER: i64 = 11;
+    /// The visitor's rating, `{"rating", "comment"}`, written by the server.
     pub const RATING: i64 = 14;
+    /// Someone joined (`type` 1), left (2) or ended the chat (4), written by the server.
     pub const NOTIFICATION: i64 = 100;
 }
 
@@ -39,6 +51,7 @@ pub enum MessageState {
 pub struct Message {
     /// The server's id; empty while the message is only in the outbox.
     pub id: String,
+    /// The conversation it belongs to.
     pub conv_id: String,
     /// Position in the conversation (1, 2, 3…); 0 while only in the outbox.
     pub seq: i64,
@@ -102,9 +115,13 @@ impl Message {
 /// A chat offered to an agent (`type` 0), or a transfer asked of them (`type` 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatRequest {
+    /// The chat.
     pub conv_id: String,
+    /// The visitor's user id.
     pub customer_id: String,
+    /// The visitor's name.
     pub customer_name: String,
+    /// The queue they chose.
     pub queue_id: String,
     /// Whether it is a transfer from another agent.
     pub transfer: bool,
@@ -134,6 +151,7 @@ impl ChatRequest {
 /// A conversation's facts as the server tells them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationInfo {
+    /// The conversation's id.
     pub id: String,
     /// The queue (live chat).
     pub queue_id: String,
@@ -143,10 +161,13 @@ pub struct ConversationInfo {
     pub status: String,
     /// The agent serving it, if any.
     pub agent_id: Option<String>,
+    /// The members now.
     pub participants: Vec<String>,
     /// Highest seq in the conversation.
     pub last_seq: i64,
+    /// When it started, milliseconds since the Unix epoch.
     pub created: i64,
+    /// What the visitor's page attached when it started.
     pub custom_data: String,
     /// The last message, when the server sent it.
     pub last_message: Option<Message>,
@@ -195,21 +216,28 @@ impl ConversationInfo {
 /// as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UserInfo {
+    /// The name agents see.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// Where transcripts and answers go.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// A phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// A picture.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The page the visitor is on.
     #[serde(rename = "pageUrl", skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
+    /// The browser's name and version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
+    /// The browser's user agent string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub useragent: Option<String>,
+    /// The visitor's language (`en`, `vi`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }

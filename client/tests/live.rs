@@ -137,121 +137,132 @@ fn queue() -> String {
 
 #[wasm_bindgen_test]
 async fn a_visitor_goes_from_profile_to_a_rated_chat_and_a_transcript() {
-    {
-        let key = facts()["widget_key"].as_str().unwrap().to_string();
-        let profile = Chat::new(config("x")).get_chat_profile(&key).await.unwrap();
-        assert_eq!(profile.queues[0].name, "Sales");
-        let (alice, mut alice_events, alice_id) = agent(0).await;
-        let (bob, _bob_events, _) = agent(1).await;
-        bob.set_available(false).await.unwrap();
+    let key = facts()["widget_key"].as_str().unwrap().to_string();
+    let profile = Chat::new(config("x")).get_chat_profile(&key).await.unwrap();
+    assert_eq!(profile.queues[0].name, "Sales");
+    let (alice, mut alice_events, alice_id) = agent(0).await;
+    let (bob, _bob_events, _) = agent(1).await;
+    bob.set_available(false).await.unwrap();
 
-        let (ann, mut ann_events, ann_id) = visitor(&unique("visitor"), &unique("browser")).await;
-        ann.update_user_info(&UserInfo {
-            page_url: Some("https://shop.example.com/cart".into()),
-            ..UserInfo::default()
-        })
+    let (ann, mut ann_events, ann_id) = visitor(&unique("visitor"), &unique("browser")).await;
+    ann.update_user_info(&UserInfo {
+        page_url: Some("https://shop.example.com/cart".into()),
+        ..UserInfo::default()
+    })
+    .await
+    .unwrap();
+    let (conversation, info) = ann
+        .create_live_chat_conversation(&queue(), None)
         .await
         .unwrap();
-        let (conversation, info) = ann
-            .create_live_chat_conversation(&queue(), None)
-            .await
-            .unwrap();
-        assert_eq!(info.status, "queued");
+    assert_eq!(info.status, "queued");
 
-        let request = wait_for(&mut alice_events, "chat request", |e| match e {
-            Event::ChatRequest(r) => Some(r.clone()),
-            _ => None,
-        })
-        .await;
-        assert_eq!(
-            (request.conv_id.as_str(), request.customer_id.as_str()),
-            (conversation.id(), ann_id.as_str())
-        );
-        let accepted = alice
-            .answer_chat_request(&request.conv_id, true)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(accepted.status, "active");
+    let request = wait_for(&mut alice_events, "chat request", |e| match e {
+        Event::ChatRequest(r) => Some(r.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (request.conv_id.as_str(), request.customer_id.as_str()),
+        (conversation.id(), ann_id.as_str())
+    );
+    let accepted = alice
+        .answer_chat_request(&request.conv_id, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.status, "active");
 
-        let sent = conversation.send_text("Where is my order?").await.unwrap();
-        assert!(sent.seq > 0);
-        let got = wait_for(
-            &mut alice_events,
-            "visitor's message",
-            text_from_others(&alice_id),
+    let sent = conversation.send_text("Where is my order?").await.unwrap();
+    assert!(sent.seq > 0);
+    let got = wait_for(
+        &mut alice_events,
+        "visitor's message",
+        text_from_others(&alice_id),
+    )
+    .await;
+    assert_eq!(got, "Where is my order?");
+
+    let theirs = alice.conversation(conversation.id());
+    theirs.begin_typing().await.unwrap();
+    let typing = wait_for(&mut ann_events, "typing", |e| match e {
+        Event::UserBeginTyping {
+            user_id,
+            display_name,
+            ..
+        } => Some((user_id.clone(), display_name.clone())),
+        _ => None,
+    })
+    .await;
+    assert_eq!(typing, (alice_id.clone(), "Alice".to_string()));
+    let reply = theirs.send_text("On its way!").await.unwrap();
+    assert_eq!(
+        wait_for(&mut ann_events, "agent's reply", text_from_others(&ann_id)).await,
+        "On its way!"
+    );
+    conversation.mark_as_read(reply.seq).await.unwrap();
+    let read = wait_for(&mut alice_events, "read mark", |e| match e {
+        Event::ObjectChange(ObjectChange::Report {
+            seq, read: true, ..
+        }) => Some(*seq),
+        _ => None,
+    })
+    .await;
+    assert_eq!(read, reply.seq);
+    assert_eq!(alice.state_of(&reply), parlor_client::MessageState::Read);
+    assert_eq!(
+        ann.state_of(&sent),
+        parlor_client::MessageState::Sent,
+        "alice reported nothing yet"
+    );
+    theirs.mark_as_delivered(sent.seq).await.unwrap();
+    wait_for(&mut ann_events, "delivered mark", |e| match e {
+        Event::ObjectChange(ObjectChange::Report { read: false, .. }) => Some(()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(ann.state_of(&sent), parlor_client::MessageState::Delivered);
+
+    theirs.end_chat().await.unwrap();
+    let ended_by = wait_for(&mut ann_events, "chat ended", |e| match e {
+        Event::ConversationEnded { ended_by, .. } => Some(ended_by.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(ended_by, alice_id);
+    conversation.rate_chat(Rating::Good, "Quick").await.unwrap();
+    conversation
+        .send_chat_transcript("ann@example.com", "shop.example.com")
+        .await
+        .unwrap();
+    let history = conversation.last_messages(50).await.unwrap();
+    let texts: Vec<_> = history.iter().filter_map(|m| m.text()).collect();
+    assert_eq!(texts, ["Where is my order?", "On its way!"]);
+    assert_eq!(
+        history.last().unwrap().kind,
+        14,
+        "the rating closes the history"
+    );
+
+    let bad = conversation.send_text("too late").await.unwrap_err();
+    assert_eq!(bad.code, 409);
+    let ticket = Chat::new(config("x"))
+        .create_live_chat_ticket(
+            &key,
+            &TicketRequest {
+                name: "Ann".into(),
+                email: "ann@example.com".into(),
+                note: "Call me".into(),
+                ..TicketRequest::default()
+            },
         )
-        .await;
-        assert_eq!(got, "Where is my order?");
-
-        let theirs = alice.conversation(conversation.id());
-        theirs.begin_typing().await.unwrap();
-        let typing = wait_for(&mut ann_events, "typing", |e| match e {
-            Event::UserBeginTyping {
-                user_id,
-                display_name,
-                ..
-            } => Some((user_id.clone(), display_name.clone())),
-            _ => None,
-        })
-        .await;
-        assert_eq!(typing, (alice_id.clone(), "Alice".to_string()));
-        let reply = theirs.send_text("On its way!").await.unwrap();
-        assert_eq!(
-            wait_for(&mut ann_events, "agent's reply", text_from_others(&ann_id)).await,
-            "On its way!"
-        );
-        conversation.mark_as_read(reply.seq).await.unwrap();
-        let read = wait_for(&mut alice_events, "read mark", |e| match e {
-            Event::ObjectChange(ObjectChange::Report {
-                seq, read: true, ..
-            }) => Some(*seq),
-            _ => None,
-        })
-        .await;
-        assert_eq!(read, reply.seq);
-
-        theirs.end_chat().await.unwrap();
-        let ended_by = wait_for(&mut ann_events, "chat ended", |e| match e {
-            Event::ConversationEnded { ended_by, .. } => Some(ended_by.clone()),
-            _ => None,
-        })
-        .await;
-        assert_eq!(ended_by, alice_id);
-        conversation.rate_chat(Rating::Good, "Quick").await.unwrap();
-        conversation
-            .send_chat_transcript("ann@example.com", "shop.example.com")
-            .await
-            .unwrap();
-        let history = conversation.last_messages(50).await.unwrap();
-        let texts: Vec<_> = history.iter().filter_map(|m| m.text()).collect();
-        assert_eq!(texts, ["Where is my order?", "On its way!"]);
-        assert_eq!(
-            history.last().unwrap().kind,
-            14,
-            "the rating closes the history"
-        );
-
-        let bad = conversation.send_text("too late").await.unwrap_err();
-        assert_eq!(bad.code, 409);
-        let ticket = Chat::new(config("x"))
-            .create_live_chat_ticket(
-                &key,
-                &TicketRequest {
-                    name: "Ann".into(),
-                    email: "ann@example.com".into(),
-                    note: "Call me".into(),
-                    ..TicketRequest::default()
-                },
-            )
-            .await
-            .unwrap();
-        assert!(ticket.starts_with("ticket-"));
-        bob.set_available(true).await.unwrap();
-        ann.disconnect();
-        alice.disconnect();
-        bob.disconnect();
-    }
+        .await
+        .unwrap();
+    assert!(ticket.starts_with("ticket-"));
+    bob.set_available(true).await.unwrap();
+    ann.disconnect();
+    alice.disconnect();
+    bob.disconnect();
 }
 
 #[wasm_bindgen_test]

@@ -5,7 +5,9 @@ use parlor_protocol::socket::{Frame, code, service};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::chat::{bad, conversation_json, member_conversation, notify, text_field};
+use crate::chat::{
+    bad, conversation_json, current_members, member_conversation, notify, text_field,
+};
 use crate::routing::{ChatRef, Transfer, TransferError};
 use crate::store::{Conversation, Status};
 use crate::ws::{Refusal, Session};
@@ -125,14 +127,7 @@ pub async fn confirm_transfer(
         state.hub.push(&transfer.from, &told);
         return Ok(json!({ "convId": conv_id }));
     }
-    let mut members: Vec<String> = state
-        .store
-        .participants(conv_id)
-        .await?
-        .into_iter()
-        .filter(|p| !p.left)
-        .map(|p| p.user_id)
-        .collect();
+    let mut members: Vec<String> = current_members(state, conv_id).await?;
     state
         .store
         .transfer_conversation(conv_id, &transfer.from, &session.user_id)
@@ -173,14 +168,7 @@ pub async fn join(state: &AppState, session: &Session, body: &Value) -> Result<V
         .store
         .join_conversation(conv_id, &session.user_id)
         .await?;
-    let members: Vec<String> = state
-        .store
-        .participants(conv_id)
-        .await?
-        .into_iter()
-        .filter(|p| !p.left)
-        .map(|p| p.user_id)
-        .collect();
+    let members: Vec<String> = current_members(state, conv_id).await?;
     let joined = json!({ "type": 1, "participants": [{ "userId": session.user_id, "displayName": session.display_name }] });
     notify(state, session, conv_id, &members, joined).await?;
     Ok(conversation_json(&conversation, &members))

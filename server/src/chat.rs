@@ -173,6 +173,21 @@ pub(crate) async fn member_conversation(
     Ok((conversation, others))
 }
 
+/// The users who are members of a conversation now (not those who left it).
+pub(crate) async fn current_members(
+    state: &AppState,
+    conv_id: &str,
+) -> Result<Vec<String>, Refusal> {
+    Ok(state
+        .store
+        .participants(conv_id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.left)
+        .map(|p| p.user_id)
+        .collect())
+}
+
 /// Pushes `frame` to every member, except the socket the request came from.
 pub(crate) fn push_to_members(
     state: &AppState,

@@ -15,7 +15,7 @@ use super::extract::{ApiQuery, required};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::origin::RequestOrigin;
-use crate::store::{Portal, Visitor};
+use crate::store::{ApiKey, Portal, Visitor};
 use crate::token;
 
 /// Longest widget key accepted; real ones are 32 characters.
@@ -56,6 +56,17 @@ pub async fn portal_for(
     Ok(portal)
 }
 
+/// The API key that signs a portal's tokens (its oldest).
+pub async fn signing_key(state: &AppState, portal_id: &str) -> Result<ApiKey, ApiError> {
+    state
+        .store
+        .api_keys(portal_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))
+}
+
 /// The visitor user id of the browser-kept id `client_id`: derived with the portal's API
 /// secret, so the same browser stays the same visitor and nobody can name another user.
 pub async fn visitor_id(
@@ -64,13 +75,7 @@ pub async fn visitor_id(
     client_id: &str,
 ) -> Result<String, ApiError> {
     let client_id = required("userId", Some(client_id.to_string()), MAX_CLIENT_ID)?;
-    let api_key = state
-        .store
-        .api_keys(&portal.id)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))?;
+    let api_key = signing_key(state, &portal.id).await?;
     Ok(format!(
         "visitor-{}",
         token::derive_id(&api_key.secret, &format!("{}\n{client_id}", portal.id))
@@ -111,13 +116,7 @@ async fn live_chat_token(
         .unwrap_or_else(|| crate::ids::random_hex(16));
     let portal = portal_for(&state, &headers, &key).await?;
     let user_id = visitor_id(&state, &portal, &client_id).await?;
-    let api_key = state
-        .store
-        .api_keys(&portal.id)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::NotFound("the portal has no API key".to_string()))?;
+    let api_key = signing_key(&state, &portal.id).await?;
     state
         .store
         .upsert_visitor(&Visitor {

@@ -140,6 +140,25 @@ fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, sqlx::Erro
     })
 }
 
+/// Makes `agent_id` a member of the conversation (again, if they had left it).
+async fn add_agent_member(
+    connection: &mut sqlx::SqliteConnection,
+    conv_id: &str,
+    agent_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
+         ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
+    )
+    .bind(conv_id)
+    .bind(agent_id)
+    .bind(now)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Agent, sqlx::Error> {
     Ok(Agent {
         user_id: row.try_get("user_id")?,
@@ -493,15 +512,7 @@ impl Store for SqliteStore {
         .bind(conv_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
-             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
-        )
-        .bind(conv_id)
-        .bind(agent_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        add_agent_member(&mut tx, conv_id, agent_id, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -734,29 +745,14 @@ impl Store for SqliteStore {
             .bind(conv_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
-             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
-        )
-        .bind(conv_id)
-        .bind(to)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        add_agent_member(&mut tx, conv_id, to, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn join_conversation(&self, conv_id: &str, user_id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'agent', ?) \
-             ON CONFLICT (conv_id, user_id) DO UPDATE SET left_at = NULL",
-        )
-        .bind(conv_id)
-        .bind(user_id)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
+        let mut connection = self.pool.acquire().await?;
+        add_agent_member(&mut connection, conv_id, user_id, now_ms()).await?;
         Ok(())
     }
 

@@ -131,6 +131,30 @@ async fn agent(index: usize) -> (Client, UnboundedReceiver<Event>, String) {
     (client, events, session.user_id)
 }
 
+/// The visitor starts a chat that `taker` accepts, with `other` (the other agent) away; the
+/// test sets `other` available again at its end.
+async fn chat_taken_by(
+    visitor: &Client,
+    taker: &Client,
+    taker_events: &mut UnboundedReceiver<Event>,
+    other: &Client,
+) -> parlor_client::Conversation {
+    other.set_available(false).await.unwrap();
+    let (conversation, _) = visitor
+        .create_live_chat_conversation(&queue(), None)
+        .await
+        .unwrap();
+    wait_for(taker_events, "offer", |e| {
+        matches!(e, Event::ChatRequest(_)).then_some(())
+    })
+    .await;
+    taker
+        .answer_chat_request(conversation.id(), true)
+        .await
+        .unwrap();
+    conversation
+}
+
 fn queue() -> String {
     facts()["queues"][0]["id"].as_str().unwrap().to_string()
 }
@@ -386,20 +410,8 @@ async fn agents_reject_accept_and_transfer_with_confirmation() {
 async fn messages_written_while_the_socket_is_down_arrive_once_and_in_order() {
     let (alice, mut alice_events, alice_id) = agent(0).await;
     let (bob, _bob_events, _) = agent(1).await;
-    bob.set_available(false).await.unwrap();
     let (ann, mut ann_events, ann_id) = visitor(&unique("visitor"), &unique("browser")).await;
-    let (conversation, _) = ann
-        .create_live_chat_conversation(&queue(), None)
-        .await
-        .unwrap();
-    wait_for(&mut alice_events, "offer", |e| {
-        matches!(e, Event::ChatRequest(_)).then_some(())
-    })
-    .await;
-    alice
-        .answer_chat_request(conversation.id(), true)
-        .await
-        .unwrap();
+    let conversation = chat_taken_by(&ann, &alice, &mut alice_events, &bob).await;
 
     // The network drops; the visitor keeps typing, and the agent writes meanwhile.
     ann.drop_connection();
@@ -522,22 +534,10 @@ async fn an_expired_token_is_renewed_through_the_token_provider() {
 async fn the_outbox_survives_a_new_page_and_is_sent_once_connected() {
     let (alice, mut alice_events, alice_id) = agent(0).await;
     let (bob, _bob_events, _) = agent(1).await;
-    bob.set_available(false).await.unwrap();
     let storage = unique("reload");
     let browser = unique("browser");
     let (ann, _ann_events, _) = visitor(&storage, &browser).await;
-    let (conversation, _) = ann
-        .create_live_chat_conversation(&queue(), None)
-        .await
-        .unwrap();
-    wait_for(&mut alice_events, "offer", |e| {
-        matches!(e, Event::ChatRequest(_)).then_some(())
-    })
-    .await;
-    alice
-        .answer_chat_request(conversation.id(), true)
-        .await
-        .unwrap();
+    let conversation = chat_taken_by(&ann, &alice, &mut alice_events, &bob).await;
 
     // Written while offline, then the page goes away before it could be sent.
     ann.disconnect();

@@ -204,10 +204,9 @@ async fn smtp_listener() -> (String, mpsc::Receiver<String>) {
     (url, received)
 }
 
-#[tokio::test]
-async fn with_smtp_configured_the_notice_goes_to_the_smtp_server() {
-    let (url, mut received) = smtp_listener().await;
-    let server = TestServer::start_with(|state| {
+/// A server whose mail goes to the SMTP server at `url` (the outbox only when that fails).
+async fn with_smtp(url: String) -> TestServer {
+    TestServer::start_with(|state| {
         let outbox = state.files_dir.with_file_name("outbox");
         state.with_mailer(
             Mailer::new(&MailSettings {
@@ -218,7 +217,13 @@ async fn with_smtp_configured_the_notice_goes_to_the_smtp_server() {
             .unwrap(),
         )
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn with_smtp_configured_the_notice_goes_to_the_smtp_server() {
+    let (url, mut received) = smtp_listener().await;
+    let server = with_smtp(url).await;
     let key = server.facts.widget_key.clone();
     let (status, _) = ticket(
         &server,
@@ -253,18 +258,7 @@ async fn when_smtp_is_down_the_notice_falls_back_to_the_outbox() {
         .local_addr()
         .unwrap()
         .port();
-    let server = TestServer::start_with(|state| {
-        let outbox = state.files_dir.with_file_name("outbox");
-        state.with_mailer(
-            Mailer::new(&MailSettings {
-                smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-                from: "chat@example.com".into(),
-                outbox,
-            })
-            .unwrap(),
-        )
-    })
-    .await;
+    let server = with_smtp(format!("smtp://127.0.0.1:{port}")).await;
     let key = server.facts.widget_key.clone();
     let (status, _) = ticket(
         &server,

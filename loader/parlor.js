@@ -121,6 +121,8 @@
     open: forward("open"),
     close: forward("close"),
     toggle: forward("toggle"),
+    setUser: forward("setUser"),
+    setLocale: forward("setLocale"),
     on: function (name, fn) {
       (listeners[name] = listeners[name] || []).push(fn);
     },

@@ -9,37 +9,57 @@
 //! `parlor-client`.
 
 pub mod app;
+pub mod i18n;
+pub mod journey;
 pub mod options;
 pub mod queue_picker;
+pub mod session;
+pub mod text;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-pub use app::App;
+pub use app::{App, Controls, PageUser, validate};
 pub use options::WidgetOptions;
 pub use queue_picker::QueuePicker;
 
 /// The widget, once mounted: the loader forwards `window.Parlor` calls to it.
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    open: RwSignal<bool>,
+    controls: Controls,
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
     /// Opens the chat panel.
     pub fn open(&self) {
-        self.open.set(true);
+        self.controls.open.set(true);
     }
 
     /// Closes the chat panel (the conversation goes on; the launcher stays).
     pub fn close(&self) {
-        self.open.set(false);
+        self.controls.open.set(false);
     }
 
     /// Opens the panel if it is closed, closes it otherwise.
     pub fn toggle(&self) {
-        self.open.update(|open| *open = !*open);
+        self.controls.open.update(|open| *open = !*open);
+    }
+
+    /// `Parlor.setUser({name, email, phone, token})`: fills the forms; a `token` minted by the
+    /// site's backend becomes the identity the chat uses.
+    #[wasm_bindgen(js_name = setUser)]
+    pub fn set_user(&self, user: JsValue) -> Result<(), JsValue> {
+        let user: PageUser = serde_wasm_bindgen::from_value(user)
+            .map_err(|e| JsValue::from_str(&format!("Parlor.setUser: {e}")))?;
+        self.controls.user.set(user);
+        Ok(())
+    }
+
+    /// `Parlor.setLocale("vi")`: the widget's language from now on.
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&self, tag: &str) {
+        self.controls.lang.set(i18n::Lang::from_tag(tag));
     }
 }
 
@@ -57,8 +77,12 @@ pub fn mount(
         .map_err(|e| JsValue::from_str(&format!("Parlor: invalid widget options: {e}")))?;
     // Created outside the mounted tree on purpose: the handle outlives any render of the app,
     // and there is one widget per page for the page's whole life.
-    let open = RwSignal::new(false);
+    let controls = Controls {
+        open: RwSignal::new(false),
+        lang: RwSignal::new(i18n::Lang::from_tag(&options.locale)),
+        user: RwSignal::new(PageUser::default()),
+    };
     let events = app::Events::new(emit);
-    leptos::mount::mount_to(container, move || view! { <App options open events /> }).forget();
-    Ok(WidgetHandle { open })
+    leptos::mount::mount_to(container, move || view! { <App options controls events /> }).forget();
+    Ok(WidgetHandle { controls })
 }

@@ -3,11 +3,16 @@
 use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
 
+use crate::i18n::Lang;
+
 /// Lists `queues`; choosing one calls `on_pick` with it.
 #[component]
 pub fn QueuePicker(
     /// The queues from the chat profile, in the portal's order.
     queues: Vec<Queue>,
+    /// The language to ask in.
+    #[prop(into, optional)]
+    lang: Signal<Lang>,
     /// Called with the queue the visitor chose.
     on_pick: Callback<Queue>,
 ) -> impl IntoView {
@@ -15,7 +20,10 @@ pub fn QueuePicker(
     view! {
         <div class="queue-picker">
             <p class="queue-picker__prompt" id="parlor-queue-prompt">
-                {if empty { "No team is taking chats right now." } else { "Who would you like to talk to?" }}
+                {move || {
+                    let t = lang.get().texts();
+                    if empty { t.no_queue } else { t.pick_prompt }
+                }}
             </p>
             <ul class="queue-picker__list" aria-labelledby="parlor-queue-prompt">
                 {queues

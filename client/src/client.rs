@@ -199,6 +199,32 @@ impl Client {
         }
     }
 
+    /// Completes once the socket is authenticated (at once if it is), or with the error that
+    /// ended the attempt, or [`Error::NOT_CONNECTED`] after `timeout_ms`.
+    pub async fn until_connected(&self, timeout_ms: u32) -> Result<(), Error> {
+        let mut events = self.events();
+        if self.is_connected() {
+            return Ok(());
+        }
+        let timeout = sleep(timeout_ms).fuse();
+        futures_util::pin_mut!(timeout);
+        loop {
+            let next = events.next().fuse();
+            futures_util::pin_mut!(next);
+            futures_util::select! {
+                event = next => match event {
+                    Some(Event::Connected { .. }) => return Ok(()),
+                    Some(Event::Failed(error)) => return Err(error),
+                    Some(_) => {}
+                    None => return Err(Error::new(Error::NOT_CONNECTED, "the client is gone")),
+                },
+                () = timeout => {
+                    return Err(Error::new(Error::NOT_CONNECTED, "the server could not be reached"));
+                }
+            }
+        }
+    }
+
     /// Whether the socket is authenticated now.
     pub fn is_connected(&self) -> bool {
         self.inner.state.borrow().link.is_some()

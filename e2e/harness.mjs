@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: a real `parlor serve` on a free port with a fresh data
 // folder, and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -69,4 +69,90 @@ export function watchErrors(page) {
     if (message.type() === "error") errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/**
+ * An agent speaking the protocol from a browser page on the server's origin (Node 20 has no
+ * WebSocket): `request(service, body)` answers the reply, `push(service)` the next push.
+ */
+export async function agentSocket(browser, server, index) {
+  const agent = server.facts.agents[index];
+  const login = await fetch(`${server.url}/v1/agent/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: agent.email, password: agent.password }),
+  });
+  const { access_token: token } = await login.json();
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/health`);
+  await page.evaluate(
+    ({ url, token }) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(url);
+        window.frames_ = [];
+        window.waiters_ = [];
+        window.nextId_ = 1;
+        ws.onmessage = (event) => {
+          const frame = JSON.parse(event.data);
+          window.frames_.push(frame);
+          if (frame.service === 2) (frame.body.r === 0 ? resolve : reject)(frame.body);
+        };
+        ws.onopen = () => ws.send(JSON.stringify({ service: 2, body: { accesstoken: token, requestId: 0 } }));
+        window.ws_ = ws;
+      }),
+    { url: `${server.url.replace("http", "ws")}/ws`, token },
+  );
+  return {
+    userId: agent.user_id,
+    page,
+    /** Sends a request and waits for its reply. */
+    request(service, body) {
+      return page.evaluate(
+        ({ service, body }) => {
+          const id = window.nextId_++;
+          window.ws_.send(JSON.stringify({ service, body: { ...body, requestId: id } }));
+          return new Promise((resolve) => {
+            const poll = () => {
+              const reply = window.frames_.find((f) => f.service === service && f.body.requestId === id);
+              if (reply) resolve(reply.body);
+              else setTimeout(poll, 20);
+            };
+            poll();
+          });
+        },
+        { service, body },
+      );
+    },
+    /** Waits for (and takes) the next push of `service` matching `filter`'s fields. */
+    push(service, filter = {}) {
+      return page.evaluate(
+        ({ service, filter }) =>
+          new Promise((resolve) => {
+            const poll = () => {
+              const index = window.frames_.findIndex(
+                (f) => f.service === service && f.body.requestId === undefined &&
+                  Object.entries(filter).every(([k, v]) => JSON.stringify(f.body[k]) === JSON.stringify(v)),
+              );
+              if (index >= 0) resolve(window.frames_.splice(index, 1)[0].body);
+              else setTimeout(poll, 20);
+            };
+            poll();
+          }),
+        { service, filter },
+      );
+    },
+    close: () => page.close(),
+  };
+}
+
+/** The `.eml` files in the server's outbox, oldest first. */
+export function outbox(server) {
+  const dir = join(server.data, "outbox");
+  let names = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".eml")).sort();
+  } catch {
+    return [];
+  }
+  return names.map((n) => readFileSync(join(dir, n), "utf8"));
 }

@@ -13,7 +13,7 @@ use parlor_client::{
     UserInfo,
 };
 use serde_json::json;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::i18n::{Lang, with_count, with_name};
 use crate::journey::{Stage, TicketReason};
@@ -443,6 +443,22 @@ pub fn App(
             let _ = panel.focus();
         }
     });
+    // A screen that replaces the focused control (a form sent) would leave focus nowhere,
+    // out of reach of the keyboard: it goes to the panel then.
+    Effect::new(move || {
+        ctx.stage.track();
+        let Some(panel) = panel_ref.get() else { return };
+        let root = panel.get_root_node();
+        let focused = match root.dyn_ref::<web_sys::ShadowRoot>() {
+            Some(shadow) => shadow.active_element(),
+            None => document()
+                .active_element()
+                .filter(|e| e.tag_name() != "BODY"),
+        };
+        if focused.is_none() {
+            let _ = panel.focus();
+        }
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             open.set(false);
@@ -850,7 +866,7 @@ fn Conversation(ctx: Ctx) -> impl IntoView {
                     <p class="muted">{move || t().waiting_hint}</p>
                 </div>
             </Show>
-            <ol class="messages" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().composer_label>
+            <ol class="messages" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
                 {move || {
                     let me = me();
                     let list = ctx.messages.get();
@@ -1188,6 +1204,12 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         None::<&'static str>,
     ));
     let busy = RwSignal::new(false);
+    let first_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = first_ref.get() {
+            let _ = input.focus();
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = ctx.controls.lang.get_untracked();
@@ -1243,7 +1265,7 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <p class="form__intro" role="status">{intro}</p>
             <label for="parlor-ticket-name">{move || t().name}</label>
-            <input id="parlor-ticket-name" type="text" autocomplete="name" maxlength="100" required
+            <input id="parlor-ticket-name" type="text" autocomplete="name" maxlength="100" required node_ref=first_ref
                 aria-invalid=move || errors.get().0.is_some().to_string() aria-describedby="parlor-ticket-name-error"
                 bind:value=name />
             <p class="form__error" id="parlor-ticket-name-error">{move || errors.get().0}</p>

@@ -4,6 +4,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const env = (name) => {
@@ -155,4 +156,29 @@ export function outbox(server) {
     return [];
   }
   return names.map((n) => readFileSync(join(dir, n), "utf8"));
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Audits the open widget with axe-core (WCAG 2.x A and AA rules, through its shadow root) and
+ * answers the violations, each as `rule: target` lines, empty when there are none. `errors` is
+ * the page's error list (`watchErrors`).
+ */
+export async function auditWidget(page, errors) {
+  // axe adds inline styles of its own, which the demo page's policy refuses: what the audit
+  // itself causes is not the widget's.
+  const seen = errors.length;
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(
+      { include: [["[data-parlor-widget]"]] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
+    );
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+  errors.splice(seen).forEach((e) => {
+    if (!e.includes("Content Security Policy")) errors.push(e);
+  });
+  return violations;
 }

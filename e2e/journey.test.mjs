@@ -3,7 +3,7 @@
 // transcript by mouse, and a ticket when nobody is online by keyboard alone, in Vietnamese.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, agentSocket, outbox } from "./harness.mjs";
+import { startParlor, launchChromium, watchErrors, agentSocket, outbox, auditWidget } from "./harness.mjs";
 
 let server;
 let browser;
@@ -35,12 +35,15 @@ test("a visitor chats with an agent from the launcher to a rated chat and a mail
   await page.goto(`${server.url}/`);
   await page.getByRole("button", { name: "Open chat" }).click();
   const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Sales" }).waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the queue picker");
   await panel.getByRole("button", { name: "Sales" }).click();
 
   // The form says what is missing, and keeps the visitor there.
   await panel.getByRole("button", { name: "Start chat" }).click();
   await panel.getByText("Please enter your name.").waitFor();
   await panel.getByText("Please enter your email.").waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the pre-chat form with its errors");
   await panel.getByLabel("Name").fill("Ann <b>Bold</b>");
   await panel.getByLabel("Email").fill("ann@example");
   await panel.getByRole("button", { name: "Start chat" }).click();
@@ -82,6 +85,7 @@ test("a visitor chats with an agent from the launcher to a rated chat and a mail
   // Typing and the read mark reach the visitor.
   await alice.request(84, { convId: offer.convId });
   await panel.getByText("Alice is typing…").waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the conversation");
   await alice.request(46, { convId: offer.convId, lastMsgSeq: got.seq, status: 2 });
   await panel.locator(".message--own").filter({ hasText: hostile }).getByText("Read").waitFor();
 
@@ -92,6 +96,7 @@ test("a visitor chats with an agent from the launcher to a rated chat and a mail
   await panel.getByLabel("Comment").fill("Quick and kind");
   await panel.getByRole("button", { name: "Send rating" }).click();
   await panel.getByText("Thank you for your feedback.").waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the end of the chat");
   const rating = await alice.push(45, { type: 14 });
   assert.deepEqual(rating.message, { rating: 1, comment: "Quick and kind" });
   assert.equal(await panel.getByLabel("Email me the transcript").inputValue(), "ann@example.com");
@@ -128,6 +133,7 @@ test("with nobody online, a visitor leaves a ticket by keyboard alone, in Vietna
 
   // Nobody serves Sales now: the ticket form, focused on its first field.
   await panel.getByText("Hiện không có ai trực tuyến", { exact: false }).waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the ticket form");
   await page.keyboard.type("Bình <i>Nguyễn</i>");
   await page.keyboard.press("Tab");
   await page.keyboard.type("binh@example.com");

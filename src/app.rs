@@ -902,7 +902,7 @@ fn Conversation(ctx: Ctx) -> impl IntoView {
                             on:input=on_input
                             bind:value=draft
                         ></textarea>
-                        <input type="file" class="sr-only" id="parlor-file" tabindex="-1" node_ref=file_ref on:change=on_file />
+                        <input type="file" class="sr-only" id="parlor-file" tabindex="-1" aria-label=move || t().attach node_ref=file_ref on:change=on_file />
                         <button
                             type="button"
                             class="icon-button"

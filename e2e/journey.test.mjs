@@ -3,6 +3,7 @@
 // transcript by mouse, and a ticket when nobody is online by keyboard alone, in Vietnamese.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { startParlor, launchChromium, watchErrors, agentSocket, outbox, auditWidget } from "./harness.mjs";
 
 let server;
@@ -167,5 +168,74 @@ test("with nobody online, a visitor leaves a ticket by keyboard alone, in Vietna
   );
   assert.equal(focused, "launcher");
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("unread messages show on the launcher and in the title, and a reload resumes the chat", async () => {
+  const alice = await agentSocket(browser, server, 0);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Support" }).click();
+  await panel.getByLabel("Name").fill("Chi");
+  await panel.getByLabel("Email").fill("chi@example.com");
+  await panel.getByRole("button", { name: "Start chat" }).click();
+  const offer = await alice.push(64);
+  await alice.request(65, { convId: offer.convId, answer: true });
+  await panel.getByLabel("Message", { exact: true }).fill("First question");
+  await panel.getByRole("button", { name: "Send", exact: true }).click();
+  await alice.push(45, { type: 1 });
+
+  // The panel is closed when the answer comes.
+  await panel.getByRole("button", { name: "Close chat" }).click();
+  await alice.request(42, { convId: offer.convId, type: 1, message: { content: "Answer one" } });
+  await alice.request(42, { convId: offer.convId, type: 1, message: { content: "Answer two" } });
+  await page.getByRole("button", { name: "Open chat, 2 unread" }).waitFor();
+  await eventually(async () => /2 unread|\(2\)/.test(await page.title()), "the title to count unread messages");
+
+  // A reload: the chat is where it was, history included, and opening reads the messages.
+  await page.reload();
+  await page.getByRole("button", { name: "Open chat" }).click();
+  for (const text of ["First question", "Answer one", "Answer two"]) {
+    await page.getByRole("dialog").getByText(text).waitFor();
+  }
+  await page.getByRole("dialog").getByLabel("Message", { exact: true }).fill("Still here after a reload");
+  await page.getByRole("dialog").getByLabel("Message", { exact: true }).press("Enter");
+  const after = await alice.push(45, { type: 1 });
+  assert.equal(after.message.content, "Still here after a reload");
+  assert.equal(after.convId, offer.convId);
+  await alice.request(68, { convId: offer.convId });
+  assert.deepEqual(errors, []);
+  await alice.close();
+  await context.close();
+});
+
+test("a chat nobody takes in time turns into the ticket form", async () => {
+  const support = server.facts.queues[1];
+  execFileSync(process.env.PARLOR_BIN, [
+    "configure", "--data", server.data, "--queue", support.name, "--answer-timeout", "1", "--queue-timeout", "2",
+  ]);
+  const bob = await agentSocket(browser, server, 1);
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Support" }).click();
+  await panel.getByLabel("Name").fill("Dan");
+  await panel.getByLabel("Email").fill("dan@example.com");
+  await panel.getByRole("button", { name: "Start chat" }).click();
+  await bob.push(64); // offered, and ignored
+  await panel.getByText("Sorry, nobody could answer in time.", { exact: false }).waitFor();
+  assert.equal(await panel.getByLabel("Name").inputValue(), "Dan");
+  assert.equal(await panel.getByLabel("Email").inputValue(), "dan@example.com");
+  await panel.getByLabel("How can we help?").fill("Please call me back.");
+  await panel.getByRole("button", { name: "Send message" }).click();
+  await panel.getByText("Thank you! We received your message").waitFor();
+  assert.deepEqual(errors, []);
+  await bob.close();
   await page.close();
 });

@@ -27,7 +27,8 @@
     // The widget talks to the server it was loaded from, unless told otherwise.
     server: data.server !== undefined ? data.server.replace(/\/+$/, "") : new URL(script.src).origin,
     locale: data.locale || navigator.language || "en",
-    position: data.position === "left" ? "left" : "right"
+    position: data.position === "left" ? "left" : "right",
+    sound: data.sound !== "off"
   };
 
   var host = document.createElement("div");

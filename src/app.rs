@@ -194,6 +194,9 @@ impl Ctx {
                     ));
                     if !self.controls.open.get_untracked() {
                         self.unread.update(|n| *n += 1);
+                        if self.options.with_value(|o| o.sound) {
+                            crate::sound::chime_once(&message.id);
+                        }
                     }
                     self.events.with_value(|e| {
                         e.emit_with("message", &json!({ "from": name, "text": text }))
@@ -391,17 +394,40 @@ pub fn App(
 
     // Opening the panel reads the unread messages; the page title says how many wait.
     let original_title = StoredValue::new(document().title());
+    let flashing = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
     Effect::new(move || {
         let unread = ctx.unread.get();
+        let is_open = open.get();
+        if let Some(handle) = flashing.get_value() {
+            handle.clear();
+            flashing.set_value(None);
+        }
         let title = original_title.get_value();
-        if open.get() {
+        document().set_title(&title);
+        if is_open {
             if unread > 0 {
                 ctx.unread.set(0);
             }
-            document().set_title(&title);
-        } else if unread > 0 {
-            document().set_title(&format!("({unread}) {title}"));
+            return;
         }
+        if unread == 0 {
+            return;
+        }
+        // The title alternates between the page's own and the unread count until the panel opens.
+        let alert = with_count(ctx.t().unread, unread);
+        let title = format!("({unread}) {title}");
+        document().set_title(&alert);
+        let showing_alert = std::cell::Cell::new(true);
+        let handle = set_interval_with_handle(
+            move || {
+                let next = !showing_alert.get();
+                showing_alert.set(next);
+                document().set_title(if next { &alert } else { &title });
+            },
+            std::time::Duration::from_millis(1500),
+        )
+        .ok();
+        flashing.set_value(handle);
     });
     // Effects run after the current task, so a call replayed right after mounting may already
     // have changed `open` before the first run: compare with the state at mount, not with None.

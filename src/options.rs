@@ -25,4 +25,7 @@ pub struct WidgetOptions {
     pub locale: String,
     /// Launcher side (`data-position`).
     pub position: Position,
+    /// Whether a message that arrives while the panel is closed plays a short chime
+    /// (`data-sound="off"` turns it off).
+    pub sound: bool,
 }

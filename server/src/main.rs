@@ -75,13 +75,13 @@ enum Command {
         #[arg(long)]
         allowed_origins: Option<String>,
         /// The queue (name or id) whose timeouts change.
-        #[arg(long, requires = "timeouts")]
+        #[arg(long)]
         queue: Option<String>,
         /// Seconds an agent has to answer an offer.
-        #[arg(long, group = "timeouts")]
+        #[arg(long, requires = "queue")]
         answer_timeout: Option<u64>,
         /// Seconds a chat may wait for any agent.
-        #[arg(long, group = "timeouts")]
+        #[arg(long, requires = "queue")]
         queue_timeout: Option<u64>,
     },
 }
@@ -241,6 +241,9 @@ async fn configure(
                 origins.trim()
             }
         );
+    }
+    if queue.is_some() && answer_timeout.is_none() && queue_timeout.is_none() {
+        return Err("--queue needs --answer-timeout and/or --queue-timeout".into());
     }
     if let Some(wanted) = queue {
         let queues = store.queues(&portal.id).await.map_err(|e| e.to_string())?;

@@ -106,3 +106,60 @@ async fn a_database_without_its_credentials_file_is_not_seeded_twice() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn parlor_configure_changes_hours_origins_and_timeouts_and_refuses_nonsense() {
+    let data = tempfile::tempdir().unwrap();
+    let facts = seed::init(data.path()).await.unwrap();
+    let configure = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
+            .arg("configure")
+            .arg("--data")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let refused = configure(&["--business-hours", "Funday 09:00-17:00"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Funday"));
+    assert!(!configure(&["--queue", "Sales"]).status.success());
+    assert!(
+        !configure(&["--queue", "Nope", "--queue-timeout", "5"])
+            .status
+            .success()
+    );
+
+    let done = configure(&[
+        "--business-hours",
+        "Mon-Fri 09:00-17:00 UTC+07:00",
+        "--allowed-origins",
+        "https://shop.example.com",
+        "--queue",
+        "sales",
+        "--answer-timeout",
+        "20",
+        "--queue-timeout",
+        "90",
+    ]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+        .await
+        .unwrap();
+    let portal = store.first_portal().await.unwrap().unwrap();
+    assert_eq!(portal.business_hours, "Mon-Fri 09:00-17:00 UTC+07:00");
+    assert_eq!(portal.allowed_origins, "https://shop.example.com");
+    let sales = store
+        .queue(&portal.id, &facts.queues[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (sales.answer_timeout_ms, sales.queue_timeout_ms),
+        (20_000, 90_000)
+    );
+}

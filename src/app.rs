@@ -939,7 +939,7 @@ fn Conversation(ctx: Ctx) -> impl IntoView {
                                 }
                             }
                         >
-                            "📎"
+                            "+"
                         </button>
                         <button type="button" class="primary" on:click=move |_| send()>{move || t().send}</button>
                     </div>

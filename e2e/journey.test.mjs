@@ -239,3 +239,74 @@ test("a chat nobody takes in time turns into the ticket form", async () => {
   await bob.close();
   await page.close();
 });
+
+test("a visitor goes through a whole chat by keyboard alone, in Vietnamese", async () => {
+  const alice = await agentSocket(browser, server, 0);
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => window.Parlor && window.Parlor.version);
+  await page.evaluate(() => window.Parlor.setLocale("vi"));
+  const active = () =>
+    page.evaluate(() => {
+      const el = document.querySelector("[data-parlor-widget]").shadowRoot.activeElement;
+      return el ? (el.getAttribute("aria-label") || el.id || el.textContent.trim()) : null;
+    });
+  const tabTo = async (wanted) => {
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      if ((await active()) === wanted) return;
+    }
+    assert.fail(`Tab never reached ${wanted}; focus is on ${await active()}`);
+  };
+
+  await page.getByRole("button", { name: /trò chuyện|chat/i }).focus();
+  await page.keyboard.press("Enter");
+  const panel = page.getByRole("dialog");
+  await panel.getByText("Bạn muốn trò chuyện với bộ phận nào?").waitFor();
+  await tabTo("Sales");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Cho chúng tôi biết bạn là ai", { exact: false }).waitFor();
+  assert.equal(await active(), "parlor-name");
+  await page.keyboard.type("Lan");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("lan@example.com");
+  await tabTo("Bắt đầu trò chuyện");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Đang kết nối…").waitFor();
+
+  const offer = await alice.push(64);
+  await alice.request(65, { convId: offer.convId, answer: true });
+  await panel.getByText("Alice đã tham gia").waitFor();
+  assert.equal(await active(), "parlor-composer");
+  await page.keyboard.type("Xin chào, tôi cần hỗ trợ.");
+  await page.keyboard.press("Enter");
+  assert.equal((await alice.push(45, { type: 1 })).message.content, "Xin chào, tôi cần hỗ trợ.");
+  await alice.request(42, { convId: offer.convId, type: 1, message: { content: "Chào Lan!" } });
+  await panel.getByText("Chào Lan!").waitFor();
+
+  // The visitor ends the chat, confirming by keyboard; then rates it.
+  await tabTo("Kết thúc");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Kết thúc cuộc trò chuyện này?").waitFor();
+  await tabTo("Kết thúc");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Cuộc trò chuyện đã kết thúc.").first().waitFor();
+  assert.equal((await alice.push(98)).convId, offer.convId);
+  await tabTo("Tốt");
+  await page.keyboard.press("Enter");
+  await tabTo("parlor-comment");
+  await page.keyboard.type("Rất nhanh");
+  await tabTo("Gửi đánh giá");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Cảm ơn bạn đã góp ý.").waitFor();
+  const rating = await alice.push(45, { type: 14 });
+  assert.deepEqual(rating.message, { rating: 1, comment: "Rất nhanh" });
+  await tabTo("Gửi nội dung");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Nội dung trò chuyện đang được gửi tới lan@example.com.").waitFor();
+  assert.deepEqual(await auditWidget(page, errors), [], "the ended chat, in Vietnamese");
+  assert.deepEqual(errors, []);
+  await alice.close();
+  await page.close();
+});

@@ -96,6 +96,8 @@ struct Ctx {
     marks: RwSignal<u32>,
     error: RwSignal<Option<String>>,
     client: StoredValue<Option<Client>, LocalStorage>,
+    /// The panel, to give focus back to when the focused control goes away.
+    panel: NodeRef<leptos::html::Section>,
 }
 
 impl Ctx {
@@ -151,6 +153,27 @@ impl Ctx {
         client.connect(&self.saved.get_untracked().token);
         self.client.set_value(Some(client.clone()));
         client
+    }
+
+    /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
+    /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
+    fn refocus(&self) {
+        let panel = self.panel;
+        request_animation_frame(move || {
+            let Some(panel) = panel.get_untracked() else {
+                return;
+            };
+            let root = panel.get_root_node();
+            let focused = match root.dyn_ref::<web_sys::ShadowRoot>() {
+                Some(shadow) => shadow.active_element(),
+                None => document()
+                    .active_element()
+                    .filter(|e| e.tag_name() != "BODY"),
+            };
+            if focused.is_none() {
+                let _ = panel.focus();
+            }
+        });
     }
 
     fn show_error(&self, error: &parlor_client::Error) {
@@ -355,6 +378,7 @@ pub fn App(
         marks: RwSignal::new(0),
         error: RwSignal::new(None),
         client: StoredValue::new_local(None),
+        panel: NodeRef::new(),
     };
     let open = controls.open;
     let chat = ctx.chat();
@@ -459,7 +483,7 @@ pub fn App(
         });
     });
 
-    let panel_ref = NodeRef::<leptos::html::Section>::new();
+    let panel_ref = ctx.panel;
     let launcher_ref = NodeRef::<leptos::html::Button>::new();
     // Opening moves focus into the panel; Escape closes it and returns focus to the launcher.
     Effect::new(move || {
@@ -469,21 +493,9 @@ pub fn App(
             let _ = panel.focus();
         }
     });
-    // A screen that replaces the focused control (a form sent) would leave focus nowhere,
-    // out of reach of the keyboard: it goes to the panel then.
     Effect::new(move || {
         ctx.stage.track();
-        let Some(panel) = panel_ref.get() else { return };
-        let root = panel.get_root_node();
-        let focused = match root.dyn_ref::<web_sys::ShadowRoot>() {
-            Some(shadow) => shadow.active_element(),
-            None => document()
-                .active_element()
-                .filter(|e| e.tag_name() != "BODY"),
-        };
-        if focused.is_none() {
-            let _ = panel.focus();
-        }
+        ctx.refocus();
     });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
@@ -1123,7 +1135,10 @@ fn Ended(ctx: Ctx) -> impl IntoView {
         let comment = comment.get_untracked();
         spawn_local(async move {
             match conversation.rate_chat(rating, comment.trim()).await {
-                Ok(()) => rated.set(true),
+                Ok(()) => {
+                    rated.set(true);
+                    ctx.refocus();
+                }
                 Err(error) => ctx.show_error(&error),
             }
         });
@@ -1143,7 +1158,10 @@ fn Ended(ctx: Ctx) -> impl IntoView {
             .unwrap_or_default();
         spawn_local(async move {
             match conversation.send_chat_transcript(&address, &domain).await {
-                Ok(()) => mailed.set(Some(address)),
+                Ok(()) => {
+                    mailed.set(Some(address));
+                    ctx.refocus();
+                }
                 Err(error) => ctx.show_error(&error),
             }
         });

@@ -232,6 +232,34 @@ impl Agent {
         Self { config }
     }
 
+    /// The portal's tickets, newest first (`GET /v1/agent/tickets`, a Parlor extension): each
+    /// `{id, visitorId, convId, queueId, name, email, phone, note, created}`.
+    pub async fn tickets(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+        self.list(token, "/v1/agent/tickets", "tickets").await
+    }
+
+    /// The portal's chats nobody answered, newest first (`GET /v1/agent/missedchats`).
+    pub async fn missed_chats(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+        self.list(token, "/v1/agent/missedchats", "missedChats")
+            .await
+    }
+
+    async fn list(
+        &self,
+        token: &str,
+        path: &str,
+        field: &str,
+    ) -> Result<Vec<serde_json::Value>, Error> {
+        let url = format!("{}{path}", self.config.api_base);
+        let reply: serde_json::Value =
+            get_json(Request::get(&url).header("X-STRINGEE-AUTH", token)).await?;
+        Ok(reply
+            .get(field)
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// Signs in with email and password (`POST /v1/agent/login`, a Parlor extension).
     pub async fn login(&self, email: &str, password: &str) -> Result<AgentSession, Error> {
         let url = format!("{}/v1/agent/login", self.config.api_base);

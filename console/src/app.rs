@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use parlor_client::{Agent, AgentSession, ClientConfig};
 
+use crate::workspace::Workspace;
+
 /// The console: signed out, the sign-in form; signed in, the agent's workspace.
 #[component]
 pub fn App() -> impl IntoView {
@@ -26,13 +28,7 @@ pub fn App() -> impl IntoView {
         </header>
         {move || match session.get() {
             None => view! { <SignIn on_signed_in=Callback::new(move |s| session.set(Some(s))) /> }.into_any(),
-            Some((email, _)) => view! {
-                <main class="workspace">
-                    <h1>"Signed in"</h1>
-                    <p>{format!("You are signed in as {email}. Chat requests will appear here.")}</p>
-                </main>
-            }
-            .into_any(),
+            Some((email, agent)) => view! { <Workspace email agent /> }.into_any(),
         }}
     }
 }

@@ -3,6 +3,7 @@
 //! Leptos (client-side rendering) on `parlor-client`; served by `parlor serve` at `/console/`.
 
 pub mod app;
+pub mod workspace;
 
 /// Mounts the console on `<body>`.
 pub fn start() {

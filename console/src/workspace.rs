@@ -1,0 +1,522 @@
+//! The signed-in agent's workspace, three columns: chat requests and chats · the conversation ·
+//! the visitor's details; and the portal's tickets.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::model::kind;
+use parlor_client::{
+    Agent, AgentSession, ChatRequest, Client, ClientConfig, Event, Message, ObjectChange,
+};
+use serde_json::Value;
+
+/// A chat this agent serves (or served).
+#[derive(Debug, Clone, PartialEq)]
+struct ChatItem {
+    conv_id: String,
+    customer_id: String,
+    customer_name: String,
+    unread: usize,
+    ended: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Desk {
+    client: StoredValue<Client, LocalStorage>,
+    me: StoredValue<String>,
+    token: StoredValue<String>,
+    connected: RwSignal<bool>,
+    available: RwSignal<bool>,
+    requests: RwSignal<Vec<ChatRequest>>,
+    chats: RwSignal<Vec<ChatItem>>,
+    selected: RwSignal<Option<String>>,
+    messages: RwSignal<HashMap<String, Vec<Message>>>,
+    typing: RwSignal<HashMap<String, String>>,
+    visitors: RwSignal<HashMap<String, Value>>,
+    error: RwSignal<Option<String>>,
+    show_tickets: RwSignal<bool>,
+}
+
+impl Desk {
+    fn fail(&self, error: &parlor_client::Error) {
+        self.error
+            .set(Some(format!("{} (code {})", error.message, error.code)));
+    }
+
+    fn add_message(&self, message: Message) {
+        let conv = message.conv_id.clone();
+        self.messages.update(|all| {
+            let list = all.entry(conv.clone()).or_default();
+            if message.seq > 0 && list.iter().any(|m| m.seq == message.seq) {
+                return;
+            }
+            list.push(message);
+            list.sort_by_key(|m| m.seq);
+        });
+        if self.selected.get_untracked().as_deref() != Some(conv.as_str()) {
+            self.chats.update(|chats| {
+                if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv) {
+                    chat.unread += 1;
+                }
+            });
+        }
+    }
+
+    fn on_event(&self, event: Event) {
+        match event {
+            Event::Connected { .. } => {
+                self.connected.set(true);
+                self.load();
+            }
+            Event::Disconnected => self.connected.set(false),
+            Event::Failed(error) => self.fail(&error),
+            Event::ChatRequest(request) | Event::TransferChatRequest(request) => {
+                self.requests.update(|list| {
+                    if !list.iter().any(|r| r.conv_id == request.conv_id) {
+                        list.push(request);
+                    }
+                });
+            }
+            Event::TimeoutAnswerChat { conv_id } => {
+                self.requests
+                    .update(|list| list.retain(|r| r.conv_id != conv_id));
+            }
+            Event::ConversationEnded { conv_id, .. } => {
+                self.requests
+                    .update(|list| list.retain(|r| r.conv_id != conv_id));
+                self.chats.update(|chats| {
+                    if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv_id) {
+                        chat.ended = true;
+                    }
+                });
+            }
+            Event::ObjectChange(ObjectChange::MessageInserted(message)) => {
+                self.typing.update(|t| {
+                    t.remove(&message.conv_id);
+                });
+                self.add_message(message);
+            }
+            Event::UserBeginTyping {
+                conv_id,
+                display_name,
+                ..
+            } => self.typing.update(|t| {
+                t.insert(conv_id, display_name);
+            }),
+            Event::UserEndTyping { conv_id, .. } => self.typing.update(|t| {
+                t.remove(&conv_id);
+            }),
+            Event::UserInfoChanged(info) => {
+                if let Some(id) = info.get("userId").and_then(Value::as_str) {
+                    let id = id.to_string();
+                    self.visitors.update(|v| {
+                        v.insert(id, info);
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// After (re)connecting: pending requests and the chats this agent serves.
+    fn load(&self) {
+        let desk = *self;
+        let client = self.client.get_value();
+        spawn_local(async move {
+            if let Ok(requests) = client.get_chat_requests().await {
+                desk.requests.set(requests);
+            }
+            let Ok(conversations) = client.get_conversations(50).await else {
+                return;
+            };
+            let me = desk.me.get_value();
+            for info in conversations
+                .into_iter()
+                .filter(|c| c.status == "active" && c.agent_id.as_deref() == Some(me.as_str()))
+            {
+                desk.open_chat(&info.id, &info.creator, None);
+            }
+        });
+    }
+
+    /// Adds a chat to the list (once), loads its history and its visitor.
+    fn open_chat(&self, conv_id: &str, customer_id: &str, customer_name: Option<String>) {
+        let known = self
+            .chats
+            .with_untracked(|chats| chats.iter().any(|c| c.conv_id == conv_id));
+        if !known {
+            self.chats.update(|chats| {
+                chats.push(ChatItem {
+                    conv_id: conv_id.to_string(),
+                    customer_id: customer_id.to_string(),
+                    customer_name: customer_name.clone().unwrap_or_default(),
+                    unread: 0,
+                    ended: false,
+                })
+            });
+        }
+        let desk = *self;
+        let client = self.client.get_value();
+        let (conv_id, customer_id) = (conv_id.to_string(), customer_id.to_string());
+        spawn_local(async move {
+            if let Ok(history) = client.conversation(&conv_id).last_messages(100).await {
+                for message in history {
+                    desk.add_message(message);
+                }
+            }
+            if let Ok(users) = client.get_users_info(&[&customer_id]).await
+                && let Some(user) = users.into_iter().next()
+            {
+                let name = user
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                desk.chats.update(|chats| {
+                    if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv_id)
+                        && chat.customer_name.is_empty()
+                    {
+                        chat.customer_name = name;
+                    }
+                });
+                desk.visitors.update(|v| {
+                    v.insert(customer_id, user);
+                });
+            }
+        });
+    }
+
+    fn select(&self, conv_id: &str) {
+        self.selected.set(Some(conv_id.to_string()));
+        self.chats.update(|chats| {
+            if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv_id) {
+                chat.unread = 0;
+            }
+        });
+    }
+
+    fn answer(&self, request: ChatRequest, accept: bool) {
+        let desk = *self;
+        let client = self.client.get_value();
+        spawn_local(async move {
+            let result = if request.transfer {
+                client.answer_transfer(&request.conv_id, accept).await
+            } else {
+                client.answer_chat_request(&request.conv_id, accept).await
+            };
+            desk.requests
+                .update(|list| list.retain(|r| r.conv_id != request.conv_id));
+            match result {
+                Ok(_) if accept => {
+                    desk.open_chat(
+                        &request.conv_id,
+                        &request.customer_id,
+                        Some(request.customer_name.clone()),
+                    );
+                    desk.select(&request.conv_id);
+                }
+                Ok(_) => {}
+                Err(error) => desk.fail(&error),
+            }
+        });
+    }
+}
+
+/// The workspace of the agent signed in as `email`.
+#[component]
+pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
+    let client = Client::new(ClientConfig::new("").with_storage(format!("parlor.agent.{email}")));
+    let desk = Desk {
+        client: StoredValue::new_local(client.clone()),
+        me: StoredValue::new(agent.user_id.clone()),
+        token: StoredValue::new(agent.access_token.clone()),
+        connected: RwSignal::new(false),
+        available: RwSignal::new(true),
+        requests: RwSignal::new(Vec::new()),
+        chats: RwSignal::new(Vec::new()),
+        selected: RwSignal::new(None),
+        messages: RwSignal::new(HashMap::new()),
+        typing: RwSignal::new(HashMap::new()),
+        visitors: RwSignal::new(HashMap::new()),
+        error: RwSignal::new(None),
+        show_tickets: RwSignal::new(false),
+    };
+    let mut events = client.events();
+    spawn_local(async move {
+        while let Some(event) = events.next().await {
+            desk.on_event(event);
+        }
+    });
+    client.connect(&agent.access_token);
+    on_cleanup(move || desk.client.get_value().disconnect());
+
+    let toggle_presence = move |_| {
+        let next = !desk.available.get_untracked();
+        let client = desk.client.get_value();
+        spawn_local(async move {
+            match client.set_available(next).await {
+                Ok(()) => desk.available.set(next),
+                Err(error) => desk.fail(&error),
+            }
+        });
+    };
+
+    view! {
+        <div class="desk">
+            <nav class="desk__side" aria-label="Chats">
+                <div class="presence">
+                    <span class="presence__dot" class:presence__dot--on=move || desk.connected.get() && desk.available.get()></span>
+                    <span>{move || match (desk.connected.get(), desk.available.get()) {
+                        (false, _) => "Connecting…",
+                        (true, true) => "Available",
+                        (true, false) => "Away",
+                    }}</span>
+                    <button type="button" class="small" on:click=toggle_presence>
+                        {move || if desk.available.get() { "Set away" } else { "Set available" }}
+                    </button>
+                </div>
+                <h2>"Chat requests"</h2>
+                <ul class="list" aria-live="polite">
+                    <For
+                        each=move || desk.requests.get()
+                        key=|r| r.conv_id.clone()
+                        children=move |request| {
+                            let (accept, reject) = (request.clone(), request.clone());
+                            view! {
+                                <li class="request">
+                                    <span class="request__who">{request.customer_name.clone()}</span>
+                                    <span class="muted">{if request.transfer { "transfer" } else { "new chat" }}</span>
+                                    <button type="button" class="small" on:click=move |_| desk.answer(accept.clone(), true)>"Accept"</button>
+                                    <button type="button" class="small secondary" on:click=move |_| desk.answer(reject.clone(), false)>"Reject"</button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <Show when=move || desk.requests.with(Vec::is_empty)>
+                    <p class="muted">"No chat waiting."</p>
+                </Show>
+                <h2>"Chats"</h2>
+                <ul class="list">
+                    <For
+                        each=move || desk.chats.get()
+                        key=|c| (c.conv_id.clone(), c.unread, c.ended, c.customer_name.clone())
+                        children=move |chat| {
+                            let conv = chat.conv_id.clone();
+                            let current = chat.conv_id.clone();
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="chat-link"
+                                        aria-current=move || (desk.selected.get().as_deref() == Some(current.as_str())).then_some("true")
+                                        on:click=move |_| desk.select(&conv)
+                                    >
+                                        {chat.customer_name.clone()}
+                                        {chat.ended.then_some(" (ended)")}
+                                        {(chat.unread > 0).then(|| view! { <span class="badge">{chat.unread}" unread"</span> })}
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <button type="button" class="small secondary" on:click=move |_| desk.show_tickets.update(|s| *s = !*s)>
+                    {move || if desk.show_tickets.get() { "Hide tickets" } else { "Tickets" }}
+                </button>
+            </nav>
+            <main class="desk__main">
+                <p class="error" role="alert">{move || desk.error.get()}</p>
+                {move || if desk.show_tickets.get() {
+                    view! { <Tickets desk /> }.into_any()
+                } else {
+                    match desk.selected.get() {
+                        Some(conv) => view! { <ChatPane desk conv /> }.into_any(),
+                        None => view! { <p class="muted">"Accept a chat request, or pick a chat."</p> }.into_any(),
+                    }
+                }}
+            </main>
+            <aside class="desk__details" aria-label="Visitor">
+                {move || {
+                    let conv = desk.selected.get()?;
+                    let chat = desk.chats.with(|c| c.iter().find(|c| c.conv_id == conv).cloned())?;
+                    let info = desk.visitors.with(|v| v.get(&chat.customer_id).cloned()).unwrap_or(Value::Null);
+                    let field = |name: &str| info.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+                    let detail = |name: &str| info.get("details").and_then(|d| d.get(name)).and_then(Value::as_str).unwrap_or_default().to_string();
+                    Some(view! {
+                        <h2>"Visitor"</h2>
+                        <dl>
+                            <dt>"Name"</dt><dd>{chat.customer_name.clone()}</dd>
+                            <dt>"Email"</dt><dd>{field("email")}</dd>
+                            <dt>"Phone"</dt><dd>{field("phone")}</dd>
+                            <dt>"Page"</dt><dd>{detail("pageUrl")}</dd>
+                            <dt>"Browser"</dt><dd>{detail("useragent")}</dd>
+                        </dl>
+                    })
+                }}
+            </aside>
+        </div>
+    }
+}
+
+/// One conversation: history, typing, composer, end.
+#[component]
+fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
+    let me = desk.me.get_value();
+    let conversation = move |conv: &str| desk.client.get_value().conversation(conv);
+    let send = {
+        let conv = conv.clone();
+        move || {
+            let text = draft.get_untracked();
+            if text.trim().is_empty() {
+                return;
+            }
+            draft.set(String::new());
+            let conversation = conversation(&conv);
+            spawn_local(async move {
+                if let Err(error) = conversation.send_text(text.trim_end()).await {
+                    desk.fail(&error);
+                }
+            });
+        }
+    };
+    let send_on_enter = {
+        let send = send.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Enter" && !ev.shift_key() {
+                ev.prevent_default();
+                send();
+            }
+        }
+    };
+    let end = {
+        let conv = conv.clone();
+        move |_| {
+            let conversation = conversation(&conv);
+            let conv = conv.clone();
+            spawn_local(async move {
+                match conversation.end_chat().await {
+                    // The server tells the other members; this agent learns it from the reply.
+                    Ok(()) => desk.chats.update(|chats| {
+                        if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv) {
+                            chat.ended = true;
+                        }
+                    }),
+                    Err(error) => desk.fail(&error),
+                }
+            });
+        }
+    };
+    // The newest message is marked read while the chat is open.
+    {
+        let conv = conv.clone();
+        Effect::new(move || {
+            let last = desk
+                .messages
+                .with(|all| all.get(&conv).and_then(|l| l.last().map(|m| m.seq)));
+            if let Some(seq) = last {
+                let conversation = conversation(&conv);
+                spawn_local(async move {
+                    let _ = conversation.mark_as_read(seq).await;
+                });
+            }
+        });
+    }
+    let list_conv = conv.clone();
+    let typing_conv = conv.clone();
+    let ended_conv = conv.clone();
+    view! {
+        <section class="pane" aria-label="Conversation">
+            <ol class="pane__messages">
+                {move || {
+                    let me = me.clone();
+                    desk.messages.with(|all| {
+                        all.get(&list_conv)
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|m| m.kind != kind::CREATED)
+                            .map(|m| {
+                                let own = m.from == me;
+                                let text = match m.kind {
+                                    kind::NOTIFICATION => match m.content.get("type").and_then(Value::as_i64) {
+                                        Some(1) => "joined the chat".to_string(),
+                                        Some(2) => "left the chat".to_string(),
+                                        Some(4) => "The chat ended.".to_string(),
+                                        _ => String::new(),
+                                    },
+                                    kind::RATING => format!(
+                                        "Rated {}{}",
+                                        if m.content.get("rating").and_then(Value::as_i64) == Some(1) { "good" } else { "bad" },
+                                        m.content.get("comment").and_then(Value::as_str).filter(|c| !c.is_empty()).map(|c| format!(": {c}")).unwrap_or_default()
+                                    ),
+                                    _ => m.text().map(str::to_string).unwrap_or_else(|| "(attachment)".to_string()),
+                                };
+                                let class = if m.kind == kind::NOTIFICATION || m.kind == kind::RATING { "event" } else if own { "msg msg--own" } else { "msg" };
+                                view! { <li class=class>{text}</li> }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </ol>
+            <p class="muted typing">{move || desk.typing.with(|t| t.get(&typing_conv).map(|name| format!("{name} is typing…")))}</p>
+            {move || {
+                let ended = desk.chats.with(|c| c.iter().any(|c| c.conv_id == ended_conv && c.ended));
+                if ended {
+                    view! { <p class="muted">"This chat has ended."</p> }.into_any()
+                } else {
+                    let send = send.clone();
+                    let send_on_enter = send_on_enter.clone();
+                    let end = end.clone();
+                    view! {
+                        <div class="composer">
+                            <label for="reply" class="sr-only">"Reply"</label>
+                            <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter></textarea>
+                            <button type="button" on:click=move |_| send()>"Send"</button>
+                            <button type="button" class="secondary" on:click=end>"End chat"</button>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The portal's tickets, newest first.
+#[component]
+fn Tickets(desk: Desk) -> impl IntoView {
+    let token = desk.token.get_value();
+    let tickets = LocalResource::new(move || {
+        let token = token.clone();
+        async move { Agent::new(ClientConfig::new("")).tickets(&token).await }
+    });
+    view! {
+        <section class="pane" aria-label="Tickets">
+            <h2>"Tickets"</h2>
+            {move || match tickets.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="error">{error.message}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No tickets."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="tickets">
+                        {list.into_iter().map(|t| {
+                            let text = |n: &str| t.get(n).and_then(Value::as_str).unwrap_or_default().to_string();
+                            view! {
+                                <li class="ticket">
+                                    <strong>{text("name")}</strong>" · "{text("email")}
+                                    {(!text("phone").is_empty()).then(|| format!(" · {}", text("phone")))}
+                                    <p>{text("note")}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}

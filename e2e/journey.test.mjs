@@ -310,3 +310,49 @@ test("a visitor goes through a whole chat by keyboard alone, in Vietnamese", asy
   await alice.close();
   await page.close();
 });
+
+test("what a visitor types while their network is down arrives once and in order when it returns", async () => {
+  const alice = await agentSocket(browser, server, 0);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Sales" }).click();
+  await panel.getByLabel("Name").fill("Gia");
+  await panel.getByLabel("Email").fill("gia@example.com");
+  await panel.getByRole("button", { name: "Start chat" }).click();
+  const offer = await alice.push(64);
+  await alice.request(65, { convId: offer.convId, answer: true });
+  await panel.getByText("Alice joined the chat").waitFor();
+
+  await context.setOffline(true);
+  await panel.getByText("Connection lost.", { exact: false }).waitFor();
+  const composer = panel.getByLabel("Message", { exact: true });
+  for (const text of ["one", "two", "three"]) {
+    await composer.fill(text);
+    await composer.press("Enter");
+  }
+  // Shown at once as sending, and nothing reached the agent.
+  await panel.locator(".message--own").filter({ hasText: "three" }).getByText("Sending").waitFor();
+  await alice.request(42, { convId: offer.convId, type: 1, message: { content: "Are you there?" } });
+
+  await context.setOffline(false);
+  await panel.getByText("Are you there?").waitFor();
+  const got = [];
+  while (got.length < 3) got.push((await alice.push(45, { type: 1 })).message.content);
+  assert.deepEqual(got, ["one", "two", "three"]);
+  await panel.locator(".message--own").filter({ hasText: "three" }).getByText("Sent").waitFor();
+  await eventually(async () => !(await panel.getByText("Connection lost.", { exact: false }).isVisible()), "the banner to go");
+
+  // Each shows once in the widget, in order, after the agent's line.
+  const bubbles = await panel.locator(".bubble").allTextContents();
+  assert.deepEqual(bubbles.filter((b) => ["one", "two", "three", "Are you there?"].includes(b)), [
+    "Are you there?", "one", "two", "three",
+  ]);
+  await alice.request(68, { convId: offer.convId });
+  assert.deepEqual(errors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED")), []);
+  await alice.close();
+  await context.close();
+});

@@ -1,6 +1,7 @@
 // Both sides in real browsers: a visitor on the demo page and an agent in the console.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { startParlor, launchChromium, watchErrors, auditWidget } from "./harness.mjs";
 
 let server;
@@ -95,4 +96,76 @@ test("a ticket left when nobody answers shows in the console", async () => {
   assert.deepEqual(errors, []);
   await visitor.close();
   await console_.close();
+});
+
+/** A visitor on the demo page who starts a chat in `queue`; answers the widget's panel. */
+async function visitorChat(queue, name, email) {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const widget = page.getByRole("dialog");
+  await widget.getByRole("button", { name: queue }).click();
+  await widget.getByLabel("Name").fill(name);
+  await widget.getByLabel("Email").fill(email);
+  await widget.getByRole("button", { name: "Start chat" }).click();
+  await widget.getByText("Connecting you…").waitFor();
+  return { page, widget, errors };
+}
+
+test("an offer the first agent leaves unanswered moves to the second agent", async () => {
+  execFileSync(process.env.PARLOR_BIN, [
+    "configure", "--data", server.data, "--queue", "Support", "--answer-timeout", "1", "--queue-timeout", "30",
+  ]);
+  const alice = await signIn(0);
+  const bob = await signIn(1);
+  const { page, widget, errors } = await visitorChat("Support", "Hana", "hana@example.com");
+  // Alice has been idle longest: she is asked first, and says nothing.
+  await alice.page.locator(".request").filter({ hasText: "Hana" }).waitFor();
+  await alice.page.locator(".request").filter({ hasText: "Hana" }).waitFor({ state: "detached" });
+  const moved = bob.page.locator(".request").filter({ hasText: "Hana" });
+  await moved.getByRole("button", { name: "Accept" }).click();
+  await widget.getByText("Bob joined the chat").waitFor();
+  await bob.page.getByRole("button", { name: "End chat" }).click();
+  await widget.getByText("The chat has ended.").first().waitFor();
+  assert.deepEqual([...errors, ...alice.errors, ...bob.errors], []);
+  await Promise.all([page.close(), alice.page.close(), bob.page.close()]);
+});
+
+test("agent A transfers a chat to agent B, who confirms; the visitor goes on with B", async () => {
+  const alice = await signIn(0);
+  const bob = await signIn(1);
+  await bob.page.getByRole("button", { name: "Set away" }).click();
+  await bob.page.getByText("Away", { exact: true }).waitFor();
+  const { page, widget, errors } = await visitorChat("Sales", "Ivo", "ivo@example.com");
+  await alice.page.locator(".request").filter({ hasText: "Ivo" }).getByRole("button", { name: "Accept" }).click();
+  await widget.getByText("Alice joined the chat").waitFor();
+  await widget.getByLabel("Message", { exact: true }).fill("I need billing help");
+  await widget.getByLabel("Message", { exact: true }).press("Enter");
+  await alice.page.locator(".msg").filter({ hasText: "I need billing help" }).waitFor();
+
+  // Bob is back; Alice hands the chat over.
+  await bob.page.getByRole("button", { name: "Set available" }).click();
+  await bob.page.getByText("Available", { exact: true }).waitFor();
+  await alice.page.getByRole("button", { name: "Transfer…" }).click();
+  await alice.page.getByLabel("Transfer to").selectOption({ label: "Bob" });
+  await alice.page.getByRole("button", { name: "Transfer", exact: true }).click();
+  await alice.page.getByText("Waiting for Bob to accept the transfer…").waitFor();
+  const request = bob.page.locator(".request").filter({ hasText: "Ivo" });
+  await request.getByText("transfer").waitFor();
+  await request.getByRole("button", { name: "Accept" }).click();
+  await alice.page.getByText("Transferred: your colleague has the chat now.").waitFor();
+
+  // Bob has the history and the visitor; the visitor sees who joined and who left.
+  await bob.page.locator(".msg").filter({ hasText: "I need billing help" }).waitFor();
+  await widget.getByText("Bob joined the chat").waitFor();
+  await widget.getByLabel("Message", { exact: true }).fill("Thanks, Bob");
+  await widget.getByLabel("Message", { exact: true }).press("Enter");
+  await bob.page.locator(".msg").filter({ hasText: "Thanks, Bob" }).waitFor();
+  await bob.page.getByLabel("Reply").fill("Happy to help, Ivo");
+  await bob.page.getByRole("button", { name: "Send", exact: true }).click();
+  await widget.getByText("Happy to help, Ivo").waitFor();
+  assert.equal(await alice.page.locator(".msg").filter({ hasText: "Thanks, Bob" }).count(), 0);
+  assert.deepEqual([...errors, ...alice.errors, ...bob.errors], []);
+  await Promise.all([page.close(), alice.page.close(), bob.page.close()]);
 });

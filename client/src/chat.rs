@@ -238,6 +238,12 @@ impl Agent {
         self.list(token, "/v1/agent/tickets", "tickets").await
     }
 
+    /// The portal's agents, `{userId, name, email, online}` (`GET /v1/agent/agents`), to pick
+    /// whom to transfer a chat to.
+    pub async fn agents(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+        self.list(token, "/v1/agent/agents", "agents").await
+    }
+
     /// The portal's chats nobody answered, newest first (`GET /v1/agent/missedchats`).
     pub async fn missed_chats(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
         self.list(token, "/v1/agent/missedchats", "missedChats")

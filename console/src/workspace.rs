@@ -37,6 +37,8 @@ struct Desk {
     visitors: RwSignal<HashMap<String, Value>>,
     error: RwSignal<Option<String>>,
     show_tickets: RwSignal<bool>,
+    /// Per chat, where its transfer stands ("Waiting for Bob…", "Bob declined").
+    transfers: RwSignal<HashMap<String, String>>,
 }
 
 impl Desk {
@@ -108,6 +110,25 @@ impl Desk {
             Event::UserEndTyping { conv_id, .. } => self.typing.update(|t| {
                 t.remove(&conv_id);
             }),
+            Event::TransferAnswered {
+                conv_id, accepted, ..
+            } => {
+                let note = if accepted {
+                    "Transferred: your colleague has the chat now."
+                } else {
+                    "Your colleague declined the transfer; the chat stays with you."
+                };
+                self.transfers.update(|t| {
+                    t.insert(conv_id.clone(), note.to_string());
+                });
+                if accepted {
+                    self.chats.update(|chats| {
+                        if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv_id) {
+                            chat.ended = true;
+                        }
+                    });
+                }
+            }
             Event::UserInfoChanged(info) => {
                 if let Some(id) = info.get("userId").and_then(Value::as_str) {
                     let id = id.to_string();
@@ -242,6 +263,7 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
         visitors: RwSignal::new(HashMap::new()),
         error: RwSignal::new(None),
         show_tickets: RwSignal::new(false),
+        transfers: RwSignal::new(HashMap::new()),
     };
     let mut events = client.events();
     spawn_local(async move {
@@ -428,6 +450,52 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let list_conv = conv.clone();
     let typing_conv = conv.clone();
     let ended_conv = conv.clone();
+    let note_conv = conv.clone();
+    let transfer_conv = conv.clone();
+    let colleagues = RwSignal::new(Vec::<(String, String)>::new());
+    let target = RwSignal::new(String::new());
+    let load_colleagues = move |_| {
+        let token = desk.token.get_value();
+        let me = desk.me.get_value();
+        spawn_local(async move {
+            match Agent::new(ClientConfig::new("")).agents(&token).await {
+                Ok(agents) => colleagues.set(
+                    agents
+                        .iter()
+                        .filter(|a| a.get("online").and_then(Value::as_bool) == Some(true))
+                        .filter_map(|a| {
+                            let id = a.get("userId")?.as_str()?.to_string();
+                            let name = a.get("name")?.as_str()?.to_string();
+                            (id != me).then_some((id, name))
+                        })
+                        .collect(),
+                ),
+                Err(error) => desk.fail(&error),
+            }
+        });
+    };
+    let transfer = move |_| {
+        let to = target.get_untracked();
+        if to.is_empty() {
+            return;
+        }
+        let name = colleagues.with_untracked(|c| {
+            c.iter()
+                .find(|(id, _)| *id == to)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        });
+        let conversation = conversation(&transfer_conv);
+        let conv = transfer_conv.clone();
+        spawn_local(async move {
+            match conversation.transfer_to(&to).await {
+                Ok(()) => desk.transfers.update(|t| {
+                    t.insert(conv, format!("Waiting for {name} to accept the transfer…"));
+                }),
+                Err(error) => desk.fail(&error),
+            }
+        });
+    };
     view! {
         <section class="pane" aria-label="Conversation">
             <ol class="pane__messages">
@@ -463,6 +531,7 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                 }}
             </ol>
             <p class="muted typing">{move || desk.typing.with(|t| t.get(&typing_conv).map(|name| format!("{name} is typing…")))}</p>
+            <p class="muted" role="status">{move || desk.transfers.with(|t| t.get(&note_conv).cloned())}</p>
             {move || {
                 let ended = desk.chats.with(|c| c.iter().any(|c| c.conv_id == ended_conv && c.ended));
                 if ended {
@@ -471,12 +540,24 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                     let send = send.clone();
                     let send_on_enter = send_on_enter.clone();
                     let end = end.clone();
+                    let transfer = transfer.clone();
                     view! {
                         <div class="composer">
                             <label for="reply" class="sr-only">"Reply"</label>
                             <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter></textarea>
                             <button type="button" on:click=move |_| send()>"Send"</button>
                             <button type="button" class="secondary" on:click=end>"End chat"</button>
+                        </div>
+                        <div class="transfer">
+                            <button type="button" class="small secondary" on:click=load_colleagues>"Transfer…"</button>
+                            <Show when=move || !colleagues.with(Vec::is_empty)>
+                                <label for="transfer-to">"Transfer to"</label>
+                                <select id="transfer-to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                    <option value="">"Choose a colleague"</option>
+                                    {move || colleagues.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                                <button type="button" class="small" on:click=transfer.clone()>"Transfer"</button>
+                            </Show>
                         </div>
                     }
                     .into_any()

@@ -276,3 +276,29 @@ async fn when_smtp_is_down_the_notice_falls_back_to_the_outbox() {
     assert!(outbox[0].contains("Kept safe"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn agents_see_their_colleagues_and_who_is_online() {
+    let server = TestServer::start().await;
+    let token = agent_token(&server, 0).await;
+    let mut bob = Client::connect(&server).await;
+    bob.authen(&agent_token(&server, 1).await).await;
+    let (status, body) = agent_get(&server, "/v1/agent/agents", &token).await;
+    assert_eq!(status, 200);
+    let online: Vec<(Value, Value)> = body["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].clone(), a["online"].clone()))
+        .collect();
+    assert_eq!(
+        online,
+        [(json!("Alice"), json!(false)), (json!("Bob"), json!(true))]
+    );
+    let visitor = visitor_token(&server, "browser-ann").await;
+    assert_eq!(
+        agent_get(&server, "/v1/agent/agents", &visitor).await.0,
+        403
+    );
+    server.stop().await;
+}

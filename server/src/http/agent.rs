@@ -1,4 +1,4 @@
-//! Agents' REST calls: sign in.
+//! Agents' REST calls: sign in, and the portal's agents with who is online (for transfers).
 
 use axum::extract::State;
 use axum::routing::post;
@@ -6,6 +6,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::caller::Caller;
 use super::extract::{ApiJson, required};
 use crate::AppState;
 use crate::auth::verify_password;
@@ -17,7 +18,9 @@ pub const LOGIN_PATH: &str = "/v1/agent/login";
 
 /// The agent routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route(LOGIN_PATH, post(login))
+    Router::new()
+        .route(LOGIN_PATH, post(login))
+        .route("/v1/agent/agents", axum::routing::get(agents))
 }
 
 #[derive(Deserialize)]
@@ -74,3 +77,22 @@ async fn login(
 
 /// The Argon2 hash of a random password nobody knows, checked when the email is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0cT8zqj0HlKyUSxoO1jP6n0ErHQ0jlNHCrgPaH2RBfY";
+
+/// `GET /v1/agent/agents` (agents, with a token): the portal's agents and whether each has a
+/// socket open on this node, for the transfer menu.
+async fn agents(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let caller = caller.agent_only()?;
+    let agents = state.store.agents(&caller.portal_id).await?;
+    let list: Vec<Value> = agents
+        .iter()
+        .map(|a| {
+            json!({
+                "userId": a.user_id,
+                "name": a.display_name,
+                "email": a.email,
+                "online": state.hub.is_online(&a.user_id),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "r": 0, "agents": list })))
+}

@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startParlor, launchChromium, watchErrors, auditWidget } from "./harness.mjs";
+import { startParlor, launchChromium, watchErrors, auditWidget, outbox } from "./harness.mjs";
 
 let server;
 let browser;
@@ -46,6 +46,8 @@ test("a visitor and an agent in the console chat, and hostile text stays text on
   // The request shows in the console, under the visitor's name as text; the agent accepts.
   const request = console_.locator(".request").filter({ hasText: hostileName });
   await request.waitFor();
+  assert.match(await request.getByLabel("Seconds left to answer").innerText(), /^1[0-5]s$/);
+  assert.match(await console_.title(), /^\(1\) Chat request/);
   await request.getByRole("button", { name: "Accept" }).click();
   await widget.getByText("Alice joined the chat").waitFor();
 
@@ -56,9 +58,17 @@ test("a visitor and an agent in the console chat, and hostile text stays text on
   // The visitor's details come with the chat.
   await console_.getByRole("complementary", { name: "Visitor" }).getByText("eve@example.com").waitFor();
 
+  // Typing shows both ways, and what each side has on screen is marked read for the other.
+  await widget.getByLabel("Message", { exact: true }).pressSequentially("typing");
+  await console_.getByText(`${hostileName} is typing…`).waitFor();
+  await widget.getByLabel("Message", { exact: true }).fill("");
+  await console_.getByLabel("Reply").pressSequentially("Hi");
+  await widget.getByText("Alice is typing…").waitFor();
+  await widget.locator(".message--own").filter({ hasText: hostileText }).getByText("Read").waitFor();
   await console_.getByLabel("Reply").fill("Hello Eve, <i>how</i> can I help?");
   await console_.getByRole("button", { name: "Send", exact: true }).click();
   await widget.getByText("Hello Eve, <i>how</i> can I help?").waitFor();
+  await console_.locator(".msg--own").filter({ hasText: "Hello Eve" }).getByText("Read").waitFor();
   assert.equal(await visitor.evaluate(() => window.pwned), undefined);
   assert.equal(await console_.evaluate(() => window.pwned), undefined);
   assert.equal(await console_.locator("main img, nav img").count(), 0);
@@ -70,6 +80,13 @@ test("a visitor and an agent in the console chat, and hostile text stays text on
   await widget.getByRole("button", { name: "Good" }).click();
   await widget.getByRole("button", { name: "Send rating" }).click();
   await console_.getByText("Rated good").waitFor();
+  await widget.getByRole("button", { name: "Send transcript" }).click();
+  await widget.getByText("The transcript is on its way to eve@example.com.").waitFor();
+  const deadline = Date.now() + 10_000;
+  while (!outbox(server).some((m) => m.includes("To: eve@example.com")) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.match(outbox(server).find((m) => m.includes("To: eve@example.com")) ?? "", /Alice: Hello Eve/);
   assert.deepEqual(await auditWidget(visitor, visitorErrors), []);
   assert.deepEqual(visitorErrors, []);
   assert.deepEqual(consoleErrors, []);

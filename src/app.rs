@@ -807,6 +807,23 @@ fn Conversation(ctx: Ctx) -> impl IntoView {
             let _ = composer.focus();
         }
     });
+    // What the visitor has on screen is read: the agent sees it marked so.
+    let marked = StoredValue::new(0i64);
+    Effect::new(move || {
+        let newest = ctx
+            .messages
+            .with(|list| list.iter().map(|m| m.seq).max().unwrap_or(0));
+        if !ctx.controls.open.get() || newest <= marked.get_value() {
+            return;
+        }
+        marked.set_value(newest);
+        if let Some(conv) = ctx.conv.get_untracked() {
+            let conversation = ctx.client().conversation(&conv);
+            spawn_local(async move {
+                let _ = conversation.mark_as_read(newest).await;
+            });
+        }
+    });
     let on_scroll = move |_| {
         if let Some(list) = list_ref.get() {
             stick.set_value(list.scroll_height() - list.scroll_top() - list.client_height() < 48);

@@ -127,6 +127,8 @@ pub struct ChatRequest {
     pub transfer: bool,
     /// For a transfer: the agent handing it over.
     pub from: Option<String>,
+    /// How long the agent has to answer, when the server says (Parlor does).
+    pub answer_timeout_ms: Option<u64>,
 }
 
 impl ChatRequest {
@@ -144,6 +146,7 @@ impl ChatRequest {
             queue_id: text("queueId"),
             transfer: transfer || body.get("type").and_then(Value::as_i64) == Some(1),
             from: body.get("from").and_then(Value::as_str).map(str::to_string),
+            answer_timeout_ms: body.get("answerTimeoutMs").and_then(Value::as_u64),
         }
     }
 }

@@ -39,6 +39,12 @@ struct Desk {
     show_tickets: RwSignal<bool>,
     /// Per chat, where its transfer stands ("Waiting for Bob…", "Bob declined").
     transfers: RwSignal<HashMap<String, String>>,
+    /// When each request arrived (ms), for its countdown.
+    asked_at: RwSignal<HashMap<String, f64>>,
+    /// The clock, ticking every second while requests wait.
+    now: RwSignal<f64>,
+    /// Bumped when delivered/read marks change, so message states re-render.
+    marks: RwSignal<u32>,
 }
 
 impl Desk {
@@ -75,6 +81,9 @@ impl Desk {
             Event::Disconnected => self.connected.set(false),
             Event::Failed(error) => self.fail(&error),
             Event::ChatRequest(request) | Event::TransferChatRequest(request) => {
+                self.asked_at.update(|at| {
+                    at.insert(request.conv_id.clone(), js_sys::Date::now());
+                });
                 self.requests.update(|list| {
                     if !list.iter().any(|r| r.conv_id == request.conv_id) {
                         list.push(request);
@@ -94,6 +103,7 @@ impl Desk {
                     }
                 });
             }
+            Event::ObjectChange(ObjectChange::Report { .. }) => self.marks.update(|n| *n += 1),
             Event::ObjectChange(ObjectChange::MessageInserted(message)) => {
                 self.typing.update(|t| {
                     t.remove(&message.conv_id);
@@ -264,7 +274,25 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
         error: RwSignal::new(None),
         show_tickets: RwSignal::new(false),
         transfers: RwSignal::new(HashMap::new()),
+        asked_at: RwSignal::new(HashMap::new()),
+        now: RwSignal::new(js_sys::Date::now()),
+        marks: RwSignal::new(0),
     };
+    // The countdowns tick; the page title says how many requests wait, so a hidden tab shows it.
+    if let Ok(handle) = set_interval_with_handle(
+        move || desk.now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    Effect::new(move || {
+        let waiting = desk.requests.with(Vec::len);
+        document().set_title(&match waiting {
+            0 => "Parlor · Agent console".to_string(),
+            1 => "(1) Chat request · Parlor".to_string(),
+            n => format!("({n}) Chat requests · Parlor"),
+        });
+    });
     let mut events = client.events();
     spawn_local(async move {
         while let Some(event) = events.next().await {
@@ -310,6 +338,20 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
                                 <li class="request">
                                     <span class="request__who">{request.customer_name.clone()}</span>
                                     <span class="muted">{if request.transfer { "transfer" } else { "new chat" }}</span>
+                                    {request.answer_timeout_ms.map(|limit| {
+                                        let conv = request.conv_id.clone();
+                                        view! {
+                                            <span class="countdown" aria-label="Seconds left to answer">
+                                                {move || {
+                                                    let asked = desk.asked_at.with(|at| at.get(&conv).copied()).unwrap_or_else(|| desk.now.get());
+                                                    // The clock ticks each second: it may lag the arrival a little.
+                                                    let waited = (desk.now.get() - asked).max(0.0);
+                                                    let left = (limit as f64 - waited) / 1000.0;
+                                                    format!("{}s", left.max(0.0).ceil())
+                                                }}
+                                            </span>
+                                        }
+                                    })}
                                     <button type="button" class="small" on:click=move |_| desk.answer(accept.clone(), true)>"Accept"</button>
                                     <button type="button" class="small secondary" on:click=move |_| desk.answer(reject.clone(), false)>"Reject"</button>
                                 </li>
@@ -403,6 +445,20 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                     desk.fail(&error);
                 }
             });
+        }
+    };
+    let last_typing = StoredValue::new(0.0f64);
+    let on_input = {
+        let conv = conv.clone();
+        move |_| {
+            let now = js_sys::Date::now();
+            if now - last_typing.get_value() > 3_000.0 {
+                last_typing.set_value(now);
+                let conversation = conversation(&conv);
+                spawn_local(async move {
+                    let _ = conversation.begin_typing().await;
+                });
+            }
         }
     };
     let send_on_enter = {
@@ -524,7 +580,22 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                     _ => m.text().map(str::to_string).unwrap_or_else(|| "(attachment)".to_string()),
                                 };
                                 let class = if m.kind == kind::NOTIFICATION || m.kind == kind::RATING { "event" } else if own { "msg msg--own" } else { "msg" };
-                                view! { <li class=class>{text}</li> }
+                                let state = (own && class != "event").then(|| {
+                                    desk.marks.track();
+                                    match desk.client.get_value().state_of(&m) {
+                                        parlor_client::MessageState::Read => "Read",
+                                        parlor_client::MessageState::Delivered => "Delivered",
+                                        parlor_client::MessageState::Sending => "Sending",
+                                        parlor_client::MessageState::Failed => "Not sent",
+                                        parlor_client::MessageState::Sent => "Sent",
+                                    }
+                                });
+                                view! {
+                                    <li class=class>
+                                        {text}
+                                        {state.map(|s| view! { <span class="msg__state">{s}</span> })}
+                                    </li>
+                                }
                             })
                             .collect_view()
                     })
@@ -541,10 +612,11 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                     let send_on_enter = send_on_enter.clone();
                     let end = end.clone();
                     let transfer = transfer.clone();
+                    let on_input = on_input.clone();
                     view! {
                         <div class="composer">
                             <label for="reply" class="sr-only">"Reply"</label>
-                            <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter></textarea>
+                            <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter on:input=on_input></textarea>
                             <button type="button" on:click=move |_| send()>"Send"</button>
                             <button type="button" class="secondary" on:click=end>"End chat"</button>
                         </div>
@@ -571,9 +643,14 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
 #[component]
 fn Tickets(desk: Desk) -> impl IntoView {
     let token = desk.token.get_value();
+    let missed_token = token.clone();
     let tickets = LocalResource::new(move || {
         let token = token.clone();
         async move { Agent::new(ClientConfig::new("")).tickets(&token).await }
+    });
+    let missed = LocalResource::new(move || {
+        let token = missed_token.clone();
+        async move { Agent::new(ClientConfig::new("")).missed_chats(&token).await }
     });
     view! {
         <section class="pane" aria-label="Tickets">
@@ -597,6 +674,20 @@ fn Tickets(desk: Desk) -> impl IntoView {
                     </ul>
                 }
                 .into_any(),
+            }}
+            <h2>"Missed chats"</h2>
+            {move || match missed.get() {
+                Some(Ok(list)) if !list.is_empty() => view! {
+                    <ul class="tickets">
+                        {list.into_iter().map(|c| {
+                            let text = |n: &str| c.get(n).and_then(Value::as_str).unwrap_or_default().to_string();
+                            view! { <li class="ticket"><strong>{text("customerName")}</strong>" · "{text("customerEmail")}</li> }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Some(_) => view! { <p class="muted">"No missed chats."</p> }.into_any(),
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             }}
         </section>
     }

@@ -304,12 +304,19 @@ pub fn chat_request(chat: &ChatRef) -> serde_json::Value {
 fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
     let store = store.clone();
     match effect {
-        Effect::Offer { agent, chat } => {
+        Effect::Offer {
+            agent,
+            chat,
+            answer_within,
+        } => {
+            let mut body = chat_request(&chat);
+            // Parlor's: how long the agent has, for the console's countdown.
+            body["answerTimeoutMs"] = json!(answer_within.as_millis() as u64);
             hub.push(
                 &agent,
                 &Frame {
                     service: service::CHAT_ROUTE_TO_AGENT,
-                    body: chat_request(&chat),
+                    body,
                 },
             );
         }

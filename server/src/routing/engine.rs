@@ -26,8 +26,12 @@ use tokio::time::Instant;
 /// Something the caller must do because the engine decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Offer the chat to the agent (push CHAT_ROUTE_TO_AGENT).
-    Offer { agent: String, chat: ChatRef },
+    /// Offer the chat to the agent (push CHAT_ROUTE_TO_AGENT); they have `answer_within`.
+    Offer {
+        agent: String,
+        chat: ChatRef,
+        answer_within: Duration,
+    },
     /// The agent's offer was withdrawn: it timed out (push TIMEOUT_ROUTE_TO_AGENT).
     OfferTimedOut { agent: String, conv_id: String },
     /// Nobody took the chat in time (mark it missed, push TIMEOUT_ROUTE_TO_QUEUE to the visitor).
@@ -488,6 +492,7 @@ impl Engine {
             effects.push(Effect::Offer {
                 agent,
                 chat: waiting.chat.clone(),
+                answer_within: waiting.timeouts.answer,
             });
         }
         effects
@@ -518,6 +523,7 @@ mod tests {
         Effect::Offer {
             agent: agent.into(),
             chat: chat(conv, queue),
+            answer_within: ANSWER,
         }
     }
 

@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: a real `parlor serve` on a free port with a fresh data
 // folder, and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -181,4 +181,31 @@ export async function auditWidget(page, errors) {
     if (!e.includes("Content Security Policy")) errors.push(e);
   });
   return violations;
+}
+
+/**
+ * Wraps a journey's body: when it fails, every page still open in `browser` is saved as a
+ * screenshot under `target/e2e-screenshots/` (named after the journey) before the failure is
+ * reported, so that a red run shows what the visitor and the agent saw.
+ */
+export function keepScreenshots(getBrowser, body) {
+  return async (t) => {
+    const name = t.name;
+    try {
+      await body(t);
+    } catch (error) {
+      const dir = join(process.cwd(), "target", "e2e-screenshots");
+      mkdirSync(dir, { recursive: true });
+      const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+      let index = 0;
+      for (const context of getBrowser()?.contexts() ?? []) {
+        for (const page of context.pages()) {
+          index += 1;
+          await page.screenshot({ path: join(dir, `${slug}-${index}.png`), fullPage: true }).catch(() => {});
+        }
+      }
+      console.error(`screenshots of "${name}" kept in ${dir}`);
+      throw error;
+    }
+  };
 }

@@ -90,6 +90,7 @@ test(
     }
     assert.match(outbox(server).find((m) => m.includes("To: eve@example.com")) ?? "", /Alice: Hello Eve/);
     assert.deepEqual(await auditWidget(visitor, visitorErrors), []);
+    assert.deepEqual(await auditWidget(console_, consoleErrors, "body"), [], "the console");
     assert.deepEqual(visitorErrors, []);
     assert.deepEqual(consoleErrors, []);
     await visitor.close();

@@ -161,22 +161,22 @@ export function outbox(server) {
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**
- * Audits the open widget with axe-core (WCAG 2.x A and AA rules, through its shadow root) and
- * answers the violations, each as `rule: target` lines, empty when there are none. `errors` is
+ * Audits the open widget (or another `scope` of the page, e.g. the console's `body`) with
+ * axe-core (WCAG 2.x A and AA rules, through shadow roots) and answers the violations, each as `rule: target` lines, empty when there are none. `errors` is
  * the page's error list (`watchErrors`).
  */
-export async function auditWidget(page, errors) {
+export async function auditWidget(page, errors, scope = "[data-parlor-widget]") {
   // axe adds inline styles of its own, which the demo page's policy refuses: what the audit
   // itself causes is not the widget's.
   const seen = errors.length;
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (scope) => {
     const result = await window.axe.run(
-      { include: [["[data-parlor-widget]"]] },
+      { include: [[scope]] },
       { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } },
     );
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-  });
+  }, scope);
   errors.splice(seen).forEach((e) => {
     if (!e.includes("Content Security Policy")) errors.push(e);
   });

@@ -218,7 +218,7 @@ impl Ctx {
                     if !self.controls.open.get_untracked() {
                         self.unread.update(|n| *n += 1);
                         if self.options.with_value(|o| o.sound) {
-                            crate::sound::chime_once(&message.id);
+                            parlor_client::alert::chime_once(&message.id);
                         }
                     }
                     self.events.with_value(|e| {

@@ -14,7 +14,6 @@ pub mod journey;
 pub mod options;
 pub mod queue_picker;
 pub mod session;
-pub mod sound;
 pub mod text;
 
 use leptos::prelude::*;

@@ -81,6 +81,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alert;
 mod chat;
 mod client;
 mod conversation;

@@ -123,6 +123,8 @@ pub struct ChatRequest {
     pub customer_name: String,
     /// The queue they chose.
     pub queue_id: String,
+    /// Its name, when the server says (Parlor does).
+    pub queue_name: String,
     /// Whether it is a transfer from another agent.
     pub transfer: bool,
     /// For a transfer: the agent handing it over.
@@ -144,6 +146,7 @@ impl ChatRequest {
             customer_id: text("customerId"),
             customer_name: text("customerName"),
             queue_id: text("queueId"),
+            queue_name: text("queueName"),
             transfer: transfer || body.get("type").and_then(Value::as_i64) == Some(1),
             from: body.get("from").and_then(Value::as_str).map(str::to_string),
             answer_timeout_ms: body.get("answerTimeoutMs").and_then(Value::as_u64),

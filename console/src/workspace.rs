@@ -18,6 +18,9 @@ struct ChatItem {
     conv_id: String,
     customer_id: String,
     customer_name: String,
+    queue_name: String,
+    /// Seconds the visitor waited before this agent took the chat, when known.
+    waited: Option<u64>,
     unread: usize,
     ended: bool,
 }
@@ -84,6 +87,7 @@ impl Desk {
                 self.asked_at.update(|at| {
                     at.insert(request.conv_id.clone(), js_sys::Date::now());
                 });
+                parlor_client::alert::chime_once(&request.conv_id);
                 self.requests.update(|list| {
                     if !list.iter().any(|r| r.conv_id == request.conv_id) {
                         list.push(request);
@@ -173,16 +177,22 @@ impl Desk {
     }
 
     /// Adds a chat to the list (once), loads its history and its visitor.
-    fn open_chat(&self, conv_id: &str, customer_id: &str, customer_name: Option<String>) {
+    fn open_chat(&self, conv_id: &str, customer_id: &str, request: Option<&ChatRequest>) {
         let known = self
             .chats
             .with_untracked(|chats| chats.iter().any(|c| c.conv_id == conv_id));
         if !known {
             self.chats.update(|chats| {
+                let waited = self.asked_at.with_untracked(|at| {
+                    at.get(conv_id)
+                        .map(|asked| ((js_sys::Date::now() - asked) / 1000.0) as u64)
+                });
                 chats.push(ChatItem {
                     conv_id: conv_id.to_string(),
                     customer_id: customer_id.to_string(),
-                    customer_name: customer_name.clone().unwrap_or_default(),
+                    customer_name: request.map(|r| r.customer_name.clone()).unwrap_or_default(),
+                    queue_name: request.map(|r| r.queue_name.clone()).unwrap_or_default(),
+                    waited,
                     unread: 0,
                     ended: false,
                 })
@@ -241,11 +251,7 @@ impl Desk {
                 .update(|list| list.retain(|r| r.conv_id != request.conv_id));
             match result {
                 Ok(_) if accept => {
-                    desk.open_chat(
-                        &request.conv_id,
-                        &request.customer_id,
-                        Some(request.customer_name.clone()),
-                    );
+                    desk.open_chat(&request.conv_id, &request.customer_id, Some(&request));
                     desk.select(&request.conv_id);
                 }
                 Ok(_) => {}
@@ -323,6 +329,12 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
                         (true, true) => "Available",
                         (true, false) => "Away",
                     }}</span>
+                    <span class="muted">
+                        {move || {
+                            let serving = desk.chats.with(|c| c.iter().filter(|c| !c.ended).count());
+                            format!("· serving {serving}")
+                        }}
+                    </span>
                     <button type="button" class="small" on:click=toggle_presence>
                         {move || if desk.available.get() { "Set away" } else { "Set available" }}
                     </button>
@@ -337,7 +349,10 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
                             view! {
                                 <li class="request">
                                     <span class="request__who">{request.customer_name.clone()}</span>
-                                    <span class="muted">{if request.transfer { "transfer" } else { "new chat" }}</span>
+                                    <span class="muted">
+                        {if request.transfer { "transfer" } else { "new chat" }}
+                        {(!request.queue_name.is_empty()).then(|| format!(" · {}", request.queue_name))}
+                    </span>
                                     {request.answer_timeout_ms.map(|limit| {
                                         let conv = request.conv_id.clone();
                                         view! {
@@ -413,6 +428,8 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
                         <h2>"Visitor"</h2>
                         <dl>
                             <dt>"Name"</dt><dd>{chat.customer_name.clone()}</dd>
+                            <dt>"Queue"</dt><dd>{chat.queue_name.clone()}</dd>
+                            <dt>"Waited"</dt><dd>{chat.waited.map(|s| format!("{s} s")).unwrap_or_default()}</dd>
                             <dt>"Email"</dt><dd>{field("email")}</dd>
                             <dt>"Phone"</dt><dd>{field("phone")}</dd>
                             <dt>"Page"</dt><dd>{detail("pageUrl")}</dd>

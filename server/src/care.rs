@@ -35,6 +35,7 @@ pub fn transfer_request(transfer: &Transfer) -> Value {
         "customerId": transfer.chat.visitor_id,
         "customerName": transfer.chat.visitor_name,
         "queueId": transfer.chat.queue_id,
+        "queueName": transfer.chat.queue_name,
         "channelType": 1,
         "type": 1,
         "from": transfer.from,
@@ -49,9 +50,17 @@ async fn chat_ref(state: &AppState, conversation: &Conversation) -> Result<ChatR
         .map(|v| v.name)
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Visitor".into());
+    let queue_id = conversation.queue_id.clone().unwrap_or_default();
+    let queue_name = state
+        .store
+        .queue(&conversation.portal_id, &queue_id)
+        .await?
+        .map(|q| q.name)
+        .unwrap_or_default();
     Ok(ChatRef {
         conv_id: conversation.id.clone(),
-        queue_id: conversation.queue_id.clone().unwrap_or_default(),
+        queue_name,
+        queue_id,
         visitor_id: conversation.creator.clone(),
         visitor_name: name,
     })
@@ -90,6 +99,7 @@ pub async fn transfer(state: &AppState, session: &Session, body: &Value) -> Resu
                 "customerId": chat.visitor_id,
                 "customerName": chat.visitor_name,
                 "queueId": chat.queue_id,
+                "queueName": chat.queue_name,
                 "channelType": 1,
                 "from": session.user_id,
                 "fromUsername": session.display_name,

@@ -317,6 +317,7 @@ async fn create_conversation(
         let chat = ChatRef {
             conv_id: conversation.id.clone(),
             queue_id: queue.id,
+            queue_name: queue.name,
             visitor_id: session.user_id.clone(),
             visitor_name: name,
         };

@@ -55,6 +55,7 @@ async fn a_visitor_and_an_agent_chat_from_request_to_end() {
     assert_eq!(offer["customerId"], json!(ann_id));
     assert_eq!(offer["customerName"], "Ann Visitor");
     assert_eq!(offer["answerTimeoutMs"], 15_000, "the console's countdown");
+    assert_eq!(offer["queueName"], "Sales");
     let requests = alice.request(99, json!({})).await;
     assert_eq!(requests["chatRequests"][0]["convId"], json!(conv));
 

@@ -296,6 +296,7 @@ pub fn chat_request(chat: &ChatRef) -> serde_json::Value {
         "customerId": chat.visitor_id,
         "customerName": chat.visitor_name,
         "queueId": chat.queue_id,
+        "queueName": chat.queue_name,
         "channelType": 1,
         "type": 0,
     })

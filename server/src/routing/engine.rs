@@ -75,6 +75,8 @@ pub enum TransferError {
 pub struct ChatRef {
     pub conv_id: String,
     pub queue_id: String,
+    /// The queue's name, shown to agents.
+    pub queue_name: String,
     pub visitor_id: String,
     pub visitor_name: String,
 }
@@ -510,6 +512,7 @@ mod tests {
         ChatRef {
             conv_id: id.into(),
             queue_id: queue.into(),
+            queue_name: queue.to_uppercase(),
             visitor_id: format!("visitor-{id}"),
             visitor_name: "Ann".into(),
         }

@@ -1,19 +1,21 @@
-//! The chime for a message that arrives while the panel is closed: a short tone made with Web
-//! Audio (no sound file to download), played by one tab only when the site is open in several.
+//! A chime for something that wants attention (a message while the widget is closed, a chat
+//! request in the console): a short tone made with Web Audio (no sound file to download),
+//! played by one tab only when the page is open in several.
 
-/// Plays the chime for message `message_id`, unless another tab of this browser already did.
+/// Plays the chime for event `id` (a message id, a conversation id), unless another tab of
+/// this browser already did.
 ///
-/// Every tab receives the same message; the first to record its id in `localStorage` plays,
-/// the others see the id there and stay quiet.
-pub fn chime_once(message_id: &str) {
+/// Every tab receives the same push; the first to record its id in `localStorage` plays, the
+/// others see the id there and stay quiet.
+pub fn chime_once(id: &str) {
     const KEY: &str = "parlor.chime";
     let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
         return;
     };
-    if storage.get_item(KEY).ok().flatten().as_deref() == Some(message_id) {
+    if storage.get_item(KEY).ok().flatten().as_deref() == Some(id) {
         return;
     }
-    let _ = storage.set_item(KEY, message_id);
+    let _ = storage.set_item(KEY, id);
     let _ = play();
 }
 

@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startParlor, launchChromium, watchErrors, auditWidget, outbox, keepScreenshots } from "./harness.mjs";
+import { startParlor, launchChromium, watchErrors, auditWidget, outbox, keepScreenshots, startChat } from "./harness.mjs";
 
 let server;
 let browser;
@@ -126,13 +126,7 @@ test(
 async function visitorChat(queue, name, email) {
   const page = await browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${server.url}/`);
-  await page.getByRole("button", { name: "Open chat" }).click();
-  const widget = page.getByRole("dialog");
-  await widget.getByRole("button", { name: queue }).click();
-  await widget.getByLabel("Name").fill(name);
-  await widget.getByLabel("Email").fill(email);
-  await widget.getByRole("button", { name: "Start chat" }).click();
+  const widget = await startChat(page, server, queue, name, email);
   await widget.getByText("Connecting you…").waitFor();
   return { page, widget, errors };
 }
@@ -209,13 +203,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const widget = page.getByRole("dialog");
-    await widget.getByRole("button", { name: "Sales" }).click();
-    await widget.getByLabel("Name").fill("Kim");
-    await widget.getByLabel("Email").fill("kim@example.com");
-    await widget.getByRole("button", { name: "Start chat" }).click();
+    const widget = await startChat(page, server, "Sales", "Kim", "kim@example.com");
     await alice.page.locator(".request").filter({ hasText: "Kim" }).getByRole("button", { name: "Accept" }).click();
     await widget.getByLabel("Message", { exact: true }).fill("Before the reload");
     await widget.getByLabel("Message", { exact: true }).press("Enter");
@@ -248,13 +236,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const widget = page.getByRole("dialog");
-    await widget.getByRole("button", { name: "Sales" }).click();
-    await widget.getByLabel("Name").fill("Lee");
-    await widget.getByLabel("Email").fill("lee@example.com");
-    await widget.getByRole("button", { name: "Start chat" }).click();
+    const widget = await startChat(page, server, "Sales", "Lee", "lee@example.com");
     await alice.page.locator(".request").filter({ hasText: "Lee" }).getByRole("button", { name: "Accept" }).click();
     await widget.getByText("Alice joined the chat").waitFor();
 

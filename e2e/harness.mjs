@@ -209,3 +209,18 @@ export function keepScreenshots(getBrowser, body) {
     }
   };
 }
+
+/**
+ * Opens the demo page in `page`, opens the widget and starts a chat in `queue` as `name` and
+ * `email`; answers the widget's panel.
+ */
+export async function startChat(page, server, queue, name, email) {
+  await page.goto(`${server.url}/`);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: queue }).click();
+  await panel.getByLabel("Name").fill(name);
+  await panel.getByLabel("Email").fill(email);
+  await panel.getByRole("button", { name: "Start chat" }).click();
+  return panel;
+}

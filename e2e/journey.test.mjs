@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startParlor, launchChromium, watchErrors, agentSocket, outbox, auditWidget, keepScreenshots } from "./harness.mjs";
+import { startParlor, launchChromium, watchErrors, agentSocket, outbox, auditWidget, keepScreenshots, startChat } from "./harness.mjs";
 
 let server;
 let browser;
@@ -184,13 +184,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const panel = page.getByRole("dialog");
-    await panel.getByRole("button", { name: "Support" }).click();
-    await panel.getByLabel("Name").fill("Chi");
-    await panel.getByLabel("Email").fill("chi@example.com");
-    await panel.getByRole("button", { name: "Start chat" }).click();
+    const panel = await startChat(page, server, "Support", "Chi", "chi@example.com");
     const offer = await alice.push(64);
     await alice.request(65, { convId: offer.convId, answer: true });
     await panel.getByLabel("Message", { exact: true }).fill("First question");
@@ -232,13 +226,7 @@ test(
     const bob = await agentSocket(browser, server, 1);
     const page = await browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const panel = page.getByRole("dialog");
-    await panel.getByRole("button", { name: "Support" }).click();
-    await panel.getByLabel("Name").fill("Dan");
-    await panel.getByLabel("Email").fill("dan@example.com");
-    await panel.getByRole("button", { name: "Start chat" }).click();
+    const panel = await startChat(page, server, "Support", "Dan", "dan@example.com");
     await bob.push(64); // offered, and ignored
     await panel.getByText("Sorry, nobody could answer in time.", { exact: false }).waitFor();
     assert.equal(await panel.getByLabel("Name").inputValue(), "Dan");
@@ -333,13 +321,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const panel = page.getByRole("dialog");
-    await panel.getByRole("button", { name: "Sales" }).click();
-    await panel.getByLabel("Name").fill("Gia");
-    await panel.getByLabel("Email").fill("gia@example.com");
-    await panel.getByRole("button", { name: "Start chat" }).click();
+    const panel = await startChat(page, server, "Sales", "Gia", "gia@example.com");
     const offer = await alice.push(64);
     await alice.request(65, { convId: offer.convId, answer: true });
     await panel.getByText("Alice joined the chat").waitFor();

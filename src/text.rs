@@ -40,19 +40,7 @@ pub fn linkify(text: &str) -> Vec<Segment> {
     segments
 }
 
-/// A plausibility check of an email address: something, one `@`, a dotted domain, no spaces.
-pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.contains(char::is_whitespace)
-        && !email.contains(['<', '>', ',', ';', '"'])
-}
+pub use parlor_client::protocol::looks_like_email;
 
 /// `hh:mm` in the browser's time zone for `unix_ms`.
 pub fn clock(unix_ms: i64) -> String {

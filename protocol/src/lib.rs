@@ -24,3 +24,43 @@ pub mod socket;
 
 /// The result code every Stringee answer carries in `r`: zero means success.
 pub const R_OK: i32 = 0;
+
+/// Whether `email` is plausibly an email address: something before one `@`, a dotted domain
+/// after it, no spaces, angle brackets, commas, semicolons or quotes. A plausibility check, not
+/// RFC 5322: the widget and the server agree on it, and mail to a wrong address fails later,
+/// visibly.
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.contains(char::is_whitespace)
+        && !email.contains(['<', '>', ',', ';', '"'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_email;
+
+    #[test]
+    fn plausible_addresses_pass_and_lists_or_markup_do_not() {
+        assert!(looks_like_email("ann@example.com"));
+        assert!(looks_like_email("a.b+c@sub.example.co.uk"));
+        for bad in [
+            "ann",
+            "@example.com",
+            "ann@.com",
+            "ann@example.",
+            "a b@example.com",
+            "a@b@c.io",
+            "<a@b.io>",
+            "a@b.io,c@d.io",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+}

@@ -6,8 +6,8 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use parlor_protocol::R_OK;
 use parlor_protocol::rest::{CHAT_PROFILE_PATH, ChatProfile, ChatProfileReply, Queue};
+use parlor_protocol::{R_OK, looks_like_email};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -133,20 +133,6 @@ async fn live_chat_token(
     );
     // Readable cross-origin through the API's CORS layer (`http::router`).
     Ok(Json(json!({ "r": R_OK, "access_token": access_token })))
-}
-
-/// A plausibility check, not RFC 5322: one `@`, something before it, a dotted domain after it,
-/// no spaces or angle brackets. Mail to a wrong address fails later, visibly, at the agent.
-pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.contains([' ', '<', '>', ',', ';', '"'])
-        && !domain.contains('@')
 }
 
 #[derive(Deserialize)]

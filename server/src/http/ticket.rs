@@ -61,7 +61,7 @@ async fn create(
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
     let name = required("username", params.username, MAX_NAME)?;
     let email = required("email", params.email, MAX_EMAIL)?;
-    if crate::mail::mailbox(&email).is_err() || !super::customer::looks_like_email(&email) {
+    if crate::mail::mailbox(&email).is_err() || !parlor_protocol::looks_like_email(&email) {
         return Err(ApiError::BadRequest(
             "parameter `email` is not an email address".into(),
         ));

@@ -258,3 +258,35 @@ test(
     await Promise.all([context.close(), alice.page.close(), bob.page.close()]);
   }),
 );
+
+test(
+  "a photo the visitor attaches is uploaded, then shown on both sides",
+  keepScreenshots(() => browser, async () => {
+    const alice = await signIn(0);
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    const widget = await startChat(page, server, "Sales", "Mai", "mai@example.com");
+    await alice.page.locator(".request").filter({ hasText: "Mai" }).getByRole("button", { name: "Accept" }).click();
+    await widget.getByText("Alice joined the chat").waitFor();
+
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    await page.locator("[data-parlor-widget] #parlor-file").setInputFiles({ name: "cart.png", mimeType: "image/png", buffer: png });
+    const preview = widget.getByRole("img", { name: "cart.png" });
+    await preview.waitFor();
+    assert.match(await preview.getAttribute("src"), /^blob:/);
+    const decoded = (img) => img.evaluate((el) => new Promise((resolve) => {
+      if (el.complete) resolve(el.naturalWidth);
+      else el.addEventListener("load", () => resolve(el.naturalWidth), { once: true });
+    }));
+    assert.equal(await decoded(preview), 1, "the image decodes in the widget");
+    const shown = alice.page.getByRole("img", { name: "cart.png" });
+    await shown.waitFor();
+    assert.equal(await decoded(shown), 1, "and in the console");
+    assert.deepEqual([...errors, ...alice.errors], []);
+    await Promise.all([page.close(), alice.page.close()]);
+  }),
+);

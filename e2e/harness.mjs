@@ -216,6 +216,9 @@ export function keepScreenshots(getBrowser, body) {
  */
 export async function startChat(page, server, queue, name, email) {
   await page.goto(`${server.url}/`);
+  // The widget's module loads when the page is idle: wait for it, so that the click below is
+  // the widget's own and not one racing the swap of the loader's placeholder launcher.
+  await page.waitForFunction(() => document.querySelector("[data-parlor-widget]")?.shadowRoot.querySelector(".parlor-root"));
   await page.getByRole("button", { name: "Open chat" }).click();
   const panel = page.getByRole("dialog");
   await panel.getByRole("button", { name: queue }).click();

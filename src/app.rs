@@ -1085,30 +1085,10 @@ fn MessageView(ctx: Ctx, message: Message, me: String, first_of_group: bool) -> 
 /// from a local object URL; images as a preview.
 #[component]
 fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoView {
-    let base = ctx.options.with_value(|o| o.server.clone());
-    let url = if path.starts_with("http://") || path.starts_with("https://") {
-        path.clone()
-    } else {
-        format!("{base}{path}")
-    };
     let token = ctx.saved.get_untracked().token;
     let object_url = LocalResource::new(move || {
-        let (url, token) = (url.clone(), token.clone());
-        async move {
-            let response = gloo_net::http::Request::get(&url)
-                .header("X-STRINGEE-AUTH", &token)
-                .send()
-                .await
-                .ok()?;
-            if !response.ok() {
-                return None;
-            }
-            let bytes = response.binary().await.ok()?;
-            let array = js_sys::Uint8Array::from(bytes.as_slice());
-            let parts = js_sys::Array::of1(&array);
-            let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
-            web_sys::Url::create_object_url_with_blob(&blob).ok()
-        }
+        let (path, token) = (path.clone(), token.clone());
+        async move { ctx.chat().open_file(&token, &path).await.ok() }
     });
     let label = with_name(ctx.t().open_attachment, &name);
     view! {

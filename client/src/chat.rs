@@ -188,6 +188,38 @@ impl Chat {
             .map(|r| r.filename)
     }
 
+    /// Fetches an attachment (a message's `filePath`: `/v1/file/…` on this server, or a full
+    /// URL) with `token` in the header, and answers a local object URL for `<img src>` or a
+    /// download link: the token never goes in a URL.
+    pub async fn open_file(&self, token: &str, path: &str) -> Result<String, Error> {
+        let url = if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.config.api_base)
+        };
+        let failed = |e: String| Error::new(Error::NOT_FOUND, e);
+        let response = Request::get(&url)
+            .header("X-STRINGEE-AUTH", token)
+            .send()
+            .await
+            .map_err(|e| Error::new(Error::NOT_CONNECTED, e.to_string()))?;
+        if !response.ok() {
+            return Err(failed(format!(
+                "the file answered HTTP {}",
+                response.status()
+            )));
+        }
+        let kind = response.headers().get("content-type").unwrap_or_default();
+        let bytes = response.binary().await.map_err(|e| failed(e.to_string()))?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(&kind);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .map_err(|_| failed("the file cannot be read".into()))?;
+        web_sys::Url::create_object_url_with_blob(&blob)
+            .map_err(|_| failed("the file cannot be shown".into()))
+    }
+
     /// The socket address the server tells clients to use (`getStringeeServerAddress`).
     pub async fn get_server_address(&self, token: &str) -> Result<String, Error> {
         let url = format!("{}/v2/getStringeeServerAddress", self.config.api_base);

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::{
-    Agent, AgentSession, ChatRequest, Client, ClientConfig, Event, Message, ObjectChange,
+    Agent, AgentSession, Chat, ChatRequest, Client, ClientConfig, Event, Message, ObjectChange,
 };
 use serde_json::Value;
 
@@ -594,8 +594,17 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                         if m.content.get("rating").and_then(Value::as_i64) == Some(1) { "good" } else { "bad" },
                                         m.content.get("comment").and_then(Value::as_str).filter(|c| !c.is_empty()).map(|c| format!(": {c}")).unwrap_or_default()
                                     ),
-                                    _ => m.text().map(str::to_string).unwrap_or_else(|| "(attachment)".to_string()),
+                                    _ => m.text().map(str::to_string).unwrap_or_default(),
                                 };
+                                let file = [("photo", kind::PHOTO), ("video", kind::VIDEO), ("audio", kind::AUDIO), ("file", kind::FILE)]
+                                    .iter()
+                                    .find(|(_, k)| *k == m.kind)
+                                    .and_then(|(field, _)| m.content.get(*field))
+                                    .map(|f| {
+                                        let path = f.get("filePath").and_then(Value::as_str).unwrap_or_default().to_string();
+                                        let name = f.get("filename").and_then(Value::as_str).unwrap_or("attachment").to_string();
+                                        view! { <FileLink desk path name /> }
+                                    });
                                 let class = if m.kind == kind::NOTIFICATION || m.kind == kind::RATING { "event" } else if own { "msg msg--own" } else { "msg" };
                                 let state = (own && class != "event").then(|| {
                                     desk.marks.track();
@@ -610,6 +619,7 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                 view! {
                                     <li class=class>
                                         {text}
+                                        {file}
                                         {state.map(|s| view! { <span class="msg__state">{s}</span> })}
                                     </li>
                                 }
@@ -707,5 +717,33 @@ fn Tickets(desk: Desk) -> impl IntoView {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// An attachment: fetched with the agent's token, offered as a download (images previewed).
+#[component]
+fn FileLink(desk: Desk, path: String, name: String) -> impl IntoView {
+    let token = desk.token.get_value();
+    let image = [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+    let url = LocalResource::new(move || {
+        let (path, token) = (path.clone(), token.clone());
+        async move {
+            Chat::new(ClientConfig::new(""))
+                .open_file(&token, &path)
+                .await
+                .ok()
+        }
+    });
+    view! {
+        {move || match url.get().flatten() {
+            Some(href) if image => {
+                let src = href.clone();
+                view! { <a href=href download=name.clone()><img class="file__image" src=src alt=name.clone() /></a> }.into_any()
+            }
+            Some(href) => view! { <a href=href download=name.clone()>{name.clone()}</a> }.into_any(),
+            None => view! { <span>{name.clone()}</span> }.into_any(),
+        }}
     }
 }

@@ -204,6 +204,8 @@ fn preview() -> Result<(), Failure> {
 fn e2e() -> Result<(), Failure> {
     crate::build_all()?;
     let root = root();
+    // Screenshots of failing journeys are this run's only.
+    let _ = std::fs::remove_dir_all(root.join("target/e2e-screenshots"));
     let mut files: Vec<_> = std::fs::read_dir(root.join("e2e"))
         .map_err(|e| Failure::new(format!("e2e/: {e}")))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

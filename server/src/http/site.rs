@@ -21,7 +21,7 @@ const LOADER_FILE: &str = "parlor.js";
 /// The demo page allows only what an embedding site with a strict policy would: same-origin
 /// scripts and styles, and WebAssembly compilation. The widget must work under it.
 const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+    style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; \
     frame-ancestors 'none'";
 
 /// The asset routes.

@@ -194,17 +194,29 @@ test(
   }),
 );
 
+/**
+ * Alice (signed in to a console) takes a chat from a visitor on the demo page, in a browser
+ * context of its own (so that it can go offline); Bob is signed in too, and away until the test
+ * sets him available again.
+ */
+async function chatWithAlice(name, email) {
+  const alice = await signIn(0);
+  const bob = await signIn(1);
+  await bob.page.getByRole("button", { name: "Set away" }).click();
+  await bob.page.getByText("Away", { exact: true }).waitFor();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const widget = await startChat(page, server, "Sales", name, email);
+  await alice.page.locator(".request").filter({ hasText: name }).getByRole("button", { name: "Accept" }).click();
+  await widget.getByText("Alice joined the chat").waitFor();
+  return { alice, bob, context, page, widget, errors };
+}
+
 test(
   "the visitor reloads mid-chat and carries on with the whole history, the agent in the console",
   keepScreenshots(() => browser, async () => {
-    const alice = await signIn(0);
-    const bob = await signIn(1);
-    await bob.page.getByRole("button", { name: "Set away" }).click();
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    const widget = await startChat(page, server, "Sales", "Kim", "kim@example.com");
-    await alice.page.locator(".request").filter({ hasText: "Kim" }).getByRole("button", { name: "Accept" }).click();
+    const { alice, bob, context, page, widget, errors } = await chatWithAlice("Kim", "kim@example.com");
     await widget.getByLabel("Message", { exact: true }).fill("Before the reload");
     await widget.getByLabel("Message", { exact: true }).press("Enter");
     await alice.page.locator(".msg").filter({ hasText: "Before the reload" }).waitFor();
@@ -230,15 +242,7 @@ test(
 test(
   "the visitor's network drops; what they type meanwhile reaches the console once and in order",
   keepScreenshots(() => browser, async () => {
-    const alice = await signIn(0);
-    const bob = await signIn(1);
-    await bob.page.getByRole("button", { name: "Set away" }).click();
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    const widget = await startChat(page, server, "Sales", "Lee", "lee@example.com");
-    await alice.page.locator(".request").filter({ hasText: "Lee" }).getByRole("button", { name: "Accept" }).click();
-    await widget.getByText("Alice joined the chat").waitFor();
+    const { alice, bob, context, page, widget, errors } = await chatWithAlice("Lee", "lee@example.com");
 
     await context.setOffline(true);
     await widget.getByText("Connection lost.", { exact: false }).waitFor();

@@ -92,12 +92,16 @@ impl Hours {
 
     /// Whether the portal is open now.
     pub fn is_open_now(&self) -> bool {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or_default();
-        self.is_open_at(now)
+        self.is_open_at(now_ms())
     }
+}
+
+/// Milliseconds since the Unix epoch: the server's one clock for stored times.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }
 
 fn day(name: &str) -> Result<usize, String> {

@@ -125,11 +125,7 @@ impl Mailer {
 
     async fn write_outbox(&self, bytes: &[u8]) -> Result<Delivery, MailError> {
         tokio::fs::create_dir_all(&self.outbox).await?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or_default();
-        let name = format!("{now}-{}", crate::ids::random_hex(6));
+        let name = format!("{}-{}", crate::hours::now_ms(), crate::ids::random_hex(6));
         // Written under a temporary name, then renamed: a reader never sees half a mail.
         let partial = self.outbox.join(format!(".{name}.part"));
         let done = self.outbox.join(format!("{name}.eml"));

@@ -117,10 +117,7 @@ async fn upload(
             name,
             content_type,
             size: bytes.len() as i64,
-            created_at: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default(),
+            created_at: crate::hours::now_ms(),
         };
         tokio::fs::create_dir_all(&state.files_dir).await?;
         tokio::fs::write(state.files_dir.join(&file.id), &bytes).await?;

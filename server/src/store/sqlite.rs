@@ -2,7 +2,6 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use sqlx::Row;
@@ -15,6 +14,7 @@ use super::{
     NewTicket, Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, StoredFile,
     Ticket, Visitor,
 };
+use crate::hours::now_ms;
 
 /// Migrations embedded in the binary; applied on open, never edited once released.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -61,13 +61,6 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error> {

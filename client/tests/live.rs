@@ -550,9 +550,23 @@ async fn the_outbox_survives_a_new_page_and_is_sent_once_connected() {
     );
     drop(ann);
 
-    // A new page: the same storage shows it as sending, and sends it once connected.
+    // A new page: before it connects, the same storage shows the message as sending...
+    let waiting = Client::new(config(&storage));
+    let pending: Vec<_> = waiting
+        .pending_messages(conversation.id())
+        .iter()
+        .map(|m| (m.text().map(str::to_string), m.state))
+        .collect();
+    assert_eq!(
+        pending,
+        [(
+            Some("typed before the reload".to_string()),
+            parlor_client::MessageState::Sending
+        )]
+    );
+    drop(waiting);
+    // ...and once connected, sends it.
     let (again, _again_events, _) = visitor(&storage, &browser).await;
-    let _ = again.pending_messages(conversation.id());
     assert_eq!(
         wait_for(
             &mut alice_events,

@@ -686,38 +686,69 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
     view! {
         <form class="form" on:submit=submit novalidate>
             <p class="form__intro">{move || t().prechat_intro}</p>
-            <label for="parlor-name">{move || t().name}</label>
-            <input
-                id="parlor-name"
-                type="text"
-                autocomplete="name"
-                maxlength="100"
-                required
-                node_ref=name_ref
-                aria-invalid=move || errors.get().0.is_some().to_string()
-                aria-describedby="parlor-name-error"
-                bind:value=name
+            <ContactFields
+                ctx
+                prefix="parlor"
+                name
+                email
+                phone
+                name_error=Signal::derive(move || errors.get().0)
+                email_error=Signal::derive(move || errors.get().1)
+                name_ref
+                email_ref
             />
-            <p class="form__error" id="parlor-name-error">{move || errors.get().0}</p>
-            <label for="parlor-email">{move || t().email}</label>
-            <input
-                id="parlor-email"
-                type="email"
-                autocomplete="email"
-                maxlength="254"
-                required
-                node_ref=email_ref
-                aria-invalid=move || errors.get().1.is_some().to_string()
-                aria-describedby="parlor-email-error"
-                bind:value=email
-            />
-            <p class="form__error" id="parlor-email-error">{move || errors.get().1}</p>
-            <label for="parlor-phone">{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
-            <input id="parlor-phone" type="tel" autocomplete="tel" maxlength="40" bind:value=phone />
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { t().starting } else { t().start_chat }}
             </button>
         </form>
+    }
+}
+
+/// Name and email (required, with their errors) and phone (optional): the fields the pre-chat
+/// form and the ticket form share. Ids are `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
+#[component]
+fn ContactFields(
+    ctx: Ctx,
+    prefix: &'static str,
+    name: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    name_error: Signal<Option<&'static str>>,
+    email_error: Signal<Option<&'static str>>,
+    name_ref: NodeRef<leptos::html::Input>,
+    email_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let t = move || ctx.t();
+    let id = move |field: &str| format!("{prefix}-{field}");
+    view! {
+        <label for=id("name")>{move || t().name}</label>
+        <input
+            id=id("name")
+            type="text"
+            autocomplete="name"
+            maxlength="100"
+            required
+            node_ref=name_ref
+            aria-invalid=move || name_error.get().is_some().to_string()
+            aria-describedby=id("name-error")
+            bind:value=name
+        />
+        <p class="form__error" id=id("name-error")>{move || name_error.get()}</p>
+        <label for=id("email")>{move || t().email}</label>
+        <input
+            id=id("email")
+            type="email"
+            autocomplete="email"
+            maxlength="254"
+            required
+            node_ref=email_ref
+            aria-invalid=move || email_error.get().is_some().to_string()
+            aria-describedby=id("email-error")
+            bind:value=email
+        />
+        <p class="form__error" id=id("email-error")>{move || email_error.get()}</p>
+        <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
+        <input id=id("phone") type="tel" autocomplete="tel" maxlength="40" bind:value=phone />
     }
 }
 
@@ -1305,18 +1336,17 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     view! {
         <form class="form" on:submit=submit novalidate>
             <p class="form__intro" role="status">{intro}</p>
-            <label for="parlor-ticket-name">{move || t().name}</label>
-            <input id="parlor-ticket-name" type="text" autocomplete="name" maxlength="100" required node_ref=first_ref
-                aria-invalid=move || errors.get().0.is_some().to_string() aria-describedby="parlor-ticket-name-error"
-                bind:value=name />
-            <p class="form__error" id="parlor-ticket-name-error">{move || errors.get().0}</p>
-            <label for="parlor-ticket-email">{move || t().email}</label>
-            <input id="parlor-ticket-email" type="email" autocomplete="email" maxlength="254" required
-                aria-invalid=move || errors.get().1.is_some().to_string() aria-describedby="parlor-ticket-email-error"
-                bind:value=email />
-            <p class="form__error" id="parlor-ticket-email-error">{move || errors.get().1}</p>
-            <label for="parlor-ticket-phone">{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
-            <input id="parlor-ticket-phone" type="tel" autocomplete="tel" maxlength="40" bind:value=phone />
+            <ContactFields
+                ctx
+                prefix="parlor-ticket"
+                name
+                email
+                phone
+                name_error=Signal::derive(move || errors.get().0)
+                email_error=Signal::derive(move || errors.get().1)
+                name_ref=first_ref
+                email_ref=NodeRef::new()
+            />
             <label for="parlor-ticket-note">{move || t().description}</label>
             <textarea id="parlor-ticket-note" rows="4" maxlength="5000" required
                 aria-invalid=move || errors.get().2.is_some().to_string() aria-describedby="parlor-ticket-note-error"

@@ -89,7 +89,13 @@
           container.className = "parlor-root";
           root.appendChild(container);
           widget = glue.mount(container, options, emit);
+          // A keyboard user on the placeholder keeps their place on the widget's own launcher.
+          var hadFocus = root.activeElement === launcher;
           frame.remove();
+          if (hadFocus) {
+            var own = container.querySelector(".launcher");
+            if (own) own.focus();
+          }
           pending.splice(0).forEach(function (call) {
             widget[call[0]].apply(widget, call[1]);
           });

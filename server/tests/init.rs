@@ -163,3 +163,52 @@ async fn parlor_configure_changes_hours_origins_and_timeouts_and_refuses_nonsens
         (20_000, 90_000)
     );
 }
+
+#[tokio::test]
+async fn a_new_portals_agents_may_serve_the_portals_number_of_chats_in_every_queue() {
+    use parlor_server::store::{Agent, ApiKey, NewPortal, Portal, Queue};
+    let data = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
+        .await
+        .unwrap();
+    let queue = |id: &str| Queue {
+        id: id.into(),
+        name: id.into(),
+    };
+    store
+        .create_portal(&NewPortal {
+            portal: Portal {
+                id: "p1".into(),
+                widget_key: "k1".into(),
+                name: "Busy".into(),
+                language: "en".into(),
+                color: "#000000".into(),
+                logo_url: String::new(),
+                auto_create_ticket: false,
+                agent_max_serve: 7,
+                enabled: true,
+                business_hours: String::new(),
+                allowed_origins: String::new(),
+            },
+            api_key: ApiKey {
+                sid: "SK1".into(),
+                secret: "s".into(),
+            },
+            queues: vec![queue("q1"), queue("q2")],
+            agents: vec![Agent {
+                user_id: "a1".into(),
+                portal_id: String::new(),
+                email: "a1@example.com".into(),
+                display_name: "A".into(),
+                password_hash: String::new(),
+            }],
+        })
+        .await
+        .unwrap();
+    let (mut queues, max_chats) = store.agent_queues("a1").await.unwrap();
+    queues.sort();
+    assert_eq!(
+        (queues, max_chats),
+        (vec!["q1".to_string(), "q2".to_string()], 7)
+    );
+}

@@ -20,9 +20,15 @@ use crate::hours::now_ms;
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The SQLite backend.
+///
+/// Reads share a pool; every write goes through `writer`, a pool of one connection. SQLite
+/// lets one writer in at a time anyway: with several connections, a second writer gets
+/// `SQLITE_BUSY` and sleeps in its busy handler (1, 2, 5, 10… ms), which under load made
+/// messages wait for seconds. Queued on one connection, writers take turns at once.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
 }
 
 /// `SELECT` of every portal column, followed by the given clauses (a literal, so the query
@@ -49,16 +55,21 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     /// Closes the pool, waiting for connections to finish (used at shutdown).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }
@@ -276,7 +287,7 @@ impl Store for SqliteStore {
         .bind(&visitor.email)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -295,7 +306,7 @@ impl Store for SqliteStore {
         .bind(&visitor.email)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -312,7 +323,7 @@ impl Store for SqliteStore {
         .bind(&visitor.details)
         .bind(now_ms())
         .bind(&visitor.user_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -382,7 +393,7 @@ impl Store for SqliteStore {
         new: &NewConversation,
     ) -> Result<(Conversation, bool), StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO conversations (id, portal_id, queue_id, name, creator, create_local_id, \
              status, custom_data, created_at, updated_at) \
@@ -496,7 +507,7 @@ impl Store for SqliteStore {
 
     async fn assign_agent(&self, conv_id: &str, agent_id: &str) -> Result<(), StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "UPDATE conversations SET agent_id = ?, status = 'active', updated_at = ? WHERE id = ?",
         )
@@ -526,7 +537,7 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(now)
         .bind(conv_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(changed == 1)
@@ -534,7 +545,7 @@ impl Store for SqliteStore {
 
     async fn append_message(&self, new: &NewMessage) -> Result<(Message, bool), StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // Take the write lock first (the UPDATE), so two writers never both read, then both
         // try to write: the second simply waits its turn.
         let seq: i64 = sqlx::query_scalar(
@@ -631,7 +642,7 @@ impl Store for SqliteStore {
             .bind(seq)
             .bind(conv_id)
             .bind(user_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -639,7 +650,7 @@ impl Store for SqliteStore {
     async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError> {
         let now = now_ms();
         let p = &new.portal;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
@@ -679,14 +690,16 @@ impl Store for SqliteStore {
         }
         for (order, agent) in new.agents.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO agents (user_id, portal_id, email, display_name, password_hash, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO agents (user_id, portal_id, email, display_name, password_hash, \
+                 max_chats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&agent.user_id)
             .bind(&p.id)
             .bind(&agent.email)
             .bind(&agent.display_name)
             .bind(&agent.password_hash)
+            // Each agent starts with the portal's default.
+            .bind(i64::from(p.agent_max_serve.max(1)))
             // Keeps the agents' creation order stable within the one transaction.
             .bind(now + order as i64)
             .execute(&mut *tx)
@@ -713,7 +726,7 @@ impl Store for SqliteStore {
             .bind(rating)
             .bind(comment)
             .bind(conv_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -725,7 +738,7 @@ impl Store for SqliteStore {
         to: &str,
     ) -> Result<(), StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("UPDATE participants SET left_at = ? WHERE conv_id = ? AND user_id = ?")
             .bind(now)
             .bind(conv_id)
@@ -744,7 +757,7 @@ impl Store for SqliteStore {
     }
 
     async fn join_conversation(&self, conv_id: &str, user_id: &str) -> Result<(), StoreError> {
-        let mut connection = self.pool.acquire().await?;
+        let mut connection = self.writer.acquire().await?;
         add_agent_member(&mut connection, conv_id, user_id, now_ms()).await?;
         Ok(())
     }
@@ -756,7 +769,7 @@ impl Store for SqliteStore {
         )
         .bind(now_ms())
         .bind(conv_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(changed == 1)
@@ -779,7 +792,7 @@ impl Store for SqliteStore {
         )
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected())
     }
@@ -824,7 +837,7 @@ impl Store for SqliteStore {
         .bind(&ticket.phone)
         .bind(&ticket.note)
         .bind(ticket.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(ticket)
     }
@@ -887,7 +900,7 @@ impl Store for SqliteStore {
         .bind(&file.content_type)
         .bind(file.size)
         .bind(file.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -921,7 +934,7 @@ impl Store for SqliteStore {
         )
         .bind(file_id)
         .bind(conv_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -949,7 +962,7 @@ impl Store for SqliteStore {
             .bind(business_hours)
             .bind(allowed_origins)
             .bind(portal_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -964,7 +977,7 @@ impl Store for SqliteStore {
             .bind(answer_timeout_ms)
             .bind(queue_timeout_ms)
             .bind(queue_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

@@ -1,0 +1,665 @@
+//! The load part of the benchmark: it starts a server (Parlor, then the bare relay), spreads
+//! the visitors and agents over several worker processes and source addresses, puts them in
+//! live chats, then steps the message rate through the load levels, reading the server's
+//! memory and CPU from `/proc` around each.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use parlor_server::seed::DATABASE_FILE;
+use parlor_server::store::sqlite::SqliteStore;
+use parlor_server::store::{Agent, ApiKey, NewPortal, Portal, Queue, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::hist::Histogram;
+use crate::worker::{Command as WorkerCommand, Plan, Tally, Target};
+
+/// How big a load to run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Options {
+    /// Visitor sockets (each in one live chat).
+    pub visitors: usize,
+    /// Agent sockets (the chats are spread over them).
+    pub agents: usize,
+    /// Worker processes.
+    pub processes: usize,
+    /// Source addresses (127.0.0.2, 127.0.0.3, …).
+    pub addresses: usize,
+    /// The load levels: messages a second, all conversations and both directions together.
+    pub levels: Vec<f64>,
+    /// Seconds of sending at each level.
+    pub seconds: f64,
+    /// Characters of filler per message.
+    pub message_bytes: usize,
+}
+
+/// Latency figures in milliseconds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Latency {
+    /// Median.
+    pub p50_ms: Option<f64>,
+    /// 99th percentile.
+    pub p99_ms: Option<f64>,
+    /// Largest.
+    pub max_ms: Option<f64>,
+    /// Messages measured.
+    pub count: u64,
+}
+
+impl Latency {
+    fn of(histogram: &Histogram) -> Self {
+        let ms = |micros: u64| (micros as f64 / 10.0).round() / 100.0;
+        Self {
+            p50_ms: histogram.percentile(0.5).map(ms),
+            p99_ms: histogram.percentile(0.99).map(ms),
+            max_ms: (histogram.count() > 0).then(|| ms(histogram.max())),
+            count: histogram.count(),
+        }
+    }
+}
+
+/// One load level against one server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Level {
+    /// Messages a second asked of the workers.
+    pub offered_per_sec: f64,
+    /// Messages sent.
+    pub sent: u64,
+    /// Messages sent a second (below the offer when the workers cannot keep up).
+    pub sent_per_sec: f64,
+    /// Messages delivered (each once).
+    pub delivered: u64,
+    /// Delivered messages a second of sending.
+    pub delivered_per_sec: f64,
+    /// Sent and never delivered (after up to 10 s of draining).
+    pub lost: u64,
+    /// Delivered twice.
+    pub duplicates: u64,
+    /// Refused requests and failed sockets.
+    pub errors: u64,
+    /// The last error seen, if any.
+    pub last_error: Option<String>,
+    /// Both directions.
+    pub latency: Latency,
+    /// Visitor → agent.
+    pub to_agent: Latency,
+    /// Agent → visitor.
+    pub to_visitor: Latency,
+    /// The server's CPU while sending, in % of one core.
+    pub server_cpu_percent: f64,
+    /// The server's resident memory after the level, KiB.
+    pub server_rss_kib: u64,
+    /// Sockets still open after the level.
+    pub connections_open: u64,
+}
+
+/// Everything measured against one server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Run {
+    /// `parlor` or `relay`.
+    pub target: Target,
+    /// Sockets held once every chat was live.
+    pub connections_held: u64,
+    /// Live chats (a visitor and an agent on each).
+    pub chats: u64,
+    /// Seconds to connect everyone and start every chat.
+    pub setup_seconds: f64,
+    /// The server's resident memory before any socket, KiB.
+    pub rss_idle_kib: u64,
+    /// …and once every chat was live.
+    pub rss_held_kib: u64,
+    /// (held − idle) / sockets held.
+    pub rss_per_connection_bytes: u64,
+    /// Set-up failures (sockets or chats that did not come up).
+    pub setup_errors: u64,
+    /// Each load level in turn.
+    pub levels: Vec<Level>,
+}
+
+/// Parlor's figures divided by the relay's, at one level.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ratio {
+    /// The level.
+    pub offered_per_sec: f64,
+    /// Median latency, Parlor / relay.
+    pub p50: Option<f64>,
+    /// 99th percentile latency, Parlor / relay.
+    pub p99: Option<f64>,
+    /// Delivered messages a second, Parlor / relay.
+    pub delivered_per_sec: Option<f64>,
+    /// Server CPU, Parlor / relay.
+    pub server_cpu: Option<f64>,
+}
+
+/// The load part's report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// What was asked.
+    pub options: Options,
+    /// Parlor, then the relay.
+    pub runs: Vec<Run>,
+    /// Memory per socket, Parlor / relay.
+    pub rss_per_connection_ratio: Option<f64>,
+    /// Per level, Parlor / relay.
+    pub ratios: Vec<Ratio>,
+}
+
+/// Runs the load against Parlor (the `parlor` binary at `parlor_bin`), then the relay.
+pub fn run(options: &Options, parlor_bin: &Path, scratch: &Path) -> Result<Report, String> {
+    check(options)?;
+    let mut runs = Vec::new();
+    for target in [Target::Parlor, Target::Relay] {
+        eprintln!("bench: load against {target:?}");
+        runs.push(run_one(options, target, parlor_bin, scratch)?);
+    }
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some((a / b * 100.0).round() / 100.0),
+        _ => None,
+    };
+    let (parlor, relay) = (&runs[0], &runs[1]);
+    let ratios = parlor
+        .levels
+        .iter()
+        .zip(&relay.levels)
+        .map(|(p, r)| Ratio {
+            offered_per_sec: p.offered_per_sec,
+            p50: ratio(p.latency.p50_ms, r.latency.p50_ms),
+            p99: ratio(p.latency.p99_ms, r.latency.p99_ms),
+            delivered_per_sec: ratio(Some(p.delivered_per_sec), Some(r.delivered_per_sec)),
+            server_cpu: ratio(Some(p.server_cpu_percent), Some(r.server_cpu_percent)),
+        })
+        .collect();
+    Ok(Report {
+        options: options.clone(),
+        rss_per_connection_ratio: ratio(
+            Some(parlor.rss_per_connection_bytes as f64),
+            Some(relay.rss_per_connection_bytes as f64),
+        ),
+        runs,
+        ratios,
+    })
+}
+
+/// Refuses loads that this machine cannot hold, before anything starts.
+fn check(options: &Options) -> Result<(), String> {
+    let sockets = options.visitors + options.agents;
+    if options.visitors == 0 || options.agents == 0 || options.processes == 0 {
+        return Err("visitors, agents and processes must each be at least 1".into());
+    }
+    if options.addresses == 0 || options.addresses > 250 {
+        return Err("addresses must be 1 to 250 (127.0.0.2 and up)".into());
+    }
+    // One process may hold 20,000 files here: the server holds every socket.
+    if sockets > 19_000 {
+        return Err(format!(
+            "{sockets} sockets: the server process can hold at most about 19,000 here"
+        ));
+    }
+    if sockets.div_ceil(options.processes) > 19_000 {
+        return Err("too many sockets per worker process: add --processes".into());
+    }
+    // Ephemeral ports: about 28,000 per source address and destination.
+    if sockets.div_ceil(options.addresses) > 28_000 {
+        return Err("too many sockets per source address: add --addresses".into());
+    }
+    // Parlor lets a socket make 20 requests a second; the busiest agent must stay below it.
+    let chats_per_agent = options.visitors.div_ceil(options.agents) as f64;
+    for &level in &options.levels {
+        let per_agent = level / (2.0 * options.visitors as f64) * chats_per_agent;
+        if per_agent > 18.0 {
+            return Err(format!(
+                "at {level} messages/s each agent would send {per_agent:.1} a second, above \
+                 Parlor's per-socket limit of 20: add agents or lower the level"
+            ));
+        }
+    }
+    Ok(())
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    path: &'static str,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What workers need to know of the portal.
+struct Keys {
+    key_sid: String,
+    key_secret: String,
+    queue: String,
+}
+
+fn run_one(
+    options: &Options,
+    target: Target,
+    parlor_bin: &Path,
+    scratch: &Path,
+) -> Result<Run, String> {
+    let (server, portal) = match target {
+        Target::Parlor => start_parlor(options, parlor_bin, scratch)?,
+        Target::Relay => start_relay()?,
+    };
+    let pid = server.child.id();
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_idle_kib = rss_kib(pid)?;
+
+    let mut workers = (0..options.processes)
+        .map(|w| Worker::start(options, target, &server, &portal, w))
+        .collect::<Result<Vec<_>, _>>()?;
+    let started = Instant::now();
+    let setup_timeout = Duration::from_secs(120 + (options.visitors / 20) as u64);
+    let agents = all(&mut workers, &WorkerCommand::Agents, setup_timeout)?;
+    let connected: u64 = agents
+        .iter()
+        .map(|a| a["connected"].as_u64().unwrap_or(0))
+        .sum();
+    let visitors = all(&mut workers, &WorkerCommand::Visitors, setup_timeout)?;
+    let chatting: u64 = visitors
+        .iter()
+        .map(|v| v["chatting"].as_u64().unwrap_or(0))
+        .sum();
+    // Agents learn of their last chats a moment after the visitors do: wait until both ends
+    // of every chat are counted, or 30 s.
+    let wait_until = Instant::now() + Duration::from_secs(30);
+    let mut held = tally(&mut workers)?;
+    while held.conversations < 2 * chatting && Instant::now() < wait_until {
+        std::thread::sleep(Duration::from_millis(200));
+        held = tally(&mut workers)?;
+    }
+    let setup_seconds = round2(started.elapsed().as_secs_f64());
+    let setup_errors = (options.agents as u64 - connected) + (options.visitors as u64 - chatting);
+    eprintln!(
+        "bench: {target:?}: {} sockets, {chatting} chats in {setup_seconds} s ({setup_errors} set-up failures)",
+        held.open
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let rss_held_kib = rss_kib(pid)?;
+    let rss_per_connection_bytes = (rss_held_kib.saturating_sub(rss_idle_kib) * 1024)
+        .checked_div(held.open)
+        .unwrap_or(0);
+
+    let ticks_per_sec = clock_ticks();
+    let mut levels = Vec::new();
+    for (index, &offered) in options.levels.iter().enumerate() {
+        let per_second = offered / (2.0 * chatting.max(1) as f64);
+        let cpu_before = cpu_ticks(pid)?;
+        let sending = Instant::now();
+        all(
+            &mut workers,
+            &WorkerCommand::Run {
+                level: index as u32 + 1,
+                per_second,
+                seconds: options.seconds,
+            },
+            Duration::from_secs_f64(options.seconds + 60.0),
+        )?;
+        let elapsed = sending.elapsed().as_secs_f64();
+        let cpu = (cpu_ticks(pid)? - cpu_before) as f64 / ticks_per_sec / elapsed * 100.0;
+        // Drain: what is in flight gets up to 10 s to arrive.
+        let drain_until = Instant::now() + Duration::from_secs(10);
+        let mut total = tally(&mut workers)?;
+        while total.received + total.duplicates < total.sent && Instant::now() < drain_until {
+            std::thread::sleep(Duration::from_millis(200));
+            total = tally(&mut workers)?;
+        }
+        let mut both = total.to_agent.clone();
+        both.merge(&total.to_visitor);
+        let level = Level {
+            offered_per_sec: offered,
+            sent: total.sent,
+            sent_per_sec: round2(total.sent as f64 / options.seconds),
+            delivered: total.received,
+            delivered_per_sec: round2(total.received as f64 / options.seconds),
+            lost: total.sent.saturating_sub(total.received),
+            duplicates: total.duplicates,
+            errors: total.errors,
+            last_error: total.last_error.clone(),
+            latency: Latency::of(&both),
+            to_agent: Latency::of(&total.to_agent),
+            to_visitor: Latency::of(&total.to_visitor),
+            server_cpu_percent: round2(cpu),
+            server_rss_kib: rss_kib(pid)?,
+            connections_open: total.open,
+        };
+        eprintln!(
+            "bench: {target:?} at {offered} msg/s: {} delivered/s, p50 {:?} ms, p99 {:?} ms, {} lost, {} errors, CPU {:.0} %",
+            level.delivered_per_sec,
+            level.latency.p50_ms,
+            level.latency.p99_ms,
+            level.lost,
+            level.errors,
+            level.server_cpu_percent
+        );
+        levels.push(level);
+    }
+    for worker in &mut workers {
+        worker.quit();
+    }
+    drop(server);
+    Ok(Run {
+        target,
+        connections_held: held.open,
+        chats: chatting,
+        setup_seconds,
+        rss_idle_kib,
+        rss_held_kib,
+        rss_per_connection_bytes,
+        setup_errors,
+        levels,
+    })
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// Seeds a portal with `options.agents` agents, each allowed enough chats, and serves it.
+fn start_parlor(
+    options: &Options,
+    parlor_bin: &Path,
+    scratch: &Path,
+) -> Result<(Server, Keys), String> {
+    let data = scratch.join("parlor-data");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let portal = Keys {
+        key_sid: format!("SK{}", parlor_server::ids::random_hex(16)),
+        key_secret: parlor_server::ids::random_hex(32),
+        queue: "q-bench".to_string(),
+    };
+    let chats_per_agent = options.visitors.div_ceil(options.agents) as u32;
+    let new = NewPortal {
+        portal: Portal {
+            id: "portal-bench".into(),
+            widget_key: parlor_server::ids::random_hex(16),
+            name: "Bench".into(),
+            language: "en".into(),
+            color: "#2563eb".into(),
+            logo_url: String::new(),
+            auto_create_ticket: false,
+            agent_max_serve: chats_per_agent,
+            enabled: true,
+            business_hours: String::new(),
+            allowed_origins: String::new(),
+        },
+        api_key: ApiKey {
+            sid: portal.key_sid.clone(),
+            secret: portal.key_secret.clone(),
+        },
+        queues: vec![Queue {
+            id: portal.queue.clone(),
+            name: "Bench".into(),
+        }],
+        // Tokens are minted with the API key: no password is needed, nor set.
+        agents: (0..options.agents)
+            .map(|i| Agent {
+                user_id: format!("bench-agent-{i}"),
+                portal_id: String::new(),
+                email: format!("agent{i}@bench.invalid"),
+                display_name: format!("Agent {i}"),
+                password_hash: String::new(),
+            })
+            .collect(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let store = SqliteStore::open(&data.join(DATABASE_FILE))
+            .await
+            .map_err(|e| e.to_string())?;
+        store.create_portal(&new).await.map_err(|e| e.to_string())?;
+        store.close().await;
+        Ok::<_, String>(())
+    })?;
+    let data_arg = data.to_string_lossy().into_owned();
+    let child = Command::new(parlor_bin)
+        .args([
+            "serve",
+            "--data",
+            &data_arg,
+            "--addr",
+            "127.0.0.1:0",
+            "--widget-dir",
+            &data_arg,
+            "--console-dir",
+            &data_arg,
+            "--max-connections-per-address",
+            "1000000",
+        ])
+        .env("PARLOR_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", parlor_bin.display()))?;
+    let (child, addr) = listening(child, "parlor listening on http://")?;
+    Ok((
+        Server {
+            child,
+            addr,
+            path: "/ws",
+        },
+        portal,
+    ))
+}
+
+fn start_relay() -> Result<(Server, Keys), String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let child = Command::new(me)
+        .args(["relay", "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let (child, addr) = listening(child, "relay listening on ")?;
+    let portal = Keys {
+        key_sid: "relay".into(),
+        key_secret: "relay".into(),
+        queue: "relay".into(),
+    };
+    Ok((
+        Server {
+            child,
+            addr,
+            path: "/",
+        },
+        portal,
+    ))
+}
+
+/// Reads the child's first line, `<prefix><address>`, and answers the address.
+fn listening(mut child: Child, prefix: &str) -> Result<(Child, SocketAddr), String> {
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let addr = line
+        .trim()
+        .strip_prefix(prefix)
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| {
+            let _ = child.kill();
+            format!("the server did not start: {line:?}")
+        })?;
+    Ok((child, addr))
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    answers: std::sync::mpsc::Receiver<String>,
+}
+
+impl Worker {
+    fn start(
+        options: &Options,
+        target: Target,
+        server: &Server,
+        portal: &Keys,
+        index: usize,
+    ) -> Result<Self, String> {
+        let share = |total: usize| {
+            let base = total / options.processes;
+            let extra = total % options.processes;
+            let first = index * base + index.min(extra);
+            (first, base + usize::from(index < extra))
+        };
+        // Each worker its own source addresses when there are enough; else they share.
+        let sources = (0..options.addresses)
+            .filter(|a| {
+                if options.addresses >= options.processes {
+                    a % options.processes == index
+                } else {
+                    *a == index % options.addresses
+                }
+            })
+            .map(|a| Ipv4Addr::new(127, 0, 0, 2 + a as u8))
+            .collect::<Vec<_>>();
+        let plan = Plan {
+            target,
+            server: server.addr,
+            path: server.path.to_string(),
+            sources,
+            visitors: share(options.visitors),
+            agents: share(options.agents),
+            total_agents: options.agents,
+            total_visitors: options.visitors,
+            key_sid: portal.key_sid.clone(),
+            key_secret: portal.key_secret.clone(),
+            queue: portal.queue.clone(),
+            message_bytes: options.message_bytes,
+            deadline_secs: 3600,
+        };
+        let me = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(me)
+            .args([
+                "worker",
+                &serde_json::to_string(&plan).map_err(|e| e.to_string())?,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout: ChildStdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Self {
+            child,
+            stdin,
+            answers,
+        })
+    }
+
+    fn send(&mut self, command: &WorkerCommand) -> Result<(), String> {
+        let line = serde_json::to_string(command).map_err(|e| e.to_string())?;
+        writeln!(self.stdin, "{line}").map_err(|e| format!("a worker is gone: {e}"))
+    }
+
+    fn answer(&mut self, timeout: Duration) -> Result<Value, String> {
+        let line = self
+            .answers
+            .recv_timeout(timeout)
+            .map_err(|_| "a worker did not answer in time".to_string())?;
+        serde_json::from_str(&line).map_err(|e| format!("a worker's answer {line:?}: {e}"))
+    }
+
+    fn quit(&mut self) {
+        let _ = self.send(&WorkerCommand::Quit);
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Sends `command` to every worker at once and collects their answers.
+fn all(
+    workers: &mut [Worker],
+    command: &WorkerCommand,
+    timeout: Duration,
+) -> Result<Vec<Value>, String> {
+    for worker in workers.iter_mut() {
+        worker.send(command)?;
+    }
+    workers.iter_mut().map(|w| w.answer(timeout)).collect()
+}
+
+fn tally(workers: &mut [Worker]) -> Result<Tally, String> {
+    let mut total = Tally::default();
+    for answer in all(workers, &WorkerCommand::Tally, Duration::from_secs(30))? {
+        let tally: Tally = serde_json::from_value(answer).map_err(|e| e.to_string())?;
+        total.merge(&tally);
+    }
+    Ok(total)
+}
+
+/// A process's resident memory, KiB.
+fn rss_kib(pid: u32) -> Result<u64, String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("/proc/{pid}/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS in /proc status".to_string())
+}
+
+/// A process's CPU time so far (user + system), in clock ticks.
+fn cpu_ticks(pid: u32) -> Result<u64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_err(|e| format!("/proc/{pid}/stat: {e}"))?;
+    // Fields after the command name (which may hold spaces) start with the state, field 3;
+    // utime and stime are fields 14 and 15.
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |n: usize| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok());
+    match (field(14), field(15)) {
+        (Some(user), Some(system)) => Ok(user + system),
+        _ => Err("unreadable /proc stat".into()),
+    }
+}
+
+/// Clock ticks a second (`getconf CLK_TCK`; 100 on Linux unless told otherwise).
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}

@@ -135,8 +135,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     let hub = state.hub.clone();
     let router = http::router(state);
+    // Chat frames are small: without TCP_NODELAY, a push written right after another (a
+    // typing notice, then the message) waits for the peer's delayed ACK, up to 40 ms.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set on a connection: {error}");
+        }
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -6,9 +6,11 @@
 //! - `build`: `dist`, plus the agent console (`console/dist/`) and the server binary.
 //! - `run`:   setup + build + `parlor init` + `parlor serve` on 127.0.0.1:8080.
 //! - `test`:  setup + every test tier: lint, native, wasm (headless Chromium), browser end to end.
+//! - `bench`: setup + release builds + the benchmark's report under `target/bench/`.
 //!
 //! It uses only the standard library: it compiles in seconds, before anything else is built.
 
+mod bench;
 mod bundle;
 mod setup;
 mod shell;
@@ -35,7 +37,7 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
+        eprint!("{USAGE}{}", bench::USAGE);
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
@@ -44,11 +46,15 @@ fn main() -> ExitCode {
         "build" => setup::run().and_then(|()| build_all()),
         "run" => run(rest),
         "test" => test::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            print!("{USAGE}{}", bench::USAGE);
             Ok(())
         }
-        other => Err(Failure::new(format!("unknown command `{other}`\n{USAGE}"))),
+        other => Err(Failure::new(format!(
+            "unknown command `{other}`\n{USAGE}{}",
+            bench::USAGE
+        ))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

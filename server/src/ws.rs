@@ -29,6 +29,8 @@ use crate::store::Visitor;
 
 /// Frames above this size are refused with [`code::TOO_LARGE`]; the connection stays open.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Bytes read from a socket at a time.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// Frames above this size end the connection: nobody sends a megabyte of chat by mistake.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 /// How long a new socket may wait before its AUTHEN.
@@ -134,6 +136,9 @@ pub async fn upgrade(
     let origin = RequestOrigin::from_headers(&headers);
     ws.max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
+        // The default read buffer is 128 KiB a socket, most of a socket's memory; chat
+        // frames are small, and a larger one still arrives (the buffer grows as needed).
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
             connection(socket, state, origin).await;
             drop(slot);

@@ -87,10 +87,9 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         "--release",
         "--package",
         "parlor-server",
-        "--bin",
-        "parlor",
         "--package",
         "parlor-bench",
+        "--bins",
     ])?;
     let parlor = root.join("target/release/parlor");
     let bench = root.join("target/release/parlor-bench");

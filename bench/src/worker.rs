@@ -353,15 +353,16 @@ impl Worker {
         match (plan.target, role) {
             (Target::Parlor, Role::Visitor) => {
                 socket.send(41, json!({"isGroup": true, "distinct": false, "name": plan.queue, "participants": [], "localDbId": "bench", "requestId": 1}));
-                let conv = match next().await? {
-                    Event::Created(Ok(conv)) => conv,
-                    other => return Err(format!("create: {other:?}")),
-                };
-                socket.conversations.lock().expect("lock").push(conv);
-                match next().await? {
-                    Event::Joined => {}
-                    other => return Err(format!("waiting for an agent: {other:?}")),
+                // An agent may accept (and the visitor hear of it) before the reply arrives.
+                let (mut conv, mut joined) = (None, false);
+                while conv.is_none() || !joined {
+                    match next().await? {
+                        Event::Created(Ok(id)) => conv = Some(id),
+                        Event::Joined => joined = true,
+                        other => return Err(format!("create: {other:?}")),
+                    }
                 }
+                socket.conversations.lock().expect("lock").extend(conv);
             }
             (Target::Parlor, Role::Agent) => {} // offers are accepted as they come
             (Target::Relay, role) => {

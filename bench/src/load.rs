@@ -114,7 +114,8 @@ pub struct Run {
     pub rss_held_kib: u64,
     /// (held − idle) / sockets held.
     pub rss_per_connection_bytes: u64,
-    /// Set-up failures (sockets or chats that did not come up).
+    /// Set-up failures (sockets or chats that did not come up, or that an agent did not hear
+    /// were accepted).
     pub setup_errors: u64,
     /// Each load level in turn.
     pub levels: Vec<Level>,
@@ -278,7 +279,10 @@ fn run_one(
         held = tally(&mut workers)?;
     }
     let setup_seconds = round2(started.elapsed().as_secs_f64());
-    let setup_errors = (options.agents as u64 - connected) + (options.visitors as u64 - chatting);
+    // A chat whose agent never heard it was accepted counts as a failure too.
+    let unheard = (2 * chatting).saturating_sub(held.conversations);
+    let setup_errors =
+        (options.agents as u64 - connected) + (options.visitors as u64 - chatting) + unheard;
     eprintln!(
         "bench: {target:?}: {} sockets, {chatting} chats in {setup_seconds} s ({setup_errors} set-up failures)",
         held.open

@@ -317,6 +317,7 @@ impl Worker {
                     worker: &worker,
                     events,
                     offers: HashMap::new(),
+                    next_request: 1000,
                     last_seen: HashMap::new(),
                 };
                 while let Some(frame) = stream.next().await {
@@ -454,6 +455,8 @@ struct Reader<'a> {
     events: mpsc::UnboundedSender<Event>,
     /// An offer's accept request id → its conversation.
     offers: HashMap<u64, String>,
+    /// The last request id this reader used (its own range, above the set-up's).
+    next_request: u64,
     /// Per sender tag: the level and counter of the last message seen.
     last_seen: HashMap<String, (u32, u64)>,
 }
@@ -484,7 +487,8 @@ impl Reader<'_> {
             Some(45) => self.message(body),
             Some(64) if self.socket.role == Role::Agent => {
                 let conv = body["convId"].as_str().unwrap_or_default().to_string();
-                let id = self.offers.len() as u64 + 1000;
+                self.next_request += 1;
+                let id = self.next_request;
                 self.offers.insert(id, conv.clone());
                 self.socket.send(
                     65,

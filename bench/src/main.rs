@@ -45,7 +45,7 @@ enum Cmd {
         #[arg(long, default_value_t = 4)]
         addresses: usize,
         /// Load levels, messages a second in all, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values_t = vec![250.0, 500.0, 1000.0, 1500.0, 2000.0, 3000.0])]
+        #[arg(long, value_delimiter = ',', default_values_t = vec![250.0, 500.0, 1000.0, 2000.0, 3000.0, 4000.0])]
         levels: Vec<f64>,
         /// Seconds of sending at each level.
         #[arg(long, default_value_t = 8.0)]

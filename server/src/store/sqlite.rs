@@ -545,57 +545,49 @@ impl Store for SqliteStore {
 
     async fn append_message(&self, new: &NewMessage) -> Result<(Message, bool), StoreError> {
         let now = now_ms();
-        let mut tx = self.writer.begin().await?;
-        // Take the write lock first (the UPDATE), so two writers never both read, then both
-        // try to write: the second simply waits its turn.
-        let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq",
-        )
-        .bind(now)
-        .bind(&new.conv_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(local) = &new.local_db_id {
-            let existing = sqlx::query(
-                "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
-                 WHERE conv_id = ? AND sender = ? AND local_db_id = ?",
-            )
-            .bind(&new.conv_id)
-            .bind(&new.sender)
-            .bind(local)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = existing {
-                tx.rollback().await?;
-                return Ok((message_from_row(&row)?, false));
-            }
-        }
-        let message = Message {
+        let mut message = Message {
             id: format!("msg-{}", crate::ids::random_hex(12)),
             conv_id: new.conv_id.clone(),
-            seq,
+            seq: 0,
             sender: new.sender.clone(),
             kind: new.kind,
             content: new.content.clone(),
             local_db_id: new.local_db_id.clone(),
             created_at: now,
         };
-        sqlx::query(
+        // One statement, so one round trip to the database thread: the next seq comes from
+        // the conversation, the trigger of migration 0005 records it there, and a resent
+        // message (same sender, same localDbId) inserts nothing.
+        let seq: Option<i64> = sqlx::query_scalar(
             "INSERT INTO messages (id, conv_id, seq, sender, type, content, local_db_id, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             SELECT ?, id, last_seq + 1, ?, ?, ?, ?, ? FROM conversations WHERE id = ? \
+             ON CONFLICT (conv_id, sender, local_db_id) DO NOTHING RETURNING seq",
         )
         .bind(&message.id)
-        .bind(&message.conv_id)
-        .bind(message.seq)
         .bind(&message.sender)
         .bind(message.kind)
         .bind(&message.content)
         .bind(&message.local_db_id)
         .bind(message.created_at)
-        .execute(&mut *tx)
+        .bind(&message.conv_id)
+        .fetch_optional(&self.writer)
         .await?;
-        tx.commit().await?;
-        Ok((message, true))
+        if let Some(seq) = seq {
+            message.seq = seq;
+            return Ok((message, true));
+        }
+        // Nothing inserted: the resent message is the stored one, or there is no such chat.
+        let existing = sqlx::query(
+            "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
+             WHERE conv_id = ? AND sender = ? AND local_db_id = ?",
+        )
+        .bind(&new.conv_id)
+        .bind(&new.sender)
+        .bind(&new.local_db_id)
+        .fetch_optional(&self.writer)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+        Ok((message_from_row(&existing)?, false))
     }
 
     async fn messages(

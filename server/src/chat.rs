@@ -149,15 +149,14 @@ pub(crate) async fn member_conversation(
     conv_id: &str,
 ) -> Result<(Conversation, Vec<String>), Refusal> {
     let not_found = || Refusal::new(code::NOT_FOUND, "no such conversation");
-    let conversation = state
+    let (conversation, participants) = state
         .store
-        .conversation(conv_id)
+        .conversation_and_participants(conv_id)
         .await?
         .ok_or_else(not_found)?;
     if conversation.portal_id != session.portal_id {
         return Err(not_found());
     }
-    let participants = state.store.participants(conv_id).await?;
     let member = participants
         .iter()
         .any(|p| p.user_id == session.user_id && !p.left);

@@ -198,6 +198,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Conversation>, StoreError>;
     /// The members of a conversation.
     async fn participants(&self, conv_id: &str) -> Result<Vec<Participant>, StoreError>;
+    /// The conversation and its members together (each message needs both; a backend may
+    /// answer in one query).
+    async fn conversation_and_participants(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Conversation, Vec<Participant>)>, StoreError> {
+        match self.conversation(id).await? {
+            Some(conversation) => Ok(Some((conversation, self.participants(id).await?))),
+            None => Ok(None),
+        }
+    }
     /// Makes `agent_id` the conversation's agent and a member; the chat becomes active.
     async fn assign_agent(&self, conv_id: &str, agent_id: &str) -> Result<(), StoreError>;
     /// Ends a conversation that is not over yet, with `status` (ended or missed); returns

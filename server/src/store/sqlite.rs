@@ -464,6 +464,42 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(conversation_from_row).transpose()?)
     }
 
+    async fn conversation_and_participants(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Conversation, Vec<Participant>)>, StoreError> {
+        // One query, one round trip: the conversation's columns on every member's row.
+        let rows = sqlx::query(
+            "SELECT c.id, c.portal_id, c.queue_id, c.name, c.creator, c.channel_type, c.status, \
+             c.agent_id, c.custom_data, c.last_seq, c.created_at, c.updated_at, c.ended_by, \
+             p.user_id AS p_user_id, p.role AS p_role, p.left_at AS p_left_at, \
+             p.last_delivered_seq AS p_delivered, p.last_read_seq AS p_read \
+             FROM conversations c LEFT JOIN participants p ON p.conv_id = c.id \
+             WHERE c.id = ? ORDER BY p.joined_at, p.user_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let conversation = conversation_from_row(first)?;
+        let mut participants = Vec::new();
+        for row in &rows {
+            let Some(user_id) = row.try_get::<Option<String>, _>("p_user_id")? else {
+                continue; // no members at all
+            };
+            participants.push(Participant {
+                user_id,
+                role: row.try_get("p_role")?,
+                left: row.try_get::<Option<i64>, _>("p_left_at")?.is_some(),
+                last_delivered_seq: row.try_get("p_delivered")?,
+                last_read_seq: row.try_get("p_read")?,
+            });
+        }
+        Ok(Some((conversation, participants)))
+    }
+
     async fn conversations_of(
         &self,
         user_id: &str,

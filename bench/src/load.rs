@@ -259,7 +259,7 @@ fn run_one(
         .map(|w| Worker::start(options, target, &server, &portal, w))
         .collect::<Result<Vec<_>, _>>()?;
     let started = Instant::now();
-    let setup_timeout = Duration::from_secs(120 + (options.visitors / 20) as u64);
+    let setup_timeout = setup_timeout(options);
     let agents = all(&mut workers, &WorkerCommand::Agents, setup_timeout)?;
     let connected: u64 = agents
         .iter()
@@ -362,6 +362,11 @@ fn run_one(
         setup_errors,
         levels,
     })
+}
+
+/// How long connecting everyone (agents, or visitors and their chats) may take.
+fn setup_timeout(options: &Options) -> Duration {
+    Duration::from_secs(120 + (options.visitors / 20) as u64)
 }
 
 fn round2(value: f64) -> f64 {
@@ -545,7 +550,10 @@ impl Worker {
             key_secret: portal.key_secret.clone(),
             queue: portal.queue.clone(),
             message_bytes: options.message_bytes,
-            deadline_secs: 3600,
+            // Every phase has its own timeout; the worker outlives none of them by much.
+            deadline_secs: 2 * setup_timeout(options).as_secs()
+                + options.levels.len() as u64 * (options.seconds as u64 + 100)
+                + 120,
         };
         let me = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut child = Command::new(me)

@@ -28,11 +28,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut browser_args: Vec<String> = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| Failure::new(format!("{arg} needs a value")))
-        };
+        let mut value = || shell::option_value(&mut args, arg);
         match arg.as_str() {
             "--only" => {
                 parts = value()?.split(',').map(str::to_string).collect();

@@ -99,11 +99,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
     let mut data = root().join("data");
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| Failure::new(format!("{arg} needs a value")))
-        };
+        let mut value = || shell::option_value(&mut args, arg);
         match arg.as_str() {
             "--addr" => addr = value()?,
             "--data" => data = PathBuf::from(value()?),

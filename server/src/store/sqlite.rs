@@ -423,7 +423,8 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
             // As in Stringee, a conversation opens with a "created" message (type 7, seq 1),
-            // which clients read as its last message until someone writes.
+            // which clients read as its last message until someone writes. The trigger of
+            // migration 0005 sets the conversation's last_seq to 1.
             sqlx::query(
                 "INSERT INTO messages (id, conv_id, seq, sender, type, content, local_db_id, created_at) \
                  VALUES (?, ?, 1, ?, 7, '{}', ?, ?)",
@@ -435,10 +436,6 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE conversations SET last_seq = 1 WHERE id = ?")
-                .bind(&new.id)
-                .execute(&mut *tx)
-                .await?;
             sqlx::query(select_conversation!("WHERE id = ?"))
                 .bind(&new.id)
                 .fetch_one(&mut *tx)

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { startParlor, launchChromium, startChat } from "./harness.mjs";
+import { startParlor, launchChromium, startChat, signInConsole } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -233,13 +233,7 @@ const LATENCY_PROBE = ({ incoming, shadow }) => {
 };
 
 async function messageLatency(browser, server) {
-  const agent = server.facts.agents[0];
-  const consolePage = await browser.newPage();
-  await consolePage.goto(`${server.url}/console/`);
-  await consolePage.getByLabel("Email").fill(agent.email);
-  await consolePage.getByLabel("Password").fill(agent.password);
-  await consolePage.getByRole("button", { name: "Sign in" }).click();
-  await consolePage.getByText("Available", { exact: true }).waitFor();
+  const { page: consolePage } = await signInConsole(browser, server, 0);
 
   const visitorPage = await browser.newPage();
   const panel = await startChat(visitorPage, server, "Sales", "Bench Visitor", "bench@example.com");

@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { startParlor, launchChromium, watchErrors, auditWidget, outbox, keepScreenshots, startChat } from "./harness.mjs";
+import { startParlor, launchChromium, watchErrors, auditWidget, outbox, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
 
 let server;
 let browser;
@@ -17,17 +17,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(index) {
-  const page = await browser.newPage();
-  const errors = watchErrors(page);
-  const agent = server.facts.agents[index];
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel("Email").fill(agent.email);
-  await page.getByLabel("Password").fill(agent.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText("Available", { exact: true }).waitFor();
-  return { page, errors };
-}
+const signIn = (index) => signInConsole(browser, server, index);
 
 test(
   "a visitor and an agent in the console chat, and hostile text stays text on both sides",

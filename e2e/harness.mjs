@@ -211,6 +211,22 @@ export function keepScreenshots(getBrowser, body) {
 }
 
 /**
+ * Signs demo agent `index` in to the console in a new page of `browser` and waits until they
+ * are available; answers the page and its error list (`watchErrors`).
+ */
+export async function signInConsole(browser, server, index) {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  const agent = server.facts.agents[index];
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel("Email").fill(agent.email);
+  await page.getByLabel("Password").fill(agent.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("Available", { exact: true }).waitFor();
+  return { page, errors };
+}
+
+/**
  * Opens the demo page in `page`, opens the widget and starts a chat in `queue` as `name` and
  * `email`; answers the widget's panel.
  */

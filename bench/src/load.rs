@@ -390,17 +390,9 @@ fn start_parlor(
     let chats_per_agent = options.visitors.div_ceil(options.agents) as u32;
     let new = NewPortal {
         portal: Portal {
-            id: "portal-bench".into(),
-            widget_key: parlor_server::ids::random_hex(16),
-            name: "Bench".into(),
-            language: "en".into(),
-            color: "#2563eb".into(),
-            logo_url: String::new(),
-            auto_create_ticket: false,
             agent_max_serve: chats_per_agent,
-            enabled: true,
-            business_hours: String::new(),
-            allowed_origins: String::new(),
+            visitor_secret: portal.key_secret.clone(),
+            ..Portal::new("portal-bench", &parlor_server::ids::random_hex(16), "Bench")
         },
         api_key: ApiKey {
             sid: portal.key_sid.clone(),
@@ -412,12 +404,13 @@ fn start_parlor(
         }],
         // Tokens are minted with the API key: no password is needed, nor set.
         agents: (0..options.agents)
-            .map(|i| Agent {
-                user_id: format!("bench-agent-{i}"),
-                portal_id: String::new(),
-                email: format!("agent{i}@bench.invalid"),
-                display_name: format!("Agent {i}"),
-                password_hash: String::new(),
+            .map(|i| {
+                Agent::new(
+                    &format!("bench-agent-{i}"),
+                    "",
+                    &format!("agent{i}@bench.invalid"),
+                    &format!("Agent {i}"),
+                )
             })
             .collect(),
     };

@@ -19,6 +19,7 @@
 //! assert_ne!(error.r, 0);
 //! ```
 
+pub mod prechat;
 pub mod rest;
 pub mod socket;
 

@@ -27,6 +27,12 @@ pub mod rest_code {
     pub const UNAUTHORIZED: i32 = 4;
     /// Too many requests from this client; try again later.
     pub const RATE_LIMITED: i32 = 5;
+    /// The caller's role does not allow this (an agent calling an admin route).
+    pub const NOT_PERMITTED: i32 = 6;
+    /// The change conflicts with what exists (a name taken, the last admin).
+    pub const CONFLICT: i32 = 7;
+    /// A value is well-formed but not acceptable (a colour that is not `#rrggbb`).
+    pub const INVALID_VALUE: i32 = 8;
     /// The server failed; the details are in its log, not in the answer.
     pub const INTERNAL: i32 = 500;
 }
@@ -88,6 +94,26 @@ pub struct ChatProfile {
     /// Stringee's channel switches; always 0 in Parlor.
     #[serde(default)]
     pub zalo_as_livechat: u8,
+    /// Parlor extension: the launcher's corner, `left` or `right` (empty: the widget's default).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub position: String,
+    /// Parlor extension: the portal's greeting, shown when the widget opens (empty: the
+    /// widget's own words).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub greeting: String,
+    /// Parlor extension: shown when nobody can take a chat (empty: the widget's own words).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub offline_message: String,
+    /// Parlor extension: the expected reply time, shown under the portal's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reply_time_text: String,
+    /// Parlor extension: 1 when visitors' tokens must come from the site's backend, so the
+    /// widget does not ask for one with a name and email.
+    #[serde(default)]
+    pub identity_verification: u8,
+    /// Parlor extension: the pre-chat form's extra fields and consent.
+    #[serde(default)]
+    pub prechat: crate::prechat::PrechatForm,
 }
 
 /// A queue a visitor can pick ("Sales", "Support"); its id is the `name` of the live chat

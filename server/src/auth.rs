@@ -3,6 +3,9 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+/// The stored hash of an agent who has no password yet (invited): no password matches it.
+pub const NO_PASSWORD: &str = "!";
+
 /// Hashes `password` with a fresh random salt, as a PHC string for the store.
 pub fn hash_password(password: &str) -> String {
     let mut salt = [0u8; 16];

@@ -42,7 +42,10 @@ pub fn transfer_request(transfer: &Transfer) -> Value {
     })
 }
 
-async fn chat_ref(state: &AppState, conversation: &Conversation) -> Result<ChatRef, Refusal> {
+pub(crate) async fn chat_ref(
+    state: &AppState,
+    conversation: &Conversation,
+) -> Result<ChatRef, Refusal> {
     let name = state
         .store
         .visitor(&conversation.creator)

@@ -263,14 +263,11 @@ async fn create_conversation(
     }
     let queue_id = text_field(body, "name")?;
     let portal = state
-        .store
-        .portal(&session.portal_id)
+        .portals
+        .by_id(state.store.as_ref(), &session.portal_id)
         .await?
         .ok_or_else(|| Refusal::new(code::NOT_FOUND, "no such portal"))?;
-    let open = crate::hours::Hours::parse(&portal.business_hours)
-        .map(|hours| hours.is_open_now())
-        .unwrap_or(true);
-    if !open {
+    if !crate::hours::portal_open_now(&portal) {
         return Err(Refusal::new(
             code::OUTSIDE_BUSINESS_HOURS,
             format!(

@@ -23,9 +23,21 @@ pub enum ApiError {
     /// The request's origin is not allowed for the portal, or the caller may not see this.
     #[error("{0}")]
     Forbidden(String),
+    /// The caller's role does not allow this: an agent calling an admin route.
+    #[error("{0}")]
+    NotPermitted(String),
+    /// The change conflicts with what exists: a name taken, the last admin.
+    #[error("{0}")]
+    Conflict(String),
+    /// A value is well-formed but not acceptable; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
     /// Too large (a file, a field).
     #[error("{0}")]
     TooLarge(String),
+    /// Too many attempts; try again after the given seconds (sent as `Retry-After`).
+    #[error("{0}")]
+    RetryAfter(String, u64),
     /// Too many requests or connections from this client.
     #[error("{0}")]
     TooMany(String),
@@ -44,9 +56,11 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::NotPermitted(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooMany(_) | ApiError::RetryAfter(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) | ApiError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,8 +72,11 @@ impl ApiError {
             ApiError::NotFound(_) => rest_code::NOT_FOUND,
             ApiError::Unauthorized(_) => rest_code::UNAUTHORIZED,
             ApiError::Forbidden(_) => rest_code::ORIGIN_NOT_ALLOWED,
+            ApiError::NotPermitted(_) => rest_code::NOT_PERMITTED,
+            ApiError::Conflict(_) => rest_code::CONFLICT,
+            ApiError::Invalid(_) => rest_code::INVALID_VALUE,
             ApiError::TooLarge(_) => rest_code::BAD_REQUEST,
-            ApiError::TooMany(_) => rest_code::RATE_LIMITED,
+            ApiError::TooMany(_) | ApiError::RetryAfter(..) => rest_code::RATE_LIMITED,
             ApiError::Internal(_) | ApiError::Io(_) => rest_code::INTERNAL,
         }
     }
@@ -76,6 +93,12 @@ impl IntoResponse for ApiError {
             r: self.code(),
             msg: self.to_string(),
         };
-        (self.status_code(), Json(body)).into_response()
+        let mut response = (self.status_code(), Json(body)).into_response();
+        if let ApiError::RetryAfter(_, seconds) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

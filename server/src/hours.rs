@@ -8,23 +8,28 @@
 //!
 //! Rules are separated by commas; each names a day or a range of days (`Mon` … `Sun`, a range
 //! may wrap, `Sat-Sun`) and a span of the day (`HH:MM-HH:MM`, end excluded, `24:00` for
-//! midnight). An optional last word `UTC`, `UTC+hh:mm` or `UTC-hh:mm` says which clock; UTC by
-//! default. Empty text means always open. Outside these hours a new chat is not queued: the
-//! visitor is sent to the ticket form at once (see `docs/protocol.md`).
+//! midnight). An optional last word says which clock: an IANA time zone (`Europe/Berlin`,
+//! `Asia/Ho_Chi_Minh`), whose daylight-saving changes are followed, or a fixed `UTC`,
+//! `UTC+hh:mm`, `UTC-hh:mm`; UTC by default. Empty text means always open. A portal may also
+//! list closed dates (holidays), days closed in that zone whatever the rules say. Outside these
+//! hours a new chat is not queued: the visitor is sent to the ticket form at once (see
+//! `docs/protocol.md`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Parsed business hours.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Hours {
     /// For each weekday (Monday = 0), the open spans in minutes since midnight, end excluded.
     spans: [Vec<(u32, u32)>; 7],
-    /// The clock's offset from UTC, in minutes.
-    offset_minutes: i64,
+    /// The clock the spans are read on.
+    zone: jiff::tz::TimeZone,
     /// No rules at all: always open.
     always: bool,
+    /// Days closed whatever the rules say, in the zone's calendar.
+    closed: Vec<jiff::civil::Date>,
 }
 
 impl Hours {
@@ -32,13 +37,23 @@ impl Hours {
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut hours = Hours {
             spans: Default::default(),
-            offset_minutes: 0,
+            zone: jiff::tz::TimeZone::UTC,
             always: false,
+            closed: Vec::new(),
         };
         let text = text.trim();
         let (rest, last) = text.rsplit_once(char::is_whitespace).unwrap_or(("", text));
-        let text = if last.to_ascii_uppercase().starts_with("UTC") {
-            hours.offset_minutes = parse_offset(&last[3..])?;
+        let text = if last.to_ascii_uppercase().starts_with("UTC") && last.len() > 3
+            || last.eq_ignore_ascii_case("utc")
+        {
+            let minutes = parse_offset(&last[3..])?;
+            let offset =
+                jiff::tz::Offset::from_seconds((minutes * 60) as i32).map_err(|e| e.to_string())?;
+            hours.zone = jiff::tz::TimeZone::fixed(offset);
+            rest.trim()
+        } else if last.contains('/') {
+            hours.zone = jiff::tz::TimeZone::get(last)
+                .map_err(|_| format!("`{last}` is not a time zone like Europe/Berlin"))?;
             rest.trim()
         } else {
             text
@@ -75,16 +90,33 @@ impl Hours {
         Ok(hours)
     }
 
+    /// The same hours, closed on each of `dates` (`YYYY-MM-DD`, in the hours' zone); dates
+    /// that do not parse are left out (the admin API refuses them before they are stored).
+    pub fn with_closed_dates<'a>(mut self, dates: impl IntoIterator<Item = &'a str>) -> Self {
+        self.closed = dates
+            .into_iter()
+            .filter_map(|d| parse_date(d).ok())
+            .collect();
+        self
+    }
+
     /// Whether the portal is open at `unix_ms` (milliseconds since the Unix epoch).
     pub fn is_open_at(&self, unix_ms: i64) -> bool {
+        if self.always && self.closed.is_empty() {
+            return true;
+        }
+        let Ok(instant) = jiff::Timestamp::from_millisecond(unix_ms) else {
+            return false;
+        };
+        let local = self.zone.to_datetime(instant);
+        if self.closed.contains(&local.date()) {
+            return false;
+        }
         if self.always {
             return true;
         }
-        let local_minutes = unix_ms.div_euclid(60_000) + self.offset_minutes;
-        let day_number = local_minutes.div_euclid(24 * 60);
-        let minute = local_minutes.rem_euclid(24 * 60) as u32;
-        // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-        let weekday = (day_number + 3).rem_euclid(7) as usize;
+        let minute = local.hour() as u32 * 60 + local.minute() as u32;
+        let weekday = local.weekday().to_monday_zero_offset() as usize;
         self.spans[weekday]
             .iter()
             .any(|(start, end)| (*start..*end).contains(&minute))
@@ -94,6 +126,28 @@ impl Hours {
     pub fn is_open_now(&self) -> bool {
         self.is_open_at(now_ms())
     }
+}
+
+/// Whether `portal` takes chats now: its business hours and closed dates. Hours that do not
+/// parse (they are checked when set) count as always open.
+pub fn portal_open_now(portal: &crate::store::Portal) -> bool {
+    let closed: Vec<String> = serde_json::from_str(&portal.closed_dates).unwrap_or_default();
+    Hours::parse(&portal.business_hours)
+        .map(|hours| {
+            hours
+                .with_closed_dates(closed.iter().map(String::as_str))
+                .is_open_now()
+        })
+        .unwrap_or(true)
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let bad = || format!("`{text}` is not a date like 2026-12-25");
+    if text.len() != 10 {
+        return Err(bad());
+    }
+    text.parse::<jiff::civil::Date>().map_err(|_| bad())
 }
 
 /// Milliseconds since the Unix epoch: the server's one clock for stored times.
@@ -209,6 +263,59 @@ mod tests {
         assert!(Hours::parse(" UTC+03:00 ").unwrap().is_open_at(MONDAY));
     }
 
+    /// Milliseconds at a UTC date and time.
+    fn utc(text: &str) -> i64 {
+        text.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+    }
+
+    #[test]
+    fn a_zone_follows_its_daylight_saving_changes() {
+        let hours = Hours::parse("Mon-Sun 09:00-17:00 Europe/Berlin").unwrap();
+        // Winter (CET, UTC+1): 09:00 in Berlin is 08:00 UTC.
+        assert!(!hours.is_open_at(utc("2026-03-28T07:59:00Z")));
+        assert!(hours.is_open_at(utc("2026-03-28T08:00:00Z")));
+        // Clocks go forward on 2026-03-29 (CEST, UTC+2): 09:00 in Berlin is 07:00 UTC.
+        assert!(hours.is_open_at(utc("2026-03-29T07:00:00Z")));
+        assert!(!hours.is_open_at(utc("2026-03-29T06:59:00Z")));
+        assert!(!hours.is_open_at(utc("2026-03-29T15:00:00Z")));
+        // And back on 2026-10-25.
+        assert!(hours.is_open_at(utc("2026-10-24T07:00:00Z")));
+        assert!(!hours.is_open_at(utc("2026-10-25T07:00:00Z")));
+        assert!(hours.is_open_at(utc("2026-10-25T08:00:00Z")));
+        assert!(hours.is_open_at(utc("2026-10-25T15:59:00Z")));
+    }
+
+    #[test]
+    fn a_zone_without_daylight_saving_and_a_spring_forward_gap() {
+        let saigon = Hours::parse("Mon-Fri 08:00-17:30 Asia/Ho_Chi_Minh").unwrap();
+        // Monday 2026-11-23, 08:00 in Ho Chi Minh City is 01:00 UTC.
+        assert!(saigon.is_open_at(MONDAY + HOUR));
+        assert!(!saigon.is_open_at(MONDAY + HOUR - 60_000));
+        assert!(!saigon.is_open_at(MONDAY + 10 * HOUR + 30 * 60_000));
+        // 02:00-03:00 does not exist in New York on 2026-03-08: open from 03:00 local (07:00 UTC).
+        let night = Hours::parse("Sun 02:00-04:00 America/New_York").unwrap();
+        assert!(!night.is_open_at(utc("2026-03-08T06:59:00Z")));
+        assert!(night.is_open_at(utc("2026-03-08T07:00:00Z")));
+        assert!(!night.is_open_at(utc("2026-03-08T08:00:00Z")));
+    }
+
+    #[test]
+    fn closed_dates_close_whole_days_in_the_zone() {
+        let hours = Hours::parse("Mon-Sun 00:00-24:00 Asia/Ho_Chi_Minh")
+            .unwrap()
+            .with_closed_dates(["2026-12-25"]);
+        // 2026-12-24T17:00Z is already the 25th in Ho Chi Minh City (UTC+7).
+        assert!(hours.is_open_at(utc("2026-12-24T16:59:00Z")));
+        assert!(!hours.is_open_at(utc("2026-12-24T17:00:00Z")));
+        assert!(!hours.is_open_at(utc("2026-12-25T16:59:00Z")));
+        assert!(hours.is_open_at(utc("2026-12-25T17:00:00Z")));
+        // "Always open" still closes on a closed date (in UTC).
+        let always = Hours::parse("").unwrap().with_closed_dates(["2026-12-25"]);
+        assert!(!always.is_open_at(utc("2026-12-25T12:00:00Z")));
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("26-1-1").is_err());
+    }
+
     #[test]
     fn nonsense_is_refused_with_a_reason() {
         for text in [
@@ -217,6 +324,7 @@ mod tests {
             "Mon 10:00-09:00",
             "Mon 9-10",
             "Mon 09:00-10:00 UTC+99",
+            "Mon 09:00-10:00 Mars/Olympus",
         ] {
             assert!(Hours::parse(text).is_err(), "{text}");
         }

@@ -20,7 +20,14 @@ pub const SEND_QUEUE: usize = 256;
 pub enum Outgoing {
     /// A frame to send.
     Frame(String),
+    /// Close the socket with this close code and reason, after the frames queued before it.
+    Close(u16, String),
 }
+
+/// The WebSocket close code of a socket closed because its user was signed out: 4000 plus
+/// the AUTHEN code a new AUTHEN would get (9, authentication failed), so that clients stop
+/// reconnecting with the same token.
+pub const SIGNED_OUT_CLOSE_CODE: u16 = 4009;
 
 /// How the hub reaches one socket: its send queue, and a signal that closes it even when the
 /// queue is full.
@@ -59,6 +66,23 @@ impl Hub {
         for socket in self.lock().values().flat_map(HashMap::values) {
             socket.close.notify_one();
         }
+    }
+
+    /// Closes every socket of `user` with [`SIGNED_OUT_CLOSE_CODE`] and `reason` (an agent
+    /// deactivated or deleted). Returns how many sockets were told.
+    pub fn sign_out(&self, user: &str, reason: &str) -> usize {
+        let sockets: Vec<SocketHandle> = self
+            .lock()
+            .get(user)
+            .map(|s| s.values().cloned().collect())
+            .unwrap_or_default();
+        for socket in &sockets {
+            let close = Outgoing::Close(SIGNED_OUT_CLOSE_CODE, reason.to_string());
+            if socket.sender.try_send(close).is_err() {
+                socket.close.notify_one();
+            }
+        }
+        sockets.len()
     }
 
     /// Removes a socket; returns whether the user has no socket left.

@@ -13,9 +13,13 @@
 //! - [`chat`]: the live chat services behind the socket; [`routing`], who gets which chat;
 //! - [`mail`]: transcripts and ticket notices (SMTP, or `.eml` files in the outbox);
 //! - [`hours`]: business hours;
-//! - [`seed`]: `parlor init`, which creates the demo portal;
+//! - [`seed`]: `parlor init`, which creates the demo portal or a real one; [`operator`], the
+//!   other commands for the server's operator;
+//! - [`admin`]: what admins' changes do beyond the store (sockets, routing, mail);
+//! - [`portals`]: the portals' settings, cached; [`throttle`], limits on guessing and flooding;
 //! - [`error`]: the API's error type and its wire shape.
 
+pub mod admin;
 pub mod auth;
 pub mod care;
 pub mod chat;
@@ -25,11 +29,14 @@ pub mod http;
 pub mod hub;
 pub mod ids;
 pub mod mail;
+pub mod operator;
 pub mod origin;
+pub mod portals;
 pub mod profile;
 pub mod routing;
 pub mod seed;
 pub mod store;
+pub mod throttle;
 pub mod token;
 pub mod transcript;
 pub mod ws;
@@ -50,6 +57,11 @@ pub struct Settings {
     /// The socket address clients are told to use (`getStringeeServerAddress`); `None` answers
     /// the address the request came in on.
     pub public_socket_url: Option<String>,
+    /// The server's address as people reach it (`https://chat.example.com`), for links in mail
+    /// (invitations); `None` takes the origin of the request that caused the mail.
+    pub public_url: Option<String>,
+    /// Customer calls (chat profile, live chat token, ticket) one address may make a minute.
+    pub customer_requests_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -58,9 +70,16 @@ impl Default for Settings {
             ping_interval: std::time::Duration::from_secs(25),
             max_connections_per_address: 100,
             public_socket_url: None,
+            public_url: None,
+            customer_requests_per_minute: DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE,
         }
     }
 }
+
+/// The default of [`Settings::customer_requests_per_minute`]: a visitor's widget makes two or
+/// three such calls a chat, so this leaves room for many visitors behind one address (an
+/// office's NAT) while stopping a script.
+pub const DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE: u32 = 300;
 
 /// Everything a request handler may need, cloned cheaply into each one.
 #[derive(Clone)]
@@ -83,6 +102,12 @@ pub struct AppState {
     pub mailer: Arc<mail::Mailer>,
     /// Open sockets per client address, for the per-address limit.
     pub connections: Arc<ws::AddressCounts>,
+    /// The portals' settings, cached.
+    pub portals: Arc<portals::PortalCache>,
+    /// Wrong passwords per email.
+    pub login_throttle: Arc<throttle::LoginThrottle>,
+    /// Customer calls per client address.
+    pub customer_limit: Arc<throttle::AddressLimiter>,
 }
 
 impl AppState {
@@ -110,11 +135,19 @@ impl AppState {
             files_dir: data_dir.join("files"),
             mailer: Arc::new(mail::Mailer::new(&mail).expect("the default sender parses")),
             connections: Arc::default(),
+            portals: Arc::default(),
+            login_throttle: Arc::default(),
+            customer_limit: Arc::new(throttle::AddressLimiter::new(
+                DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE,
+            )),
         }
     }
 
     /// The same state with other tunables.
     pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.customer_limit = Arc::new(throttle::AddressLimiter::new(
+            settings.customer_requests_per_minute,
+        ));
         self.settings = Arc::new(settings);
         self
     }

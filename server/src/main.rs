@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use parlor_server::hours::Hours;
 use parlor_server::mail::{MailSettings, Mailer};
+use parlor_server::operator;
 use parlor_server::seed::{self, DATABASE_FILE};
 use parlor_server::store::Store;
 use parlor_server::store::sqlite::SqliteStore;
@@ -22,15 +23,31 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Create the data folder, its database and a demo portal (does nothing if they exist),
-    /// and print the widget key, the API key and the demo agents' logins.
+    /// and print the widget key, the API key and the demo agents' logins. With `--portal`,
+    /// create a real portal for a site instead (one more on each run), with its admin.
     Init {
         /// The data folder (database, outbox, uploaded files).
         #[arg(long, env = "PARLOR_DATA", default_value = "data")]
         data: PathBuf,
+        /// The new portal's name (the site's or company's), shown in the widget's header.
+        #[arg(long, requires = "admin_email")]
+        portal: Option<String>,
+        /// The email the portal's first admin signs in with.
+        #[arg(long, requires = "portal")]
+        admin_email: Option<String>,
+        /// The admin's display name (default: the email's local part).
+        #[arg(long, requires = "portal")]
+        admin_name: Option<String>,
         /// Print exactly one JSON object instead of text.
         #[arg(long)]
         json: bool,
     },
+    /// The server's portals.
+    #[command(subcommand)]
+    Portal(PortalCommand),
+    /// Agents' accounts.
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Serve the REST API, the socket at /ws, the demo page, the widget and the console.
     Serve {
         /// The data folder created by `parlor init`.
@@ -62,6 +79,17 @@ enum Command {
             default_value_t = 100
         )]
         max_connections_per_address: usize,
+        /// The address people reach the server at (`https://chat.example.com`), for links in
+        /// mail (agents' invitations); without it, the address the admin's browser used.
+        #[arg(long, env = "PARLOR_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Customer calls (chat profile, token, ticket) one IP address may make a minute.
+        #[arg(
+            long,
+            env = "PARLOR_CUSTOMER_REQUESTS_PER_MINUTE",
+            default_value_t = parlor_server::DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE
+        )]
+        customer_requests_per_minute: u32,
     },
     /// Change the first portal's business hours and allowed origins, or a queue's timeouts.
     Configure {
@@ -86,6 +114,51 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum PortalCommand {
+    /// List the portals with their widget keys and admins.
+    List {
+        #[arg(long, env = "PARLOR_DATA", default_value = "data")]
+        data: PathBuf,
+        /// Print exactly one JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Add an agent (or, with --admin, an admin) to a portal, serving all its queues, with a
+    /// generated password.
+    Add {
+        #[arg(long, env = "PARLOR_DATA", default_value = "data")]
+        data: PathBuf,
+        /// The portal's id (see `parlor portal list`).
+        #[arg(long)]
+        portal: String,
+        /// The agent's sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Make the agent an admin of the portal.
+        #[arg(long)]
+        admin: bool,
+        /// Print exactly one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an agent a new generated password.
+    ResetPassword {
+        #[arg(long, env = "PARLOR_DATA", default_value = "data")]
+        data: PathBuf,
+        /// The agent's sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Print exactly one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -106,7 +179,24 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Init { data, json } => {
+        Command::Init {
+            data,
+            portal: Some(portal),
+            admin_email: Some(email),
+            admin_name,
+            json,
+        } => {
+            let report = seed::init_portal(&data, &portal, &email, admin_name.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_portal_report(&data, &report);
+            }
+            Ok(())
+        }
+        Command::Init { data, json, .. } => {
             let report = seed::init(&data).await.map_err(|e| e.to_string())?;
             if json {
                 println!(
@@ -116,6 +206,53 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 print_report(&data, &report);
             }
+            Ok(())
+        }
+        Command::Portal(PortalCommand::List { data, json }) => {
+            let store = open_store(&data).await?;
+            let portals = operator::portals(&store).await.map_err(|e| e.to_string())?;
+            store.close().await;
+            if json {
+                return print_json(&portals);
+            }
+            for p in &portals {
+                println!(
+                    "{}  {}  widget key {}  {} agent(s), admins: {}",
+                    p.portal_id,
+                    p.name,
+                    p.widget_key,
+                    p.agents,
+                    p.admins.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Agent(command) => {
+            let (data, json) = match &command {
+                AgentCommand::Add { data, json, .. }
+                | AgentCommand::ResetPassword { data, json, .. } => (data.clone(), *json),
+            };
+            let store = open_store(&data).await?;
+            let login = match command {
+                AgentCommand::Add {
+                    portal,
+                    email,
+                    admin,
+                    ..
+                } => operator::add_agent(&store, &portal, &email, admin).await,
+                AgentCommand::ResetPassword { email, .. } => {
+                    operator::reset_password(&store, &email).await
+                }
+            };
+            store.close().await;
+            let login = login.map_err(|e| e.to_string())?;
+            if json {
+                return print_json(&login);
+            }
+            println!("Agent:     {} ({})", login.email, login.role.as_str());
+            println!("Portal:    {}", login.portal_id);
+            println!("Password:  {}", login.password);
+            println!("Ask them to change it after signing in (their name menu, Account).");
             Ok(())
         }
         Command::Configure {
@@ -145,18 +282,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             mail_from,
             public_socket_url,
             max_connections_per_address,
+            public_url,
+            customer_requests_per_minute,
         } => {
-            let database = data.join(DATABASE_FILE);
-            if !database.exists() {
-                return Err(format!(
-                    "{} does not exist: run `parlor init --data {}` first",
-                    database.display(),
-                    data.display()
-                ));
-            }
-            let store = SqliteStore::open(&database)
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = open_store(&data).await?;
             let stale = store
                 .miss_waiting_chats()
                 .await
@@ -177,6 +306,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             let settings = Settings {
                 public_socket_url,
                 max_connections_per_address: max_connections_per_address.max(1),
+                public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
+                customer_requests_per_minute,
                 ..Settings::default()
             };
             let state = AppState::new(Arc::new(store.clone()), &data, widget_dir, console_dir)
@@ -202,16 +333,7 @@ async fn configure(
     answer_timeout: Option<u64>,
     queue_timeout: Option<u64>,
 ) -> Result<(), String> {
-    let database = data.join(DATABASE_FILE);
-    if !database.exists() {
-        return Err(format!(
-            "{} does not exist: run `parlor init` first",
-            database.display()
-        ));
-    }
-    let store = SqliteStore::open(&database)
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = open_store(data).await?;
     let portal = store
         .first_portal()
         .await
@@ -271,6 +393,51 @@ async fn configure(
     }
     store.close().await;
     Ok(())
+}
+
+/// Opens the database of a data folder that `parlor init` made.
+async fn open_store(data: &std::path::Path) -> Result<SqliteStore, String> {
+    let database = data.join(DATABASE_FILE);
+    if !database.exists() {
+        return Err(format!(
+            "{} does not exist: run `parlor init --data {}` first",
+            database.display(),
+            data.display()
+        ));
+    }
+    SqliteStore::open(&database)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string(value).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn print_portal_report(data: &std::path::Path, report: &seed::PortalReport) {
+    println!("Parlor data folder: {}", data.display());
+    println!("Portal:             {}", report.portal_id);
+    println!("Widget key:         {}", report.widget_key);
+    println!("API key SID:        {}", report.api_key_sid);
+    println!("API key secret:     {}", report.api_key_secret);
+    println!("Queue:              General");
+    println!(
+        "Admin:              {} / {}",
+        report.admin.email, report.admin.password
+    );
+    println!();
+    println!("The admin's password was generated: sign in to the console (/console/) and change");
+    println!("it under Account. Settings in the console set the widget's look, queues and agents.");
+    println!();
+    println!("Embed snippet:");
+    println!(
+        "  <script src=\"https://YOUR-PARLOR-HOST/widget/parlor.js\" data-widget-key=\"{}\" async></script>",
+        report.widget_key
+    );
 }
 
 fn print_report(data: &std::path::Path, report: &seed::InitReport) {

@@ -1,4 +1,5 @@
-//! `parlor init`: the data folder, its database, and a demo portal to try Parlor with.
+//! `parlor init`: the data folder, its database, and a demo portal to try Parlor with; or,
+//! with `--portal`, a real portal for an owner's site ([`init_portal`]).
 //!
 //! The facts of the demo portal, passwords included, are written first to
 //! `initial-credentials.json` in the data folder (readable by its owner only), then the portal
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::hash_password;
 use crate::ids::{random_hex, random_password};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Agent, ApiKey, NewPortal, Portal, Queue, Store, StoreError};
+use crate::store::{Agent, ApiKey, NewPortal, Portal, Queue, Role, Store, StoreError};
 
 /// File name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "parlor.db";
@@ -80,6 +81,9 @@ pub enum InitError {
          init will not create a second demo portal beside the first"
     )]
     CredentialsMissing(PathBuf),
+    /// A name or an email given on the command line is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -122,6 +126,104 @@ pub async fn init(data_dir: &Path) -> Result<InitReport, InitError> {
     Ok(report)
 }
 
+/// What `parlor init --portal NAME --admin-email E --json` prints: the new portal and its one
+/// admin, whose generated password is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalReport {
+    pub portal_id: String,
+    /// The key the widget's script tag carries.
+    pub widget_key: String,
+    /// The portal's API key SID and secret, for a site's backend (identity verification).
+    pub api_key_sid: String,
+    pub api_key_secret: String,
+    /// The admin who signs in to the console.
+    pub admin: ReportAdmin,
+}
+
+/// The admin in a [`PortalReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportAdmin {
+    pub user_id: String,
+    pub email: String,
+    /// Generated; the admin is told to change it.
+    pub password: String,
+}
+
+/// Creates the data folder and database if needed, and in it a new portal named `name` with
+/// one queue, "General", served by its one admin, and a fresh API key. A folder that already
+/// holds portals gets one more.
+pub async fn init_portal(
+    data_dir: &Path,
+    name: &str,
+    admin_email: &str,
+    admin_name: Option<&str>,
+) -> Result<PortalReport, InitError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(InitError::Invalid(
+            "--portal must be a name of 1 to 100 characters".into(),
+        ));
+    }
+    let email = admin_email.trim().to_lowercase();
+    if !parlor_protocol::looks_like_email(&email) || crate::mail::mailbox(&email).is_err() {
+        return Err(InitError::Invalid(format!(
+            "--admin-email: {email} is not an email address"
+        )));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|source| InitError::Io {
+        path: data_dir.to_path_buf(),
+        source,
+    })?;
+    let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).await?;
+    if store.agent_by_email(&email).await?.is_some() {
+        store.close().await;
+        return Err(InitError::Invalid(format!(
+            "{email} is already an agent on this server; choose another admin email"
+        )));
+    }
+    let widget_key = random_hex(16);
+    let key = ApiKey {
+        sid: format!("SK{}", random_hex(16)),
+        secret: random_hex(32),
+    };
+    let password = random_password(16);
+    let display = admin_name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or("Admin"));
+    let admin = Agent {
+        password_hash: hash_password(&password),
+        role: Role::Admin,
+        ..Agent::new(&format!("agent-{}", random_hex(6)), "", &email, display)
+    };
+    let portal_id = format!("portal-{}", random_hex(6));
+    let new = NewPortal {
+        portal: Portal {
+            visitor_secret: random_hex(32),
+            ..Portal::new(&portal_id, &widget_key, name)
+        },
+        api_key: key.clone(),
+        queues: vec![Queue {
+            id: format!("q{}", random_hex(6)),
+            name: "General".into(),
+        }],
+        agents: vec![admin.clone()],
+    };
+    store.create_portal(&new).await?;
+    store.close().await;
+    Ok(PortalReport {
+        portal_id,
+        widget_key,
+        api_key_sid: key.sid,
+        api_key_secret: key.secret,
+        admin: ReportAdmin {
+            user_id: admin.user_id,
+            email,
+            password,
+        },
+    })
+}
+
 fn new_demo_report() -> InitReport {
     InitReport {
         widget_key: random_hex(16),
@@ -146,19 +248,11 @@ fn new_demo_report() -> InitReport {
 }
 
 fn demo_portal(report: &InitReport) -> NewPortal {
+    let id = format!("portal-{}", &report.widget_key[..12]);
     NewPortal {
         portal: Portal {
-            id: format!("portal-{}", &report.widget_key[..12]),
-            widget_key: report.widget_key.clone(),
-            name: "Parlor Demo".to_string(),
-            language: "en".to_string(),
-            color: "#2563eb".to_string(),
-            logo_url: String::new(),
-            auto_create_ticket: false,
-            agent_max_serve: 3,
-            enabled: true,
-            business_hours: String::new(),
-            allowed_origins: String::new(),
+            visitor_secret: report.api_key_secret.clone(),
+            ..Portal::new(&id, &report.widget_key, "Parlor Demo")
         },
         api_key: ApiKey {
             sid: report.api_key_sid.clone(),
@@ -175,16 +269,17 @@ fn demo_portal(report: &InitReport) -> NewPortal {
         agents: report
             .agents
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(order, a)| {
                 let first = a.email.split('@').next().unwrap_or("agent");
                 let mut display = first.to_string();
                 display[..1].make_ascii_uppercase();
                 Agent {
-                    user_id: a.user_id.clone(),
-                    portal_id: String::new(), // create_portal puts each agent in the new portal
-                    email: a.email.clone(),
-                    display_name: display,
                     password_hash: hash_password(&a.password),
+                    // The first demo agent runs the demo portal's settings.
+                    role: if order == 0 { Role::Admin } else { Role::Agent },
+                    // create_portal puts each agent in the new portal
+                    ..Agent::new(&a.user_id, "", &a.email, &display)
                 }
             })
             .collect(),

@@ -164,6 +164,14 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                 break;
                             }
                         }
+                        Some(Outgoing::Close(code, reason)) => {
+                            let frame = axum::extract::ws::CloseFrame {
+                                code,
+                                reason: reason.into(),
+                            };
+                            let _ = sink.send(Message::Close(Some(frame))).await;
+                            break;
+                        }
                         None => break,
                     },
                     () = close.notified() => break,
@@ -336,8 +344,8 @@ async fn authen(
             Err(crate::auth::VerifyError::Store(e)) => return Err(e.into()),
         };
     let portal = state
-        .store
-        .portal(&portal_id)
+        .portals
+        .by_id(state.store.as_ref(), &portal_id)
         .await?
         .ok_or_else(|| Refusal::new(authen_code::PROJECT_NOT_FOUND, "the portal is gone"))?;
     if !origin.allowed_by(&portal.allowed_origins) {
@@ -347,6 +355,12 @@ async fn authen(
         ));
     }
     let (agent, display_name) = match state.store.agent(&claims.user_id).await? {
+        Some(agent) if agent.portal_id == portal_id && !agent.active => {
+            return Err(Refusal::new(
+                authen_code::AUTHENTICATION_FAILED,
+                "this agent account is deactivated",
+            ));
+        }
         Some(agent) if agent.portal_id == portal_id => (true, agent.display_name),
         Some(_) => {
             return Err(Refusal::new(

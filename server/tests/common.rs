@@ -81,6 +81,37 @@ impl TestServer {
             .collect()
     }
 
+    /// Calls the REST API with an optional bearer token and JSON body; answers the status and
+    /// the JSON body (`Null` when the body is not JSON).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or_default())
+    }
+
+    /// The secret of the key the demo portal's own tokens are signed with (not the site's API
+    /// key that `parlor init` reports).
+    pub async fn signing_secret(&self) -> String {
+        use parlor_server::store::Store;
+        let store = self.store().await;
+        let portal = store.first_portal().await.unwrap().unwrap();
+        store.api_keys(&portal.id).await.unwrap()[0].secret.clone()
+    }
+
     /// Opens the server's database, to change what `parlor configure` would.
     pub async fn store(&self) -> SqliteStore {
         SqliteStore::open(&self.data.path().join(DATABASE_FILE))

@@ -1,8 +1,8 @@
 //! `parlor init`: the demo portal, its facts, and idempotence.
 
 use parlor_server::seed::{self, CREDENTIALS_FILE, DATABASE_FILE};
-use parlor_server::store::Store;
 use parlor_server::store::sqlite::SqliteStore;
+use parlor_server::store::{AdminStore, Store};
 
 #[tokio::test]
 async fn init_reports_the_documented_shape_and_the_same_facts_when_run_again() {
@@ -75,9 +75,12 @@ async fn init_reports_the_documented_shape_and_the_same_facts_when_run_again() {
             &agent.password_hash
         ));
     }
-    let keys = store.api_keys(&portal.id).await.unwrap();
+    // One key for the site (the reported one); Parlor's own signing key is not listed.
+    let keys = store.api_key_list(&portal.id).await.unwrap();
     assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0].secret, first.api_key_secret);
+    assert_eq!(keys[0].sid, first.api_key_sid);
+    let (key, _) = store.api_key(&first.api_key_sid).await.unwrap().unwrap();
+    assert_eq!(key.secret, first.api_key_secret);
 }
 
 #[cfg(unix)]
@@ -178,30 +181,15 @@ async fn a_new_portals_agents_may_serve_the_portals_number_of_chats_in_every_que
     store
         .create_portal(&NewPortal {
             portal: Portal {
-                id: "p1".into(),
-                widget_key: "k1".into(),
-                name: "Busy".into(),
-                language: "en".into(),
-                color: "#000000".into(),
-                logo_url: String::new(),
-                auto_create_ticket: false,
                 agent_max_serve: 7,
-                enabled: true,
-                business_hours: String::new(),
-                allowed_origins: String::new(),
+                ..Portal::new("p1", "k1", "Busy")
             },
             api_key: ApiKey {
                 sid: "SK1".into(),
                 secret: "s".into(),
             },
             queues: vec![queue("q1"), queue("q2")],
-            agents: vec![Agent {
-                user_id: "a1".into(),
-                portal_id: String::new(),
-                email: "a1@example.com".into(),
-                display_name: "A".into(),
-                password_hash: String::new(),
-            }],
+            agents: vec![Agent::new("a1", "", "a1@example.com", "A")],
         })
         .await
         .unwrap();

@@ -123,12 +123,17 @@ async fn outside_business_hours_no_chat_starts_and_the_profile_says_nobody_is_th
     } else {
         hours
     };
-    let store = server.store().await;
-    let portal = store.first_portal().await.unwrap().unwrap();
-    store
-        .configure_portal(&portal.id, &hours, "")
-        .await
-        .unwrap();
+    // Set by the portal's admin (the first demo agent): it applies at once.
+    let admin = crate::socket::agent_token(&server, 0).await;
+    let (status, _) = server
+        .call(
+            reqwest::Method::PATCH,
+            "/v1/admin/portal",
+            Some(&admin),
+            Some(json!({ "business_hours": hours })),
+        )
+        .await;
+    assert_eq!(status, 200);
 
     let (_, body) = get(&server, &profile, None).await;
     assert_eq!(body["chatProfile"]["hour"], json!(hours));

@@ -76,6 +76,17 @@ impl Client {
         }
     }
 
+    /// Reads until the server closes the socket; answers the close frame's code, if it sent one.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        loop {
+            match self.socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Err(_)) | None => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     pub async fn authen(&mut self, access_token: &str) -> Value {
         let body = json!({"accesstoken": access_token, "deviceId": "test", "platform": 3, "sdkVersion": "test"});
         self.request(2, body).await
@@ -144,16 +155,14 @@ async fn a_visitor_and_an_agent_authenticate_and_learn_who_they_are() {
 async fn each_bad_token_gets_stringees_authen_code() {
     let server = TestServer::start().await;
     let good = visitor_token(&server, "browser-1").await;
-    let claims = token::decode(&good)
-        .unwrap()
-        .verify(&server.facts.api_key_secret, 0)
-        .unwrap();
+    let secret = server.signing_secret().await;
+    let claims = token::decode(&good).unwrap().verify(&secret, 0).unwrap();
     let expired = token::sign(
         &token::Claims {
             exp: token::now_secs() - 1,
             ..claims.clone()
         },
-        &server.facts.api_key_secret,
+        &secret,
     );
     let unknown_key = token::sign(
         &token::Claims {

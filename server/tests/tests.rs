@@ -1,14 +1,17 @@
 //! Integration tests of the server, compiled into one binary: each speaks HTTP to a real
 //! `parlor` server on a loopback port, with a fresh data folder.
 
+mod admin;
 mod care;
 mod common;
 mod files;
 mod init;
 mod journey;
 mod limits;
+mod operator;
 mod profile;
 mod site;
 mod socket;
+mod staff;
 mod tickets;
 mod tokens;

@@ -16,10 +16,10 @@ async fn live_chat_token(server: &TestServer, query: &[(&str, &str)]) -> (Status
     (response.status(), response.json().await.unwrap())
 }
 
-fn claims_of(server: &TestServer, access_token: &str) -> token::Claims {
+async fn claims_of(server: &TestServer, access_token: &str) -> token::Claims {
     token::decode(access_token)
         .unwrap()
-        .verify(&server.facts.api_key_secret, token::now_secs())
+        .verify(&server.signing_secret().await, token::now_secs())
         .unwrap()
 }
 
@@ -40,13 +40,19 @@ async fn a_visitor_gets_a_token_signed_with_the_portals_key_and_stays_the_same_v
             let (status, body) = live_chat_token(server, &query).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             assert_eq!(body["r"], 0);
-            claims_of(server, body["access_token"].as_str().unwrap())
+            claims_of(server, body["access_token"].as_str().unwrap()).await
         }
     };
     let first = ask("browser-1").await;
     let again = ask("browser-1").await;
     let other = ask("browser-2").await;
-    assert_eq!(first.iss, server.facts.api_key_sid);
+    // Signed with the portal's own signing key, kept apart from the site's API keys.
+    use parlor_server::store::Store;
+    let store = server.store().await;
+    let portal = store.first_portal().await.unwrap().unwrap();
+    let signing = store.api_keys(&portal.id).await.unwrap();
+    assert_eq!(first.iss, signing[0].sid);
+    assert_ne!(first.iss, server.facts.api_key_sid);
     assert_eq!(
         first.user_id, again.user_id,
         "the same browser is the same visitor"
@@ -138,7 +144,7 @@ async fn an_agent_signs_in_with_email_and_password_and_gets_a_token_for_their_us
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["r"], 0);
     assert_eq!(answer["userId"], json!(alice.user_id));
-    let claims = claims_of(&server, answer["access_token"].as_str().unwrap());
+    let claims = claims_of(&server, answer["access_token"].as_str().unwrap()).await;
     assert_eq!(claims.user_id, alice.user_id);
     server.stop().await;
 }

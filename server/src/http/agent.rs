@@ -41,6 +41,10 @@ async fn login(
             "parameter `password` is required".into(),
         ));
     }
+    let now = tokio::time::Instant::now();
+    if let Err(wait) = state.login_throttle.check(&email, now) {
+        return Err(too_many(wait));
+    }
     let agent = state.store.agent_by_email(&email).await?;
     // Verify even when the email is unknown, so that timing does not tell which emails exist.
     let hash = agent
@@ -55,8 +59,19 @@ async fn login(
     .unwrap_or(false);
     let agent = match agent {
         Some(agent) if valid => agent,
-        _ => return Err(ApiError::Unauthorized("email or password is wrong".into())),
+        _ => {
+            return Err(match state.login_throttle.failed(&email, now) {
+                Some(wait) => too_many(wait),
+                None => ApiError::Unauthorized("email or password is wrong".into()),
+            });
+        }
     };
+    state.login_throttle.succeeded(&email);
+    if !agent.active {
+        return Err(ApiError::Unauthorized(
+            "this agent account is deactivated".into(),
+        ));
+    }
     let key = state
         .store
         .api_keys(&agent.portal_id)
@@ -70,9 +85,19 @@ async fn login(
         &key.secret,
         token::AGENT_TOKEN_LIFETIME_SECS,
     );
-    Ok(Json(
-        json!({ "r": 0, "access_token": access_token, "userId": agent.user_id }),
-    ))
+    Ok(Json(json!({
+        "r": 0,
+        "access_token": access_token,
+        "userId": agent.user_id,
+        "role": agent.role,
+    })))
+}
+
+fn too_many(wait: std::time::Duration) -> ApiError {
+    ApiError::RetryAfter(
+        "too many wrong passwords for this email; try again later".into(),
+        wait.as_secs().max(1),
+    )
 }
 
 /// The Argon2 hash of a random password nobody knows, checked when the email is unknown.

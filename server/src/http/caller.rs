@@ -20,6 +20,8 @@ pub struct Caller {
     pub portal_id: String,
     /// Whether the user is one of the portal's agents.
     pub agent: bool,
+    /// Whether the user is one of the portal's admins (admins are agents too).
+    pub admin: bool,
 }
 
 impl Caller {
@@ -35,11 +37,17 @@ impl Caller {
             .store
             .agent(&verified.claims.user_id)
             .await?
-            .is_some_and(|a| a.portal_id == verified.portal_id);
+            .filter(|a| a.portal_id == verified.portal_id);
+        if agent.as_ref().is_some_and(|a| !a.active) {
+            return Err(ApiError::Unauthorized(
+                "this agent account is deactivated".into(),
+            ));
+        }
         Ok(Self {
             user_id: verified.claims.user_id,
             portal_id: verified.portal_id,
-            agent,
+            agent: agent.is_some(),
+            admin: agent.is_some_and(|a| a.is_admin()),
         })
     }
 

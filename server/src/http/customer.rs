@@ -1,7 +1,10 @@
 //! The customer REST calls, under Stringee's paths: a visitor's widget calls these before it
 //! has a token.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -37,15 +40,28 @@ pub fn router() -> Router<AppState> {
         .route(LIVE_CHAT_TOKEN_PATH, get(live_chat_token))
 }
 
+/// Counts a customer call from `peer` against its address's limit.
+pub fn limit_customer(state: &AppState, peer: SocketAddr) -> Result<(), ApiError> {
+    state
+        .customer_limit
+        .take(peer.ip(), tokio::time::Instant::now())
+        .map_err(|wait| {
+            ApiError::RetryAfter(
+                "too many requests from this address; try again later".into(),
+                wait.as_secs().max(1),
+            )
+        })
+}
+
 /// The portal of a widget key, if the request's origin may use it.
 pub async fn portal_for(
     state: &AppState,
     headers: &HeaderMap,
     key: &str,
-) -> Result<Portal, ApiError> {
+) -> Result<Arc<Portal>, ApiError> {
     let portal = state
-        .store
-        .portal_by_widget_key(key)
+        .portals
+        .by_widget_key(state.store.as_ref(), key)
         .await?
         .ok_or_else(|| ApiError::NotFound("no portal has this widget key".to_string()))?;
     if !RequestOrigin::from_headers(headers).allowed_by(&portal.allowed_origins) {
@@ -69,16 +85,14 @@ pub async fn signing_key(state: &AppState, portal_id: &str) -> Result<ApiKey, Ap
 
 /// The visitor user id of the browser-kept id `client_id`: derived with the portal's API
 /// secret, so the same browser stays the same visitor and nobody can name another user.
-pub async fn visitor_id(
-    state: &AppState,
-    portal: &Portal,
-    client_id: &str,
-) -> Result<String, ApiError> {
+pub fn visitor_id(portal: &Portal, client_id: &str) -> Result<String, ApiError> {
     let client_id = required("userId", Some(client_id.to_string()), MAX_CLIENT_ID)?;
-    let api_key = signing_key(state, &portal.id).await?;
     Ok(format!(
         "visitor-{}",
-        token::derive_id(&api_key.secret, &format!("{}\n{client_id}", portal.id))
+        token::derive_id(
+            &portal.visitor_secret,
+            &format!("{}\n{client_id}", portal.id)
+        )
     ))
 }
 
@@ -99,9 +113,11 @@ struct TokenParams {
 /// `docs/protocol.md`). Without `userId`, every call is a new visitor.
 async fn live_chat_token(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<TokenParams>,
 ) -> Result<impl IntoResponse, ApiError> {
+    limit_customer(&state, peer)?;
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
     let name = required("username", params.username, MAX_NAME)?;
     let email = required("email", params.email, MAX_EMAIL)?;
@@ -115,7 +131,13 @@ async fn live_chat_token(
         .filter(|id| !id.trim().is_empty())
         .unwrap_or_else(|| crate::ids::random_hex(16));
     let portal = portal_for(&state, &headers, &key).await?;
-    let user_id = visitor_id(&state, &portal, &client_id).await?;
+    if portal.identity_verification {
+        return Err(ApiError::Forbidden(
+            "this portal verifies visitors' identity: the site's backend issues their tokens"
+                .into(),
+        ));
+    }
+    let user_id = visitor_id(&portal, &client_id)?;
     let api_key = signing_key(&state, &portal.id).await?;
     state
         .store
@@ -143,33 +165,39 @@ struct ProfileParams {
 /// `GET /v1/chatcustomer/getsettingandqueues?key=…`: the portal's settings and its queues.
 async fn chat_profile(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<ProfileParams>,
 ) -> Result<impl IntoResponse, ApiError> {
+    limit_customer(&state, peer)?;
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
     let portal = portal_for(&state, &headers, &key).await?;
     let queues = state.store.queues(&portal.id).await?;
     let online = state.routing.available_per_queue().await;
-    let open = crate::hours::Hours::parse(&portal.business_hours)
-        .map(|hours| hours.is_open_now())
-        .unwrap_or(true);
+    let open = crate::hours::portal_open_now(&portal);
     let reply = ChatProfileReply {
         r: R_OK,
         chat_profile: ChatProfile {
             project_id: portal.id.clone(),
-            id: portal.id,
-            portal: portal.name,
-            language: portal.language,
-            background: portal.color,
-            logo_url: portal.logo_url,
+            id: portal.id.clone(),
+            portal: portal.name.clone(),
+            language: portal.language.clone(),
+            background: portal.color.clone(),
+            logo_url: portal.logo_url.clone(),
             auto_create_ticket: portal.auto_create_ticket.into(),
             popup_answer_url: String::new(),
             agent_max_serve: portal.agent_max_serve,
             enabled: portal.enabled.into(),
             business_hour_id: String::new(),
-            hour: portal.business_hours,
+            hour: portal.business_hours.clone(),
             facebook_as_livechat: 0,
             zalo_as_livechat: 0,
+            position: portal.position.clone(),
+            greeting: portal.greeting.clone(),
+            offline_message: portal.offline_message.clone(),
+            reply_time_text: portal.reply_time_text.clone(),
+            identity_verification: portal.identity_verification.into(),
+            prechat: serde_json::from_str(&portal.prechat_fields).unwrap_or_default(),
         },
         queues: queues
             .into_iter()

@@ -41,6 +41,33 @@ pub fn required(name: &str, value: Option<String>, max: usize) -> Result<String,
     Ok(trimmed.to_string())
 }
 
+/// Like [`ApiJson`], but a mistyped or unknown field is named in the error (`\`color\`:
+/// invalid type…`): the admin API's bodies have many fields.
+pub struct FieldJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for FieldJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiJson(value) = ApiJson::<serde_json::Value>::from_request(request, state).await?;
+        serde_path_to_error::deserialize(value)
+            .map(FieldJson)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let inner = error.into_inner();
+                if path == "." {
+                    ApiError::BadRequest(inner.to_string())
+                } else {
+                    ApiError::BadRequest(format!("`{path}`: {inner}"))
+                }
+            })
+    }
+}
+
 /// Like [`axum::Json`], but a missing, malformed or mistyped body is an [`ApiError::BadRequest`].
 pub struct ApiJson<T>(pub T);
 

@@ -1,7 +1,9 @@
 //! The HTTP side of the server: REST routes and static assets, one module per resource, each
 //! returning its own `Router`.
 
+mod account;
 mod address;
+pub mod admin;
 mod agent;
 pub mod caller;
 mod customer;
@@ -26,7 +28,7 @@ pub fn router(state: AppState) -> Router {
     // any origin may ask; each portal's allowed origins are checked by the calls themselves.
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
@@ -36,6 +38,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(customer::router())
         .merge(agent::router())
+        .merge(account::router())
+        .merge(admin::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router())

@@ -5,7 +5,7 @@
 //! `Reply-To` set to the visitor, so that answering the mail answers them. A mail that cannot
 //! go out by SMTP lands in the outbox: the ticket is never lost.
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -55,9 +55,11 @@ struct TicketParams {
 /// → `{"r":0, "msg", "ticketId"}`.
 async fn create(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<TicketParams>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::customer::limit_customer(&state, peer)?;
     let key = required("key", params.key, MAX_WIDGET_KEY)?;
     let name = required("username", params.username, MAX_NAME)?;
     let email = required("email", params.email, MAX_EMAIL)?;
@@ -73,7 +75,7 @@ async fn create(
     };
     let portal = portal_for(&state, &headers, &key).await?;
     let visitor = match params.user_id.filter(|id| !id.trim().is_empty()) {
-        Some(id) => Some(visitor_id(&state, &portal, &id).await?),
+        Some(id) => Some(visitor_id(&portal, &id)?),
         None => None,
     };
     let missed = match &visitor {

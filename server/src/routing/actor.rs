@@ -63,6 +63,18 @@ enum Command {
     Available {
         reply: oneshot::Sender<HashMap<String, usize>>,
     },
+    AgentChanged {
+        agent: String,
+        queues: HashSet<String>,
+        max_chats: usize,
+    },
+    AgentRemoved {
+        agent: String,
+        reply: oneshot::Sender<Vec<String>>,
+    },
+    QueueDeleted {
+        queue_id: String,
+    },
 }
 
 /// A handle to the routing task; cheap to clone.
@@ -192,6 +204,33 @@ impl Routing {
         });
     }
 
+    /// An admin changed the queues or capacity of `agent`.
+    pub fn agent_changed(&self, agent: &str, queues: HashSet<String>, max_chats: usize) {
+        self.send(Command::AgentChanged {
+            agent: agent.into(),
+            queues,
+            max_chats,
+        });
+    }
+
+    /// `agent` was deactivated or deleted: they leave routing. Returns the chats they served,
+    /// which the caller puts back in their queues.
+    pub async fn agent_removed(&self, agent: &str) -> Vec<String> {
+        let (reply, chats) = oneshot::channel();
+        self.send(Command::AgentRemoved {
+            agent: agent.into(),
+            reply,
+        });
+        chats.await.unwrap_or_default()
+    }
+
+    /// A queue was deleted: its waiting chats are missed at once.
+    pub fn queue_deleted(&self, queue_id: &str) {
+        self.send(Command::QueueDeleted {
+            queue_id: queue_id.into(),
+        });
+    }
+
     /// How many agents are available to each queue now.
     pub async fn available_per_queue(&self) -> HashMap<String, usize> {
         let (reply, counts) = oneshot::channel();
@@ -286,6 +325,17 @@ fn handle(engine: &mut Engine, command: Command) -> Vec<Effect> {
             let _ = reply.send(engine.available_per_queue());
             Vec::new()
         }
+        Command::AgentChanged {
+            agent,
+            queues,
+            max_chats,
+        } => engine.agent_changed(&agent, queues, max_chats, now),
+        Command::AgentRemoved { agent, reply } => {
+            let (chats, effects) = engine.agent_removed(&agent, now);
+            let _ = reply.send(chats);
+            effects
+        }
+        Command::QueueDeleted { queue_id } => engine.queue_deleted(&queue_id, now),
     }
 }
 

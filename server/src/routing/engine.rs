@@ -21,6 +21,8 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+mod staff;
+
 use tokio::time::Instant;
 
 /// Something the caller must do because the engine decided it.

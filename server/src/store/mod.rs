@@ -3,8 +3,13 @@
 //! Routing, the socket gateway and the HTTP handlers only ever see this trait, never SQL, so
 //! that the PostgreSQL backend (for several nodes) slots in beside [`sqlite::SqliteStore`].
 
+pub mod admin;
 pub mod chat;
 pub mod sqlite;
+
+pub use admin::{
+    AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
+};
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
@@ -25,7 +30,7 @@ pub enum StoreError {
 }
 
 /// A portal: one website's live chat, with its widget settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Portal {
     /// Stable id.
     pub id: String,
@@ -49,6 +54,50 @@ pub struct Portal {
     pub business_hours: String,
     /// Origins allowed to use the portal's widget, comma-separated; empty means any.
     pub allowed_origins: String,
+    /// Which corner the launcher sits in: `left` or `right`.
+    pub position: String,
+    /// Shown to the visitor when the widget opens; empty for the widget's own words.
+    pub greeting: String,
+    /// Shown when nobody is available (outside hours, nobody online); empty for the widget's own.
+    pub offline_message: String,
+    /// Shown under the portal's name ("We usually reply in a few minutes"); empty for none.
+    pub reply_time_text: String,
+    /// When on, visitors' tokens must be minted by the site's backend with an API key: the
+    /// live chat token call is refused.
+    pub identity_verification: bool,
+    /// Days the portal is closed, a JSON list of `YYYY-MM-DD` in the business hours' zone.
+    pub closed_dates: String,
+    /// The pre-chat form's extra fields and consent, a JSON object (see [`crate::prechat`]).
+    pub prechat_fields: String,
+    /// The secret visitors' user ids are derived from (never leaves the server).
+    pub visitor_secret: String,
+}
+
+impl Portal {
+    /// A portal with the given ids and name, every setting at its default.
+    pub fn new(id: &str, widget_key: &str, name: &str) -> Self {
+        Self {
+            id: id.into(),
+            widget_key: widget_key.into(),
+            name: name.into(),
+            language: "en".into(),
+            color: "#2563eb".into(),
+            logo_url: String::new(),
+            auto_create_ticket: false,
+            agent_max_serve: 3,
+            enabled: true,
+            business_hours: String::new(),
+            allowed_origins: String::new(),
+            position: "right".into(),
+            greeting: String::new(),
+            offline_message: String::new(),
+            reply_time_text: String::new(),
+            identity_verification: false,
+            closed_dates: "[]".into(),
+            prechat_fields: "{}".into(),
+            visitor_secret: String::new(),
+        }
+    }
 }
 
 /// A queue of a portal ("Sales", "Support").
@@ -83,7 +132,7 @@ pub struct ApiKey {
 }
 
 /// An agent as the store keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Agent {
     /// Stable user id; the `userId` of the agent's tokens.
     pub user_id: String,
@@ -93,8 +142,39 @@ pub struct Agent {
     pub email: String,
     /// Name shown to visitors.
     pub display_name: String,
-    /// Argon2 PHC string of the password.
+    /// Argon2 PHC string of the password; an invited agent who has not set one has a value
+    /// that no password matches.
     pub password_hash: String,
+    /// What the agent may do in their portal.
+    pub role: Role,
+    /// A deactivated agent cannot sign in, and their tokens are refused.
+    pub active: bool,
+    /// Most chats the agent serves at once.
+    pub max_chats: u32,
+    /// Picture URL, empty for none.
+    pub avatar_url: String,
+}
+
+impl Agent {
+    /// An active agent with the given identity, role `agent`, the given capacity, no picture.
+    pub fn new(user_id: &str, portal_id: &str, email: &str, display_name: &str) -> Self {
+        Self {
+            user_id: user_id.into(),
+            portal_id: portal_id.into(),
+            email: email.into(),
+            display_name: display_name.into(),
+            password_hash: crate::auth::NO_PASSWORD.into(),
+            role: Role::Agent,
+            active: true,
+            max_chats: 3,
+            avatar_url: String::new(),
+        }
+    }
+
+    /// Whether the agent may change the portal's settings.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
 }
 
 /// A visitor's profile, as given with the live chat token call or updated later.
@@ -144,9 +224,10 @@ pub struct NewPortal {
     pub agents: Vec<Agent>,
 }
 
-/// The storage operations Parlor needs, whatever the database.
+/// The storage operations Parlor needs, whatever the database; the administration's are in
+/// [`AdminStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AdminStore + Send + Sync + 'static {
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
     /// The portal with this id.
@@ -155,11 +236,12 @@ pub trait Store: Send + Sync + 'static {
     async fn first_portal(&self) -> Result<Option<Portal>, StoreError>;
     /// The queues of a portal, in display order.
     async fn queues(&self, portal_id: &str) -> Result<Vec<Queue>, StoreError>;
-    /// The API keys of a portal, oldest first.
+    /// The API keys of a portal that are not revoked: first the one Parlor signs its own tokens
+    /// with (kept apart from the site's keys), then the site's, oldest first.
     async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError>;
-    /// The agents of a portal, oldest first.
+    /// The agents of a portal, oldest first (deleted ones left out).
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError>;
-    /// The API key with this SID, and the id of its portal.
+    /// The API key with this SID, and the id of its portal; none when it is revoked.
     async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError>;
     /// The agent who signs in with this email (compared without case).
     async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError>;

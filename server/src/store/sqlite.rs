@@ -37,7 +37,9 @@ macro_rules! select_portal {
     ($tail:literal) => {
         concat!(
             "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
-             agent_max_serve, enabled, business_hours, allowed_origins FROM portals ",
+             agent_max_serve, enabled, business_hours, allowed_origins, position, greeting, \
+             offline_message, reply_time_text, identity_verification, closed_dates, \
+             prechat_fields, visitor_secret FROM portals ",
             $tail
         )
     };
@@ -74,27 +76,12 @@ impl SqliteStore {
     }
 }
 
-fn portal_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Portal, sqlx::Error> {
-    Ok(Portal {
-        id: row.try_get("id")?,
-        widget_key: row.try_get("widget_key")?,
-        name: row.try_get("name")?,
-        language: row.try_get("language")?,
-        color: row.try_get("color")?,
-        logo_url: row.try_get("logo_url")?,
-        auto_create_ticket: row.try_get("auto_create_ticket")?,
-        agent_max_serve: row.try_get::<i64, _>("agent_max_serve")? as u32,
-        enabled: row.try_get("enabled")?,
-        business_hours: row.try_get("business_hours")?,
-        allowed_origins: row.try_get("allowed_origins")?,
-    })
-}
-
 /// `SELECT` of every agent column, then the given clauses (a literal: audited SQL).
 macro_rules! select_agent {
     ($tail:literal) => {
         concat!(
-            "SELECT user_id, portal_id, email, display_name, password_hash FROM agents ",
+            "SELECT user_id, portal_id, email, display_name, password_hash, role, active, \
+             max_chats, avatar_url FROM agents ",
             $tail
         )
     };
@@ -163,39 +150,28 @@ async fn add_agent_member(
     Ok(())
 }
 
-fn agent_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Agent, sqlx::Error> {
-    Ok(Agent {
-        user_id: row.try_get("user_id")?,
-        portal_id: row.try_get("portal_id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        password_hash: row.try_get("password_hash")?,
-    })
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError> {
-        let row = sqlx::query(select_portal!("WHERE widget_key = ?"))
+        Ok(sqlx::query_as(select_portal!("WHERE widget_key = ?"))
             .bind(key)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(portal_from_row).transpose()?)
+            .await?)
     }
 
     async fn portal(&self, id: &str) -> Result<Option<Portal>, StoreError> {
-        let row = sqlx::query(select_portal!("WHERE id = ?"))
+        Ok(sqlx::query_as(select_portal!("WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(portal_from_row).transpose()?)
+            .await?)
     }
 
     async fn first_portal(&self) -> Result<Option<Portal>, StoreError> {
-        let row = sqlx::query(select_portal!("ORDER BY created_at, id LIMIT 1"))
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(portal_from_row).transpose()?)
+        Ok(
+            sqlx::query_as(select_portal!("ORDER BY created_at, id LIMIT 1"))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn queues(&self, portal_id: &str) -> Result<Vec<Queue>, StoreError> {
@@ -216,7 +192,8 @@ impl Store for SqliteStore {
 
     async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError> {
         let rows = sqlx::query(
-            "SELECT sid, secret FROM api_keys WHERE portal_id = ? ORDER BY created_at, sid",
+            "SELECT sid, secret FROM api_keys WHERE portal_id = ? AND revoked_at IS NULL \
+             ORDER BY internal DESC, created_at, sid",
         )
         .bind(portal_id)
         .fetch_all(&self.pool)
@@ -232,20 +209,21 @@ impl Store for SqliteStore {
     }
 
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError> {
-        let rows = sqlx::query(select_agent!(
-            "WHERE portal_id = ? ORDER BY created_at, user_id"
+        Ok(sqlx::query_as(select_agent!(
+            "WHERE portal_id = ? AND deleted_at IS NULL ORDER BY created_at, user_id"
         ))
         .bind(portal_id)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(agent_from_row).collect::<Result<_, _>>()?)
+        .await?)
     }
 
     async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError> {
-        let row = sqlx::query("SELECT sid, secret, portal_id FROM api_keys WHERE sid = ?")
-            .bind(sid)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT sid, secret, portal_id FROM api_keys WHERE sid = ? AND revoked_at IS NULL",
+        )
+        .bind(sid)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row
             .map(|row| -> Result<_, sqlx::Error> {
                 Ok((
@@ -260,19 +238,19 @@ impl Store for SqliteStore {
     }
 
     async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError> {
-        let row = sqlx::query(select_agent!("WHERE lower(email) = lower(?)"))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(agent_from_row).transpose()?)
+        Ok(
+            sqlx::query_as(select_agent!("WHERE lower(email) = lower(?)"))
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn agent(&self, user_id: &str) -> Result<Option<Agent>, StoreError> {
-        let row = sqlx::query(select_agent!("WHERE user_id = ?"))
+        Ok(sqlx::query_as(select_agent!("WHERE user_id = ?"))
             .bind(user_id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(agent_from_row).transpose()?)
+            .await?)
     }
 
     async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
@@ -679,7 +657,9 @@ impl Store for SqliteStore {
         sqlx::query(
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             position, greeting, offline_message, reply_time_text, identity_verification, \
+             closed_dates, prechat_fields, visitor_secret, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -692,6 +672,14 @@ impl Store for SqliteStore {
         .bind(p.enabled)
         .bind(&p.business_hours)
         .bind(&p.allowed_origins)
+        .bind(&p.position)
+        .bind(&p.greeting)
+        .bind(&p.offline_message)
+        .bind(&p.reply_time_text)
+        .bind(p.identity_verification)
+        .bind(&p.closed_dates)
+        .bind(&p.prechat_fields)
+        .bind(&p.visitor_secret)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -701,6 +689,16 @@ impl Store for SqliteStore {
         .bind(&new.api_key.sid)
         .bind(&p.id)
         .bind(&new.api_key.secret)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO api_keys (sid, portal_id, secret, created_at, internal) \
+             VALUES (?, ?, ?, ?, 1)",
+        )
+        .bind(format!("SK{}", crate::ids::random_hex(16)))
+        .bind(&p.id)
+        .bind(crate::ids::random_hex(32))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -716,13 +714,14 @@ impl Store for SqliteStore {
         for (order, agent) in new.agents.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO agents (user_id, portal_id, email, display_name, password_hash, \
-                 max_chats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 role, max_chats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&agent.user_id)
             .bind(&p.id)
             .bind(&agent.email)
             .bind(&agent.display_name)
             .bind(&agent.password_hash)
+            .bind(agent.role)
             // Each agent starts with the portal's default.
             .bind(i64::from(p.agent_max_serve.max(1)))
             // Keeps the agents' creation order stable within the one transaction.
@@ -1007,3 +1006,6 @@ impl Store for SqliteStore {
         Ok(())
     }
 }
+
+// After the `select_…!` macros, which it uses.
+mod admin;

@@ -28,8 +28,10 @@
     widgetKey: data.widgetKey || "",
     // The widget talks to the server it was loaded from, unless told otherwise.
     server: data.server !== undefined ? data.server.replace(/\/+$/, "") : new URL(script.src).origin,
-    locale: data.locale || navigator.language || "en",
-    position: data.position === "left" ? "left" : "right",
+    // Unset here, the portal's settings (chat profile) decide.
+    locale: data.locale || "",
+    position: data.position === "left" || data.position === "right" ? data.position : "",
+    color: data.color || "",
     sound: data.sound !== "off"
   };
 

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
-use parlor_client::protocol::rest::Queue;
+use parlor_client::protocol::rest::{ChatProfile, Queue};
 use parlor_client::{
     Chat, Client, ClientConfig, Event, Message, MessageState, ObjectChange, Rating, TicketRequest,
     UserInfo,
@@ -18,6 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::i18n::{Lang, with_count, with_name};
 use crate::journey::{Stage, TicketReason};
 use crate::options::{Position, WidgetOptions};
+use crate::prechat::{CustomFields, Greeting};
 use crate::queue_picker::QueuePicker;
 use crate::session::Saved;
 use crate::text::{Segment, clock, linkify, looks_like_email};
@@ -72,6 +73,9 @@ pub struct Controls {
     pub open: RwSignal<bool>,
     /// The language.
     pub lang: RwSignal<Lang>,
+    /// Whether the page chose the language (`data-locale`, `setLocale`): then the portal's
+    /// setting does not replace it.
+    pub lang_chosen: RwSignal<bool>,
     /// What `Parlor.setUser` said.
     pub user: RwSignal<PageUser>,
 }
@@ -98,6 +102,8 @@ struct Ctx {
     client: StoredValue<Option<Client>, LocalStorage>,
     /// The panel, to give focus back to when the focused control goes away.
     panel: NodeRef<leptos::html::Section>,
+    /// The portal's settings, once the chat profile arrived.
+    portal: RwSignal<Option<ChatProfile>>,
 }
 
 impl Ctx {
@@ -157,6 +163,16 @@ impl Ctx {
 
     /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
     /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
+    /// Focuses the element of the panel that `selector` names (the first field in error).
+    fn focus_in_panel(&self, selector: &str) {
+        if let Some(panel) = self.panel.get_untracked()
+            && let Ok(Some(element)) = panel.query_selector(selector)
+            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = element.focus();
+        }
+    }
+
     fn refocus(&self) {
         let panel = self.panel;
         request_animation_frame(move || {
@@ -379,6 +395,7 @@ pub fn App(
         error: RwSignal::new(None),
         client: StoredValue::new_local(None),
         panel: NodeRef::new(),
+        portal: RwSignal::new(None),
     };
     let open = controls.open;
     let chat = ctx.chat();
@@ -397,6 +414,12 @@ pub fn App(
         let Some(Ok(profile)) = profile.get() else {
             return false;
         };
+        if !controls.lang_chosen.get_untracked() && !profile.chat_profile.language.is_empty() {
+            controls
+                .lang
+                .set(crate::i18n::Lang::from_tag(&profile.chat_profile.language));
+        }
+        ctx.portal.set(Some(profile.chat_profile.clone()));
         let saved = ctx.saved.get_untracked();
         if let Some(queue_id) = &saved.queue_id {
             ctx.queue
@@ -528,8 +551,11 @@ pub fn App(
                     ctx.stage.set(Stage::after_pick(queue.agents_online));
                     ctx.queue.set(Some(queue));
                 });
-                view! { <QueuePicker queues=profile.queues lang=ctx.controls.lang on_pick /> }
-                    .into_any()
+                view! {
+                    <Greeting portal=ctx.portal lang=ctx.controls.lang />
+                    <QueuePicker queues=profile.queues lang=ctx.controls.lang on_pick />
+                }
+                .into_any()
             }
             Stage::PreChat => view! { <PreChat ctx /> }.into_any(),
             Stage::Waiting | Stage::Chat => view! { <Conversation ctx /> }.into_any(),
@@ -545,10 +571,37 @@ pub fn App(
         },
     };
 
+    let script_color = options.color.clone();
+    let theme = move || {
+        let portal = ctx.portal.get();
+        let brand = if script_color.is_empty() {
+            portal.map(|p| p.background).unwrap_or_default()
+        } else {
+            script_color.clone()
+        };
+        // A brand colour too light for white text is darkened until white text reads (AA).
+        parlor_client::theme::readable_shade(&brand)
+            .map(|shade| format!("--parlor-brand: {shade}"))
+            .unwrap_or_default()
+    };
+    let position = options.position;
+    let left = move || match position {
+        Position::Left => true,
+        Position::Right => false,
+        Position::Portal => ctx
+            .portal
+            .with(|p| p.as_ref().is_some_and(|p| p.position == "left")),
+    };
+    let reply_time = move || {
+        ctx.portal
+            .with(|p| p.as_ref().map(|p| p.reply_time_text.clone()))
+            .filter(|text| !text.is_empty())
+    };
     view! {
         <div
             class="parlor"
-            class:parlor--left=options.position == Position::Left
+            class:parlor--left=left
+            style=theme
             lang=move || ctx.controls.lang.get().tag()
             on:keydown=on_keydown
         >
@@ -562,7 +615,10 @@ pub fn App(
                     node_ref=panel_ref
                 >
                     <header class="panel__header">
-                        <h2 class="panel__title" id="parlor-title">{title}</h2>
+                        <div class="panel__heading">
+                            <h2 class="panel__title" id="parlor-title">{title}</h2>
+                            {move || reply_time().map(|text| view! { <p class="panel__subtitle">{text}</p> })}
+                        </div>
                         <button
                             type="button"
                             class="icon-button"
@@ -635,6 +691,13 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
     let busy = RwSignal::new(false);
     let name_ref = NodeRef::<leptos::html::Input>::new();
     let email_ref = NodeRef::<leptos::html::Input>::new();
+    let form = ctx
+        .portal
+        .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
+        .unwrap_or_default();
+    let answers = RwSignal::new(HashMap::new());
+    let field_error = RwSignal::new(None::<(String, String)>);
+    let checked_form = form.clone();
     Effect::new(move || {
         if let Some(input) = name_ref.get() {
             let _ = input.focus();
@@ -663,6 +726,21 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
             }
             _ => {}
         }
+        let missing = answers.with_untracked(|a| {
+            crate::prechat::missing(&checked_form, a, ctx.controls.lang.get_untracked())
+        });
+        field_error.set(missing.clone());
+        if let Some((field, _)) = missing {
+            ctx.focus_in_panel(&format!(
+                "#parlor-{}",
+                if field == "consent" {
+                    field
+                } else {
+                    format!("field-{field}")
+                }
+            ));
+            return;
+        }
         busy.set(true);
         ctx.error.set(None);
         let (name, email, phone) = (
@@ -670,8 +748,10 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
             email.get_untracked().trim().to_string(),
             phone.get_untracked().trim().to_string(),
         );
+        let fields = (!checked_form.fields.is_empty() || checked_form.consent.is_some())
+            .then(|| answers.with_untracked(crate::prechat::to_json));
         spawn_local(async move {
-            let result = start_chat(ctx, name, email, phone).await;
+            let result = start_chat(ctx, name, email, phone, fields).await;
             busy.set(false);
             if let Err(error) = result {
                 if error.code == parlor_client::protocol::socket::code::OUTSIDE_BUSINESS_HOURS {
@@ -685,6 +765,7 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
     let t = move || ctx.t();
     view! {
         <form class="form" on:submit=submit novalidate>
+            <Greeting portal=ctx.portal lang=ctx.controls.lang />
             <p class="form__intro">{move || t().prechat_intro}</p>
             <ContactFields
                 ctx
@@ -697,6 +778,7 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
                 name_ref
                 email_ref
             />
+            <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { t().starting } else { t().start_chat }}
             </button>
@@ -758,6 +840,7 @@ async fn start_chat(
     name: String,
     email: String,
     phone: String,
+    fields: Option<serde_json::Value>,
 ) -> Result<(), parlor_client::Error> {
     let saved = ctx.saved.get_untracked();
     let token = if ctx.controls.user.get_untracked().token.is_empty() {
@@ -791,6 +874,7 @@ async fn start_chat(
             page_url: page.clone(),
             useragent: agent,
             language: Some(ctx.controls.lang.get_untracked().tag().to_string()),
+            fields,
             ..UserInfo::default()
         })
         .await?;
@@ -1328,10 +1412,16 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         });
     };
     let t = move || ctx.t();
-    let intro = move || match reason {
-        TicketReason::NoAnswer => t().ticket_no_answer,
-        TicketReason::Closed => t().ticket_closed,
-        TicketReason::Nobody => t().ticket_nobody,
+    // The portal's own words for "nobody is here", when it has them.
+    let offline = ctx
+        .portal
+        .with_untracked(|p| p.as_ref().map(|p| p.offline_message.clone()))
+        .filter(|text| !text.trim().is_empty());
+    let intro = move || match (reason, offline.clone()) {
+        (TicketReason::NoAnswer, _) => t().ticket_no_answer.to_string(),
+        (TicketReason::Closed | TicketReason::Nobody, Some(text)) => text,
+        (TicketReason::Closed, None) => t().ticket_closed.to_string(),
+        (TicketReason::Nobody, None) => t().ticket_nobody.to_string(),
     };
     view! {
         <form class="form" on:submit=submit novalidate>

@@ -57,6 +57,12 @@ pub struct Texts {
     pub start_chat: &'static str,
     pub starting: &'static str,
     pub name_required: &'static str,
+    /// A required pre-chat field left empty; `{name}` is its label.
+    pub field_required: &'static str,
+    /// The consent box left unticked.
+    pub consent_required: &'static str,
+    /// The greeting when the portal has none of its own.
+    pub greeting: &'static str,
     pub email_required: &'static str,
     pub email_invalid: &'static str,
     pub waiting: &'static str,
@@ -124,6 +130,9 @@ pub static EN: Texts = Texts {
     start_chat: "Start chat",
     starting: "Starting…",
     name_required: "Please enter your name.",
+    field_required: "Please answer “{name}”.",
+    consent_required: "Please tick the box to agree.",
+    greeting: "Hi! How can we help?",
     email_required: "Please enter your email.",
     email_invalid: "Please enter a valid email address, like name@example.com.",
     waiting: "Connecting you…",
@@ -191,6 +200,9 @@ pub static VI: Texts = Texts {
     start_chat: "Bắt đầu trò chuyện",
     starting: "Đang bắt đầu…",
     name_required: "Vui lòng nhập họ tên.",
+    field_required: "Vui lòng trả lời “{name}”.",
+    consent_required: "Vui lòng đánh dấu ô để đồng ý.",
+    greeting: "Xin chào! Chúng tôi có thể giúp gì cho bạn?",
     email_required: "Vui lòng nhập email.",
     email_invalid: "Vui lòng nhập email hợp lệ, ví dụ ten@example.com.",
     waiting: "Đang kết nối…",

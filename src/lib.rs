@@ -12,6 +12,7 @@ pub mod app;
 pub mod i18n;
 pub mod journey;
 pub mod options;
+pub mod prechat;
 pub mod queue_picker;
 pub mod session;
 pub mod text;
@@ -59,6 +60,7 @@ impl WidgetHandle {
     /// `Parlor.setLocale("vi")`: the widget's language from now on.
     #[wasm_bindgen(js_name = setLocale)]
     pub fn set_locale(&self, tag: &str) {
+        self.controls.lang_chosen.set(true);
         self.controls.lang.set(i18n::Lang::from_tag(tag));
     }
 }
@@ -77,9 +79,19 @@ pub fn mount(
         .map_err(|e| JsValue::from_str(&format!("Parlor: invalid widget options: {e}")))?;
     // Created outside the mounted tree on purpose: the handle outlives any render of the app,
     // and there is one widget per page for the page's whole life.
+    // Until the portal's language is known, the browser's; `data-locale` and `setLocale` win.
+    let browser = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    let tag = if options.locale.is_empty() {
+        &browser
+    } else {
+        &options.locale
+    };
     let controls = Controls {
         open: RwSignal::new(false),
-        lang: RwSignal::new(i18n::Lang::from_tag(&options.locale)),
+        lang: RwSignal::new(i18n::Lang::from_tag(tag)),
+        lang_chosen: RwSignal::new(!options.locale.is_empty()),
         user: RwSignal::new(PageUser::default()),
     };
     let events = app::Events::new(emit);

@@ -6,8 +6,11 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Position {
-    /// Bottom right (the default).
+    /// Not set on the script tag: the portal's setting (bottom right unless it says left).
     #[default]
+    #[serde(rename = "")]
+    Portal,
+    /// Bottom right.
     Right,
     /// Bottom left.
     Left,
@@ -21,10 +24,12 @@ pub struct WidgetOptions {
     pub widget_key: String,
     /// Base URL of the Parlor server (`data-server`); empty for the page's own origin.
     pub server: String,
-    /// Preferred language (`data-locale`), e.g. `en` or `vi-VN`.
+    /// Preferred language (`data-locale`), e.g. `en` or `vi-VN`; empty for the portal's.
     pub locale: String,
-    /// Launcher side (`data-position`).
+    /// Launcher side (`data-position`); unset for the portal's.
     pub position: Position,
+    /// Brand colour (`data-color`); empty for the portal's.
+    pub color: String,
     /// Whether a message that arrives while the panel is closed plays a short chime
     /// (`data-sound="off"` turns it off).
     pub sound: bool,

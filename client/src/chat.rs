@@ -250,6 +250,9 @@ pub struct AgentSession {
     /// The agent's user id.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// `admin` or `agent` (empty from a server that has no roles).
+    #[serde(default)]
+    pub role: String,
 }
 
 /// Agents' REST calls.
@@ -317,7 +320,7 @@ async fn get_json<T: DeserializeOwned>(
 }
 
 /// Decodes Stringee's answer to a sent request: `r == 0` and the payload, or `{r, msg}`.
-async fn decode_response<T: DeserializeOwned>(
+pub(crate) async fn decode_response<T: DeserializeOwned>(
     sent: Result<gloo_net::http::Response, gloo_net::Error>,
 ) -> Result<T, Error> {
     let response = sent.map_err(|e| {

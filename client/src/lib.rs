@@ -81,6 +81,7 @@
 
 #![warn(missing_docs)]
 
+pub mod admin;
 pub mod alert;
 mod chat;
 mod client;
@@ -89,6 +90,7 @@ mod error;
 mod events;
 pub mod model;
 mod outbox;
+pub mod theme;
 mod time;
 
 pub use chat::{Agent, AgentSession, Chat, ClientConfig, TicketRequest};

@@ -246,6 +246,10 @@ pub struct UserInfo {
     /// The visitor's language (`en`, `vi`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Answers to the portal's pre-chat fields, `{field id: text}` (`"true"` for a ticked
+    /// box, and for the consent box under the id `consent`): a Parlor extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Value>,
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //!
 //! Leptos (client-side rendering) on `parlor-client`; served by `parlor serve` at `/console/`.
 
+pub mod account;
 pub mod app;
+pub mod invite;
+pub mod settings;
 pub mod workspace;
 
 /// Mounts the console on `<body>`.

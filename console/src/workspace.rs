@@ -12,6 +12,10 @@ use parlor_client::{
 };
 use serde_json::Value;
 
+/// AUTHEN's answer to an agent whose account was deactivated or deleted.
+const AUTHENTICATION_FAILED: i32 =
+    parlor_client::protocol::socket::authen_code::AUTHENTICATION_FAILED;
+
 /// A chat this agent serves (or served).
 #[derive(Debug, Clone, PartialEq)]
 struct ChatItem {
@@ -48,6 +52,8 @@ struct Desk {
     now: RwSignal<f64>,
     /// Bumped when delivered/read marks change, so message states re-render.
     marks: RwSignal<u32>,
+    /// Called when the server refuses this agent (deactivated, deleted): the console signs out.
+    signed_out: Callback<String>,
 }
 
 impl Desk {
@@ -82,6 +88,9 @@ impl Desk {
                 self.load();
             }
             Event::Disconnected => self.connected.set(false),
+            Event::Failed(error) if error.code == AUTHENTICATION_FAILED => {
+                self.signed_out.run(error.message)
+            }
             Event::Failed(error) => self.fail(&error),
             Event::ChatRequest(request) | Event::TransferChatRequest(request) => {
                 self.asked_at.update(|at| {
@@ -263,7 +272,12 @@ impl Desk {
 
 /// The workspace of the agent signed in as `email`.
 #[component]
-pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
+pub fn Workspace(
+    email: String,
+    agent: AgentSession,
+    /// Called with the server's words when it signs this agent out.
+    signed_out: Callback<String>,
+) -> impl IntoView {
     let client = Client::new(ClientConfig::new("").with_storage(format!("parlor.agent.{email}")));
     let desk = Desk {
         client: StoredValue::new_local(client.clone()),
@@ -283,6 +297,7 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
         asked_at: RwSignal::new(HashMap::new()),
         now: RwSignal::new(js_sys::Date::now()),
         marks: RwSignal::new(0),
+        signed_out,
     };
     // The countdowns tick; the page title says how many requests wait, so a hidden tab shows it.
     if let Ok(handle) = set_interval_with_handle(
@@ -433,7 +448,11 @@ pub fn Workspace(email: String, agent: AgentSession) -> impl IntoView {
                             <dt>"Email"</dt><dd>{field("email")}</dd>
                             <dt>"Phone"</dt><dd>{field("phone")}</dd>
                             <dt>"Page"</dt><dd>{detail("pageUrl")}</dd>
-                            <dt>"Browser"</dt><dd>{detail("useragent")}</dd>
+                            <dt>"Browser"</dt><dd>{if detail("browser").is_empty() { detail("useragent") } else { detail("browser") }}</dd>
+                            {info.get("details").and_then(|d| d.get("fields")).and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(|answer| view! {
+                                <dt>{answer["label"].as_str().unwrap_or_default().to_string()}</dt>
+                                <dd>{answer["value"].as_str().unwrap_or_default().to_string()}</dd>
+                            }).collect_view()}
                         </dl>
                     })
                 }}
@@ -584,7 +603,10 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                 let own = m.from == me;
                                 let text = match m.kind {
                                     kind::NOTIFICATION => match m.content.get("type").and_then(Value::as_i64) {
-                                        Some(1) => "joined the chat".to_string(),
+                                        Some(1) => {
+                                            let who = m.content.pointer("/participants/0/displayName").and_then(Value::as_str).unwrap_or_default();
+                                            if who.is_empty() { "An agent joined the chat".to_string() } else { format!("{who} joined the chat") }
+                                        }
                                         Some(2) => "left the chat".to_string(),
                                         Some(4) => "The chat ended.".to_string(),
                                         _ => String::new(),

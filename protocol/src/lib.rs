@@ -22,6 +22,7 @@
 pub mod prechat;
 pub mod rest;
 pub mod socket;
+pub mod useragent;
 
 /// The result code every Stringee answer carries in `r`: zero means success.
 pub const R_OK: i32 = 0;

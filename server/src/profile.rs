@@ -82,6 +82,17 @@ pub async fn update_user_info(
             details.insert(field.to_string(), Value::String(value));
         }
     }
+    // Agents read "Chrome 131 on Windows", not the raw user-agent string.
+    if body.get("browser").is_none()
+        && let Some(Value::String(ua)) = details.get("useragent")
+    {
+        let browser = parlor_protocol::useragent::describe(ua);
+        details.insert("browser".into(), Value::String(browser));
+    }
+    if let Some(answers) = body.get("fields").filter(|f| !f.is_null()) {
+        let kept = prechat_answers(state, &session.portal_id, answers).await?;
+        details.insert("fields".into(), kept);
+    }
     visitor.details = Value::Object(details).to_string();
     state.store.update_visitor(&visitor).await?;
     session.display_name = visitor.name.clone();
@@ -102,6 +113,43 @@ pub async fn update_user_info(
         }
     }
     Ok(info)
+}
+
+/// The visitor's answers to the portal's pre-chat fields (`{"fields": {id: text}}`), checked
+/// against the form: `[{label, value}]` in the form's order, labels in English.
+async fn prechat_answers(
+    state: &AppState,
+    portal_id: &str,
+    answers: &Value,
+) -> Result<Value, Refusal> {
+    let Value::Object(answers) = answers else {
+        return Err(bad("`fields` must be an object of answers"));
+    };
+    let pairs: Vec<(String, String)> = answers
+        .iter()
+        .take(parlor_protocol::prechat::MAX_FIELDS + 1)
+        .map(|(id, value)| {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Bool(ticked) => ticked.to_string(),
+                other => other.to_string(),
+            };
+            (id.clone(), text)
+        })
+        .collect();
+    let portal = state
+        .portals
+        .by_id(state.store.as_ref(), portal_id)
+        .await?
+        .ok_or_else(|| Refusal::new(code::NOT_FOUND, "no such portal"))?;
+    let form: parlor_protocol::prechat::PrechatForm =
+        serde_json::from_str(&portal.prechat_fields).unwrap_or_default();
+    let kept = form.check_answers(&pairs).map_err(bad)?;
+    Ok(Value::Array(
+        kept.into_iter()
+            .map(|(label, value)| json!({ "label": label, "value": value }))
+            .collect(),
+    ))
 }
 
 /// A visitor as the wire shows them; contact details only to those who may see them.

@@ -481,3 +481,51 @@ async fn the_audit_log_says_who_changed_what_newest_first() {
         .await;
     assert_eq!(older["entries"][0]["action"], "queue.create");
 }
+
+#[tokio::test]
+async fn prechat_answers_are_checked_against_the_form_and_reach_the_agent() {
+    let server = TestServer::start().await;
+    let admin = agent_token(&server, 0).await;
+    let form = json!({
+        "fields": [
+            {"id": "order", "type": "text", "label": {"en": "Order number"}, "required": true},
+            {"id": "plan", "type": "select", "label": {"en": "Plan"}, "options": ["Free", "Pro"]}
+        ],
+        "consent": {"en": "I agree"}
+    });
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            "/v1/admin/portal",
+            Some(&admin),
+            Some(json!({ "prechat_fields": form })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (mut ann, ann_id) = visitor(&server, "browser-fields").await;
+    let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    // Missing a required answer, an unknown option, or no consent: refused, nothing stored.
+    for fields in [
+        json!({"plan": "Pro", "consent": "true"}),
+        json!({"order": "A-1", "plan": "Gold", "consent": "true"}),
+        json!({"order": "A-1"}),
+    ] {
+        let reply = ann
+            .request(70, json!({"name": "Ann", "fields": fields}))
+            .await;
+        assert_eq!(reply["r"], 400, "{fields}: {reply}");
+    }
+    let reply = ann
+        .request(70, json!({"name": "Ann", "useragent": ua, "fields": {"order": "A-1", "plan": "Pro", "consent": "true"}}))
+        .await;
+    assert_eq!(reply["r"], 0, "{reply}");
+    // The agent sees the answers with their labels, and the browser in words.
+    let mut alice = crate::journey::agent(&server, 0).await;
+    let info = alice.request(56, json!({"userIds": ann_id})).await;
+    let details = &info["users"][0]["details"];
+    assert_eq!(details["browser"], "Chrome 131 on Windows", "{info}");
+    assert_eq!(
+        details["fields"],
+        json!([{"label": "Order number", "value": "A-1"}, {"label": "Plan", "value": "Pro"}])
+    );
+}

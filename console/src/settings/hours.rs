@@ -1,0 +1,50 @@
+//! Settings › Business hours: a weekly schedule in the portal's time zone, and closed dates.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::{Ctx, text};
+
+/// The hours page.
+#[component]
+pub fn Hours(ctx: Ctx) -> impl IntoView {
+    let portal = ctx.portal.get_untracked();
+    let hours = RwSignal::new(text(&portal, "business_hours"));
+    let closed = RwSignal::new(
+        portal["closed_dates"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
+    );
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let dates: Vec<String> = closed
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        ctx.save_portal(json!({ "business_hours": hours.get_untracked(), "closed_dates": dates }));
+    };
+    view! {
+        <h1>"Business hours"</h1>
+        <p class="muted">
+            "Outside these hours visitors leave a ticket. Days and spans, then the time zone, e.g. "
+            <code>"Mon-Fri 09:00-17:00, Sat 10:00-14:00 Europe/Berlin"</code>
+            ". Empty: always open."
+        </p>
+        <form on:submit=save class="form">
+            <label for="h-hours">"Weekly hours and time zone"</label>
+            <input id="h-hours" bind:value=hours />
+            <label for="h-closed">"Closed dates, one per line (YYYY-MM-DD)"</label>
+            <textarea id="h-closed" rows="5" prop:value=move || closed.get() on:input=move |ev| closed.set(event_target_value(&ev))></textarea>
+            <button type="submit">"Save"</button>
+        </form>
+    }
+}

@@ -13,11 +13,15 @@ const env = (name) => {
   return value;
 };
 
-/** Starts `parlor serve` on 127.0.0.1:0 with a new demo portal; `stop()` ends it with SIGTERM. */
-export async function startParlor() {
+/**
+ * Starts `parlor serve` on 127.0.0.1:0 with a new demo portal (or, with `init` arguments such
+ * as `["--portal", "Acme", "--admin-email", "a@example.com"]`, the portal they make); `stop()`
+ * ends it with SIGTERM.
+ */
+export async function startParlor({ init = [] } = {}) {
   const bin = env("PARLOR_BIN");
   const data = mkdtempSync(join(tmpdir(), "parlor-e2e-"));
-  const facts = JSON.parse(execFileSync(bin, ["init", "--data", data, "--json"], { encoding: "utf8" }));
+  const facts = JSON.parse(execFileSync(bin, ["init", "--data", data, ...init, "--json"], { encoding: "utf8" }));
   const child = spawn(
     bin,
     ["serve", "--data", data, "--addr", "127.0.0.1:0",

@@ -198,12 +198,19 @@ test(
     await page.getByRole("button", { name: "Open chat, 2 unread" }).waitFor();
     await eventually(async () => /2 unread|\(2\)/.test(await page.title()), "the title to count unread messages");
 
+    // Enough history that the message list scrolls.
+    for (let i = 1; i <= 14; i += 1) {
+      await alice.request(42, { convId: offer.convId, type: 1, message: { content: `Detail ${i}` } });
+    }
+
     // A reload: the chat is where it was, history included, and opening reads the messages.
     await page.reload();
     await page.getByRole("button", { name: "Open chat" }).click();
-    for (const text of ["First question", "Answer one", "Answer two"]) {
-      await page.getByRole("dialog").getByText(text).waitFor();
+    for (const text of ["First question", "Answer one", "Answer two", "Detail 14"]) {
+      await page.getByRole("dialog").getByText(text, { exact: true }).waitFor();
     }
+    // The resumed widget, its history scrolling, passes the audit too.
+    assert.deepEqual(await auditWidget(page, errors), [], "resumed after a reload");
     await page.getByRole("dialog").getByLabel("Message", { exact: true }).fill("Still here after a reload");
     await page.getByRole("dialog").getByLabel("Message", { exact: true }).press("Enter");
     const after = await alice.push(45, { type: 1 });

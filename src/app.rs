@@ -571,19 +571,26 @@ pub fn App(
         },
     };
 
+    // The brand colour: the script tag's, else the portal's; a colour too light for white text
+    // is darkened until white text reads (AA). Set through the CSS object model, which a strict
+    // Content-Security-Policy allows (a `style` attribute would need 'unsafe-inline').
+    let root_ref = NodeRef::<leptos::html::Div>::new();
     let script_color = options.color.clone();
-    let theme = move || {
-        let portal = ctx.portal.get();
+    Effect::new(move || {
+        let portal_color = ctx
+            .portal
+            .with(|p| p.as_ref().map(|p| p.background.clone()));
         let brand = if script_color.is_empty() {
-            portal.map(|p| p.background).unwrap_or_default()
+            portal_color.unwrap_or_default()
         } else {
             script_color.clone()
         };
-        // A brand colour too light for white text is darkened until white text reads (AA).
-        parlor_client::theme::readable_shade(&brand)
-            .map(|shade| format!("--parlor-brand: {shade}"))
-            .unwrap_or_default()
-    };
+        if let (Some(root), Some(shade)) =
+            (root_ref.get(), parlor_client::theme::readable_shade(&brand))
+        {
+            let _ = web_sys::HtmlElement::style(&root).set_property("--parlor-brand", &shade);
+        }
+    });
     let position = options.position;
     let left = move || match position {
         Position::Left => true,
@@ -601,7 +608,7 @@ pub fn App(
         <div
             class="parlor"
             class:parlor--left=left
-            style=theme
+            node_ref=root_ref
             lang=move || ctx.controls.lang.get().tag()
             on:keydown=on_keydown
         >
@@ -1036,7 +1043,9 @@ fn Conversation(ctx: Ctx) -> impl IntoView {
                     <p class="muted">{move || t().waiting_hint}</p>
                 </div>
             </Show>
-            <ol class="messages" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
+            // Focusable, so that a keyboard can scroll back through a long history (a scrollable
+            // region without focusable content is out of a keyboard's reach).
+            <ol class="messages" tabindex="0" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
                 {move || {
                     let me = me();
                     let list = ctx.messages.get();

@@ -590,7 +590,7 @@ fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     };
     view! {
         <section class="pane" aria-label="Conversation">
-            <ol class="pane__messages">
+            <ol class="pane__messages" tabindex="0" aria-label="Messages">
                 {move || {
                     let me = me.clone();
                     desk.messages.with(|all| {

@@ -251,6 +251,11 @@ async fn bad_settings_are_refused_by_field_and_nothing_changes() {
         .call(Method::PATCH, "/v1/admin/portal", Some(&admin), None)
         .await;
     assert_eq!(status, 400, "{answer}");
+    let huge = json!({ "greeting": "x".repeat(100_000) });
+    let (status, answer) = server
+        .call(Method::PATCH, "/v1/admin/portal", Some(&admin), Some(huge))
+        .await;
+    assert_eq!((status, answer["r"].clone()), (413, json!(1)), "{answer}");
     let (_, after) = server
         .call(Method::GET, "/v1/admin/portal", Some(&admin), None)
         .await;

@@ -1,35 +1,19 @@
 //! Settings › Business hours: a weekly schedule in the portal's time zone, and closed dates.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Ctx, text};
+use super::{Ctx, lines_of, list_of, text};
 
 /// The hours page.
 #[component]
 pub fn Hours(ctx: Ctx) -> impl IntoView {
     let portal = ctx.portal.get_untracked();
     let hours = RwSignal::new(text(&portal, "business_hours"));
-    let closed = RwSignal::new(
-        portal["closed_dates"]
-            .as_array()
-            .map(|d| {
-                d.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default(),
-    );
+    let closed = RwSignal::new(lines_of(&portal, "closed_dates"));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let dates: Vec<String> = closed
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
+        let dates = list_of(&closed.get_untracked());
         ctx.save_portal(json!({ "business_hours": hours.get_untracked(), "closed_dates": dates }));
     };
     view! {

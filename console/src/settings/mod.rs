@@ -67,6 +67,29 @@ impl Ctx {
     }
 }
 
+/// A list of the portal's (`portal[name]`: origins, dates) as text, one item a line.
+pub fn lines_of(portal: &Value, name: &str) -> String {
+    portal[name]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+/// Text with one item a line back to a list, blank lines left out.
+pub fn list_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A text field of the portal (`portal[name]`), as a string.
 pub fn text(portal: &Value, name: &str) -> String {
     portal[name].as_str().unwrap_or_default().to_string()

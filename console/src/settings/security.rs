@@ -5,33 +5,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Value, json};
 
-use super::Ctx;
+use super::{Ctx, lines_of, list_of};
 
 /// The security page.
 #[component]
 pub fn Security(ctx: Ctx) -> impl IntoView {
     let portal = ctx.portal.get_untracked();
-    let origins = RwSignal::new(
-        portal["allowed_origins"]
-            .as_array()
-            .map(|o| {
-                o.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default(),
-    );
+    let origins = RwSignal::new(lines_of(&portal, "allowed_origins"));
     let verify = RwSignal::new(portal["identity_verification"].as_bool().unwrap_or(false));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let list: Vec<String> = origins
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
+        let list = list_of(&origins.get_untracked());
         ctx.save_portal(
             json!({ "allowed_origins": list, "identity_verification": verify.get_untracked() }),
         );

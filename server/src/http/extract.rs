@@ -82,6 +82,12 @@ where
         Json::<T>::from_request(request, state)
             .await
             .map(|Json(value)| ApiJson(value))
-            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge("the request body is too large".into())
+                } else {
+                    ApiError::BadRequest(rejection.body_text())
+                }
+            })
     }
 }

@@ -408,17 +408,7 @@ impl Engine {
             .map(|(id, _)| id.clone())
             .collect();
         for conv_id in missed {
-            let waiting = self.waiting.remove(&conv_id).expect("listed above");
-            if let Some((agent, _)) = waiting.offer {
-                if let Some(entry) = self.agents.get_mut(&agent) {
-                    entry.offer = None;
-                }
-                effects.push(Effect::OfferTimedOut {
-                    agent,
-                    conv_id: conv_id.clone(),
-                });
-            }
-            effects.push(Effect::Missed { chat: waiting.chat });
+            effects.extend(self.miss(&conv_id));
         }
         for waiting in self.waiting.values_mut() {
             let Some((agent, deadline)) = waiting.offer.clone() else {
@@ -436,6 +426,26 @@ impl Engine {
             }
         }
         effects.extend(self.dispatch(now));
+        effects
+    }
+
+    /// The waiting chat is missed now: its offer, if any, is withdrawn (the agent is told) and
+    /// the visitor is told.
+    fn miss(&mut self, conv_id: &str) -> Vec<Effect> {
+        let Some(waiting) = self.waiting.remove(conv_id) else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        if let Some((agent, _)) = waiting.offer {
+            if let Some(entry) = self.agents.get_mut(&agent) {
+                entry.offer = None;
+            }
+            effects.push(Effect::OfferTimedOut {
+                agent,
+                conv_id: conv_id.to_string(),
+            });
+        }
+        effects.push(Effect::Missed { chat: waiting.chat });
         effects
     }
 

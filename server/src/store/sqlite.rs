@@ -679,7 +679,12 @@ impl Store for SqliteStore {
         .bind(p.identity_verification)
         .bind(&p.closed_dates)
         .bind(&p.prechat_fields)
-        .bind(&p.visitor_secret)
+        // Never empty: visitors' ids are derived with it.
+        .bind(if p.visitor_secret.is_empty() {
+            crate::ids::random_hex(32)
+        } else {
+            p.visitor_secret.clone()
+        })
         .bind(now)
         .execute(&mut *tx)
         .await?;

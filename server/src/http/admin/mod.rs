@@ -19,6 +19,9 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::store::{AuditNote, ChangeError};
 
+/// Largest admin request body: the biggest setting (a full pre-chat form) is a few KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// The admin routes.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(agents::router())
         .merge(api_keys::router())
         .merge(audit::router())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// An admin of a portal, from a verified token: the only way into an admin route.

@@ -87,17 +87,7 @@ impl Engine {
         // Longest waiting first, as a timeout would have found them.
         gone.sort_by(|a, b| b.cmp(a));
         for (_, conv_id) in gone {
-            let waiting = self.waiting.remove(&conv_id).expect("listed above");
-            if let Some((agent, _)) = waiting.offer {
-                if let Some(entry) = self.agents.get_mut(&agent) {
-                    entry.offer = None;
-                }
-                effects.push(Effect::OfferTimedOut {
-                    agent,
-                    conv_id: conv_id.clone(),
-                });
-            }
-            effects.push(Effect::Missed { chat: waiting.chat });
+            effects.extend(self.miss(&conv_id));
         }
         for agent in self.agents.values_mut() {
             agent.queues.remove(queue_id);

@@ -8,6 +8,7 @@ mod files;
 mod init;
 mod journey;
 mod limits;
+mod openapi;
 mod operator;
 mod profile;
 mod site;

@@ -1,24 +1,26 @@
 //! An agent's own account: `GET/PATCH /v1/agent/me` (name, picture, password with the old
 //! one), and `POST /v1/agent/invitation`, where an invited agent sets their first password.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::admin::check;
 use super::caller::Caller;
 use super::extract::FieldJson;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::{hash_password, verify_password};
 use crate::error::ApiError;
 use crate::store::{Agent, AuditNote};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/agent/me", get(show).patch(change))
-        .route("/v1/agent/invitation", post(accept_invitation))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show, change))
+        .routes(routes!(accept_invitation))
 }
 
 fn me_json(agent: &Agent) -> Value {
@@ -44,6 +46,9 @@ async fn caller_agent(state: &AppState, caller: Caller) -> Result<Agent, ApiErro
 
 /// `GET /v1/agent/me`: the signed-in agent, with their role (the console shows Settings to
 /// admins).
+#[utoipa::path(get, path = "/v1/agent/me", tag = "agent",
+    description = "The signed-in agent's account (any agent).",
+    responses((status = 200, description = "`{r, agent}`"), (status = 401), (status = 403)))]
 async fn show(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let agent = caller_agent(&state, caller).await?;
     Ok(Json(json!({ "r": 0, "agent": me_json(&agent) })))
@@ -59,6 +64,10 @@ struct MeInput {
 }
 
 /// `PATCH /v1/agent/me`: a new password needs the old one.
+#[utoipa::path(patch, path = "/v1/agent/me", tag = "agent",
+    description = "Changes one's name, picture or password (the old one needed).",
+    request_body = Object,
+    responses((status = 200, description = "`{r, agent}`"), (status = 400), (status = 401), (status = 422)))]
 async fn change(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,6 +117,10 @@ struct Invitation {
 
 /// `POST /v1/agent/invitation` with `{token, password}`: the invitation link's token, once,
 /// within its 7 days → `{"r":0, "email"}`; the agent then signs in as usual.
+#[utoipa::path(post, path = "/v1/agent/invitation", tag = "agent",
+    description = "Sets an invited agent's first password with the invitation's token (single use, 7 days).",
+    request_body = Object,
+    responses((status = 200, description = "`{r, email}`"), (status = 400), (status = 404), (status = 422)))]
 async fn accept_invitation(
     State(state): State<AppState>,
     FieldJson(input): FieldJson<Invitation>,

@@ -3,22 +3,24 @@
 //! Stringee's SDKs call this before connecting. Parlor answers its own socket: the configured
 //! public URL (`--public-socket-url`), else the host the request came to, at path `/ws`.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::caller::Caller;
 use super::extract::{ApiQuery, required};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 
 /// The route.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v2/getStringeeServerAddress", get(server_address))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(server_address))
 }
 
 #[derive(Deserialize)]
@@ -26,6 +28,10 @@ struct Params {
     access_token: Option<String>,
 }
 
+#[utoipa::path(get, path = "/v2/getStringeeServerAddress", tag = "customer",
+    description = "The socket addresses to connect to (Stringee's call; the token in the query).",
+    params(("access_token" = String, Query)),
+    responses((status = 200, description = "`{r, data: [url]}`"), (status = 401)))]
 async fn server_address(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1,26 +1,25 @@
 //! Agents' REST calls: sign in, and the portal's agents with who is online (for transfers).
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::caller::Caller;
 use super::extract::{ApiJson, required};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::verify_password;
 use crate::error::ApiError;
 use crate::token;
 
-/// Path of the sign-in call.
-pub const LOGIN_PATH: &str = "/v1/agent/login";
-
 /// The agent routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(LOGIN_PATH, post(login))
-        .route("/v1/agent/agents", axum::routing::get(agents))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(agents))
 }
 
 #[derive(Deserialize)]
@@ -30,6 +29,10 @@ struct Login {
 }
 
 /// `POST /v1/agent/login` with `{"email", "password"}` → `{"r":0, "access_token", "userId"}`.
+#[utoipa::path(post, path = "/v1/agent/login", tag = "agent",
+    description = "Agent sign-in with email and password; throttled after 5 wrong passwords.",
+    request_body = Object,
+    responses((status = 200, description = "`{r, access_token, userId, role}`"), (status = 400), (status = 401), (status = 429)))]
 async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -105,6 +108,9 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// `GET /v1/agent/agents` (agents, with a token): the portal's agents and whether each has a
 /// socket open on this node, for the transfer menu.
+#[utoipa::path(get, path = "/v1/agent/agents", tag = "agent",
+    description = "The portal's agents and who is online (agents).",
+    responses((status = 200, description = "`{r, agents}`"), (status = 401), (status = 403)))]
 async fn agents(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
     let agents = state.store.agents(&caller.portal_id).await?;

@@ -4,17 +4,19 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
-use parlor_protocol::rest::{CHAT_PROFILE_PATH, ChatProfile, ChatProfileReply, Queue};
+use parlor_protocol::rest::{ChatProfile, ChatProfileReply, Queue};
 use parlor_protocol::{R_OK, looks_like_email};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::extract::{ApiQuery, required};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::origin::RequestOrigin;
@@ -24,8 +26,6 @@ use crate::token;
 /// Longest widget key accepted; real ones are 32 characters.
 pub const MAX_WIDGET_KEY: usize = 128;
 
-/// Path of the live chat token call.
-pub const LIVE_CHAT_TOKEN_PATH: &str = "/v1/chatcustomer";
 /// Longest visitor name accepted.
 pub const MAX_NAME: usize = 100;
 /// Longest email accepted (RFC 5321's path limit).
@@ -34,10 +34,10 @@ pub const MAX_EMAIL: usize = 254;
 const MAX_CLIENT_ID: usize = 128;
 
 /// The customer routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(CHAT_PROFILE_PATH, get(chat_profile))
-        .route(LIVE_CHAT_TOKEN_PATH, get(live_chat_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(chat_profile))
+        .routes(routes!(live_chat_token))
 }
 
 /// Counts a customer call from `peer` against its address's limit.
@@ -111,6 +111,10 @@ struct TokenParams {
 /// the portal's API secret, so the same browser stays the same visitor, agents never see the
 /// browser's own id, and nobody can ask for a token in another user's name (see
 /// `docs/protocol.md`). Without `userId`, every call is a new visitor.
+#[utoipa::path(get, path = "/v1/chatcustomer", tag = "customer",
+    description = "A visitor's live chat token (rate-limited per address).",
+    params(("key" = String, Query), ("username" = String, Query), ("email" = String, Query), ("userId" = String, Query)),
+    responses((status = 200, description = "`{r, access_token}`"), (status = 400), (status = 403), (status = 404), (status = 429)))]
 async fn live_chat_token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -163,6 +167,10 @@ struct ProfileParams {
 }
 
 /// `GET /v1/chatcustomer/getsettingandqueues?key=…`: the portal's settings and its queues.
+#[utoipa::path(get, path = "/v1/chatcustomer/getsettingandqueues", tag = "customer",
+    description = "The portal's widget settings and queues (rate-limited per address).",
+    params(("key" = String, Query)),
+    responses((status = 200, description = "`{r, chatProfile, queues}`"), (status = 400), (status = 403), (status = 404), (status = 429)))]
 async fn chat_profile(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

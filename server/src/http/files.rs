@@ -6,14 +6,15 @@
 //! uploaded page cannot run as the server's own.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde_json::json;
 
 use super::caller::Caller;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::StoredFile;
@@ -45,14 +46,12 @@ const ALLOWED: [(&str, bool); 14] = [
 ];
 
 /// The file routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/v1/file/upload",
-            // Room for the multipart framing around the largest file.
-            post(upload).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
-        )
-        .route("/v1/file/{id}", get(download))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        // Room for the multipart framing around the largest file.
+        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024))
+        .routes(routes!(download))
 }
 
 /// The Parlor file a message's `filePath` names, if it names one (`…/v1/file/file-…` or the
@@ -65,6 +64,9 @@ pub fn file_id_in(path: &str) -> Option<&str> {
     .then_some(id)
 }
 
+#[utoipa::path(post, path = "/v1/file/upload", tag = "files",
+    description = "Uploads a file (multipart, field `file`) with the caller's token.",
+    responses((status = 200, description = "`{r, filePath, …}`"), (status = 400), (status = 401), (status = 413)))]
 async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -135,6 +137,10 @@ async fn upload(
     Err(bad("the upload has no part named `file`".into()))
 }
 
+#[utoipa::path(get, path = "/v1/file/{id}", tag = "files",
+    description = "Downloads a file its uploader sent in a conversation the caller is a member of.",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the file"), (status = 401), (status = 404)))]
 async fn download(
     State(state): State<AppState>,
     caller: Caller,

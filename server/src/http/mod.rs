@@ -10,6 +10,7 @@ mod customer;
 mod extract;
 pub mod files;
 mod health;
+pub mod openapi;
 mod site;
 mod ticket;
 
@@ -35,15 +36,15 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static(caller::AUTH_HEADER),
         ])
         .max_age(std::time::Duration::from_secs(3600));
-    let api = Router::new()
+    let api = utoipa_axum::router::OpenApiRouter::new()
         .merge(customer::router())
         .merge(agent::router())
         .merge(account::router())
         .merge(admin::router())
         .merge(ticket::router())
         .merge(files::router())
-        .merge(address::router())
-        .layer(cors);
+        .merge(address::router());
+    let api = openapi::with_document(api).layer(cors);
     Router::new()
         .merge(api)
         .route("/ws", axum::routing::get(crate::ws::upgrade))

@@ -5,36 +5,36 @@
 //! `Reply-To` set to the visitor, so that answering the mail answers them. A mail that cannot
 //! go out by SMTP lands in the outbox: the ticket is never lost.
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::caller::Caller;
 use super::customer::{MAX_EMAIL, MAX_NAME, MAX_WIDGET_KEY, portal_for, visitor_id};
 use super::extract::{ApiQuery, required};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::hours::utc_date_time;
 use crate::mail::Mail;
 use crate::store::{NewTicket, Ticket};
 
-/// Path of the ticket call.
-pub const TICKET_PATH: &str = "/v1/chatcustomer/generateticket";
 /// Longest ticket text, in characters.
 pub const MAX_NOTE: usize = 5_000;
 /// Longest phone number.
 const MAX_PHONE: usize = 40;
 
 /// The ticket routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(TICKET_PATH, get(create))
-        .route("/v1/agent/tickets", get(list))
-        .route("/v1/agent/missedchats", get(missed))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(list))
+        .routes(routes!(missed))
 }
 
 #[derive(Deserialize)]
@@ -53,6 +53,10 @@ struct TicketParams {
 
 /// `GET /v1/chatcustomer/generateticket?key=&username=&email=&userId=&note=&phone=`
 /// → `{"r":0, "msg", "ticketId"}`.
+#[utoipa::path(get, path = "/v1/chatcustomer/generateticket", tag = "customer",
+    description = "A visitor's ticket when nobody answered (rate-limited per address).",
+    params(("key" = String, Query), ("username" = String, Query), ("email" = String, Query), ("note" = String, Query)),
+    responses((status = 200, description = "`{r, msg, ticketId}`"), (status = 400), (status = 404), (status = 429)))]
 async fn create(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -162,6 +166,9 @@ fn ticket_json(ticket: &Ticket) -> Value {
 }
 
 /// `GET /v1/agent/tickets` (agents, with a token): the portal's tickets, newest first.
+#[utoipa::path(get, path = "/v1/agent/tickets", tag = "agent",
+    description = "The portal's tickets, newest first (agents).",
+    responses((status = 200, description = "`{r, tickets}`"), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
     let tickets = state.store.tickets(&caller.portal_id, 200).await?;
@@ -171,6 +178,9 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Valu
 }
 
 /// `GET /v1/agent/missedchats` (agents, with a token): chats nobody answered, newest first.
+#[utoipa::path(get, path = "/v1/agent/missedchats", tag = "agent",
+    description = "The portal's missed chats, newest first (agents).",
+    responses((status = 200, description = "`{r, missedChats}`"), (status = 401), (status = 403)))]
 async fn missed(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
     let chats = state

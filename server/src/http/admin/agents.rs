@@ -1,14 +1,16 @@
 //! `GET/POST /v1/admin/agents`, `PATCH/DELETE /v1/admin/agents/{user_id}`: the portal's
 //! agents and admins, invited by email.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Admin, check, refused};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::auth::NO_PASSWORD;
 use crate::error::ApiError;
@@ -18,10 +20,10 @@ use crate::store::{Agent, NewAgent, Role};
 /// Most agents a portal may have.
 const MAX_AGENTS: usize = 500;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/agents", get(list).post(create))
-        .route("/v1/admin/agents/{user_id}", patch(change).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(change, remove))
 }
 
 async fn agent_json(state: &AppState, agent: &Agent) -> Result<Value, ApiError> {
@@ -44,6 +46,9 @@ async fn agent_json(state: &AppState, agent: &Agent) -> Result<Value, ApiError> 
 }
 
 /// `GET /v1/admin/agents`: with who is online and how many chats each serves now.
+#[utoipa::path(get, path = "/v1/admin/agents", tag = "admin",
+    description = "The portal's agents, who is online and their chats now (admins).",
+    responses((status = 200, description = "`{r, agents}`"), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, admin: Admin) -> Result<Json<Value>, ApiError> {
     let mut list = Vec::new();
     for agent in state.store.agents(&admin.portal_id).await? {
@@ -78,6 +83,10 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// `POST /v1/admin/agents` with `email` (and optionally the rest): creates the account and
 /// mails an invitation to set a password → 201 and the agent.
+#[utoipa::path(post, path = "/v1/admin/agents", tag = "admin",
+    description = "Invites an agent by email (admins).",
+    request_body = Object,
+    responses((status = 201, description = "`{r, agent}`"), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -211,6 +220,11 @@ async fn portal_agent(state: &AppState, admin: &Admin, user_id: &str) -> Result<
 
 /// `PATCH /v1/admin/agents/{user_id}`: name, role, capacity, queues, active. Deactivating signs
 /// the agent out at once and puts their chats back in their queues.
+#[utoipa::path(patch, path = "/v1/admin/agents/{user_id}", tag = "admin",
+    description = "Changes an agent's name, role, capacity, queues or active state (admins).",
+    request_body = Object,
+    params(("user_id" = String, Path)),
+    responses((status = 200, description = "`{r, agent}`"), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn change(
     State(state): State<AppState>,
     admin: Admin,
@@ -265,6 +279,10 @@ async fn change(
 
 /// `DELETE /v1/admin/agents/{user_id}`: the account goes (their chats keep their history);
 /// they are signed out and their chats go back to their queues.
+#[utoipa::path(delete, path = "/v1/admin/agents/{user_id}", tag = "admin",
+    description = "Deletes an agent; their chats keep their history (admins).",
+    params(("user_id" = String, Path)),
+    responses((status = 200, description = "`{r}`"), (status = 401), (status = 403), (status = 404), (status = 409)))]
 async fn remove(
     State(state): State<AppState>,
     admin: Admin,

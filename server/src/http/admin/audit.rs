@@ -1,18 +1,20 @@
 //! `GET /v1/admin/audit?before=&limit=`: who changed what and when, newest first.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Admin;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::http::extract::ApiQuery;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/admin/audit", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 #[derive(Debug, Deserialize)]
@@ -24,6 +26,10 @@ struct Page {
     limit: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/v1/admin/audit", tag = "admin",
+    description = "Who changed what and when, newest first (admins).",
+    params(("before" = String, Query), ("limit" = String, Query)),
+    responses((status = 200, description = "`{r, entries}`"), (status = 400), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
     admin: Admin,

@@ -10,9 +10,9 @@ pub mod check;
 mod portal;
 mod queues;
 
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use utoipa_axum::router::OpenApiRouter;
 
 use super::caller::Caller;
 use crate::AppState;
@@ -23,8 +23,8 @@ use crate::store::{AuditNote, ChangeError};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The admin routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(portal::router())
         .merge(queues::router())
         .merge(agents::router())

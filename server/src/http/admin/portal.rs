@@ -1,12 +1,13 @@
 //! `GET/PATCH /v1/admin/portal`: the portal's widget look, texts, limits, hours, pre-chat form
 //! and security settings.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use parlor_protocol::prechat::PrechatForm;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Admin, check};
 use crate::AppState;
@@ -21,8 +22,8 @@ const MAX_CLOSED_DATES: usize = 366;
 /// Longest widget text (greeting, offline message, reply time), in characters.
 const MAX_WIDGET_TEXT: usize = 500;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/admin/portal", get(show).patch(change))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(show, change))
 }
 
 /// The portal as the admin API shows it.
@@ -58,6 +59,9 @@ pub fn portal_json(portal: &Portal) -> Value {
 }
 
 /// `GET /v1/admin/portal`.
+#[utoipa::path(get, path = "/v1/admin/portal", tag = "admin",
+    description = "The portal's settings (admins).",
+    responses((status = 200, description = "`{r, portal}`"), (status = 401), (status = 403)))]
 async fn show(State(state): State<AppState>, admin: Admin) -> Result<Json<Value>, ApiError> {
     let portal = state
         .store
@@ -92,6 +96,11 @@ struct PortalPatch {
 /// `PATCH /v1/admin/portal`: every field is checked before any is changed; the change and its
 /// audit entry are written together, and the cached settings are dropped so that the next
 /// chat profile shows them.
+#[utoipa::path(patch, path = "/v1/admin/portal", tag = "admin",
+    description = "Changes the portal's settings; absent fields stay (admins).",
+    request_body = Object,
+    responses((status = 200, description = "`{r, portal}`"), (status = 400), (status = 401),
+        (status = 403), (status = 413), (status = 422)))]
 async fn change(
     State(state): State<AppState>,
     admin: Admin,

@@ -1,14 +1,16 @@
 //! `GET/POST /v1/admin/queues`, `PATCH/DELETE /v1/admin/queues/{id}`: the queues visitors pick
 //! from, who serves each, and its timeouts.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Admin, check, refused};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::http::extract::FieldJson;
@@ -21,10 +23,10 @@ const ANSWER_TIMEOUT_MS: (i64, i64) = (1_000, 3_600_000);
 /// Bounds of the queue timeout (the whole wait), in milliseconds.
 const QUEUE_TIMEOUT_MS: (i64, i64) = (1_000, 86_400_000);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/queues", get(list).post(create))
-        .route("/v1/admin/queues/{id}", patch(change).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(change, remove))
 }
 
 fn queue_json(queue: &QueueDetails) -> Value {
@@ -39,6 +41,9 @@ fn queue_json(queue: &QueueDetails) -> Value {
 }
 
 /// `GET /v1/admin/queues`: in display order, with members and how many agents are available.
+#[utoipa::path(get, path = "/v1/admin/queues", tag = "admin",
+    description = "The portal's queues with members, timeouts and agents available (admins).",
+    responses((status = 200, description = "`{r, queues}`"), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, admin: Admin) -> Result<Json<Value>, ApiError> {
     let queues = state.store.queue_details(&admin.portal_id).await?;
     let online = state.routing.available_per_queue().await;
@@ -91,6 +96,10 @@ fn apply(queue: &mut QueueDetails, input: QueueInput) -> Result<(), ApiError> {
 }
 
 /// `POST /v1/admin/queues` with at least `name` → 201 and the queue.
+#[utoipa::path(post, path = "/v1/admin/queues", tag = "admin",
+    description = "Adds a queue (admins).",
+    request_body = Object,
+    responses((status = 201, description = "`{r, queue}`"), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
 async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -144,6 +153,11 @@ fn member_or_name(error: crate::store::ChangeError, name: &str) -> ApiError {
 }
 
 /// `PATCH /v1/admin/queues/{id}`.
+#[utoipa::path(patch, path = "/v1/admin/queues/{id}", tag = "admin",
+    description = "Changes a queue's name, position, members or timeouts (admins).",
+    request_body = Object,
+    params(("id" = String, Path)),
+    responses((status = 200, description = "`{r, queue}`"), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn change(
     State(state): State<AppState>,
     admin: Admin,
@@ -173,6 +187,10 @@ async fn change(
 
 /// `DELETE /v1/admin/queues/{id}`: its chats keep their history; those waiting in it get the
 /// queue timeout's answer (the ticket form) at once.
+#[utoipa::path(delete, path = "/v1/admin/queues/{id}", tag = "admin",
+    description = "Deletes a queue; its waiting visitors get the ticket form (admins).",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "`{r}`"), (status = 401), (status = 403), (status = 404)))]
 async fn remove(
     State(state): State<AppState>,
     admin: Admin,

@@ -1375,6 +1375,18 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             let _ = input.focus();
         }
     });
+    // A visitor sent here before any chat answers the portal's own fields here; after a chat
+    // nobody took, the server has their answers from the pre-chat form.
+    let form = match reason {
+        TicketReason::NoAnswer => Default::default(),
+        TicketReason::Closed | TicketReason::Nobody => ctx
+            .portal
+            .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
+            .unwrap_or_default(),
+    };
+    let answers = RwSignal::new(HashMap::new());
+    let field_error = RwSignal::new(None::<(String, String)>);
+    let checked_form = form.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = ctx.controls.lang.get_untracked();
@@ -1389,7 +1401,21 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         if name_error.is_some() || email_error.is_some() || note_error.is_some() {
             return;
         }
+        let missing = answers.with_untracked(|a| crate::prechat::missing(&checked_form, a, lang));
+        field_error.set(missing.clone());
+        if let Some((field, _)) = missing {
+            ctx.focus_in_panel(&format!(
+                "#parlor-{}",
+                if field == "consent" {
+                    field
+                } else {
+                    format!("field-{field}")
+                }
+            ));
+            return;
+        }
         busy.set(true);
+        let has_fields = !checked_form.fields.is_empty() || checked_form.consent.is_some();
         let request = TicketRequest {
             name: name.get_untracked().trim().to_string(),
             email: email.get_untracked().trim().to_string(),
@@ -1397,6 +1423,7 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             note: note.get_untracked().trim().to_string(),
             browser_id: ctx.saved.get_untracked().browser_id,
             queue_id: ctx.queue.get_untracked().map(|q| q.id),
+            fields: has_fields.then(|| answers.with_untracked(crate::prechat::to_json).to_string()),
         };
         spawn_local(async move {
             let result = ctx
@@ -1446,6 +1473,7 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                 name_ref=first_ref
                 email_ref=NodeRef::new()
             />
+            <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <label for="parlor-ticket-note">{move || t().description}</label>
             <textarea id="parlor-ticket-note" rows="4" maxlength="5000" required
                 aria-invalid=move || errors.get().2.is_some().to_string() aria-describedby="parlor-ticket-note-error"

@@ -90,6 +90,8 @@ pub struct TicketRequest {
     pub browser_id: String,
     /// The queue they had picked, if any.
     pub queue_id: Option<String>,
+    /// Answers to the portal's pre-chat fields, a JSON object (a Parlor extension).
+    pub fields: Option<String>,
 }
 
 /// The customer-side REST calls.
@@ -158,6 +160,9 @@ impl Chat {
         ];
         if let Some(queue) = &ticket.queue_id {
             query.push(("queueId", queue.as_str()));
+        }
+        if let Some(fields) = &ticket.fields {
+            query.push(("fields", fields.as_str()));
         }
         get_json::<Reply>(Request::get(&url).query(query))
             .await

@@ -717,6 +717,12 @@ fn Tickets(desk: Desk) -> impl IntoView {
                                     <strong>{text("name")}</strong>" · "{text("email")}
                                     {(!text("phone").is_empty()).then(|| format!(" · {}", text("phone")))}
                                     <p>{text("note")}</p>
+                                    <dl class="visitor-fields">
+                                        {t.get("fields").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(|answer| view! {
+                                            <dt>{answer["label"].as_str().unwrap_or_default().to_string()}</dt>
+                                            <dd>{answer["value"].as_str().unwrap_or_default().to_string()}</dd>
+                                        }).collect_view()}
+                                    </dl>
                                 </li>
                             }
                         }).collect_view()}

@@ -533,4 +533,48 @@ async fn prechat_answers_are_checked_against_the_form_and_reach_the_agent() {
         details["fields"],
         json!([{"label": "Order number", "value": "A-1"}, {"label": "Plan", "value": "Pro"}])
     );
+
+    // A ticket carries the answers: those given with it, or the visitor's from their chat.
+    let ticket = |extra: &str| {
+        format!(
+            "/v1/chatcustomer/generateticket?key={}&username=Ann&email=ann@example.com&note=Call%20me{extra}",
+            server.facts.widget_key
+        )
+    };
+    let (status, _) = server
+        .call(
+            Method::GET,
+            &ticket("&fields=%7B%22plan%22%3A%22Pro%22%7D"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 400, "the required answer is missing");
+    let given = "&fields=%7B%22order%22%3A%22B-2%22%2C%22consent%22%3A%22true%22%7D";
+    let (status, _) = server.call(Method::GET, &ticket(given), None, None).await;
+    assert_eq!(status, 200);
+    let (status, _) = server
+        .call(Method::GET, &ticket("&userId=browser-fields"), None, None)
+        .await;
+    assert_eq!(status, 200);
+    let (_, tickets) = server
+        .call(Method::GET, "/v1/agent/tickets", Some(&admin), None)
+        .await;
+    // (Both were made within a few milliseconds: compare without their order.)
+    let mut answers: Vec<String> = tickets["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["fields"].to_string())
+        .collect();
+    answers.sort();
+    let mut expected = vec![
+        json!([{"label": "Order number", "value": "A-1"}, {"label": "Plan", "value": "Pro"}])
+            .to_string(),
+        json!([{"label": "Order number", "value": "B-2"}]).to_string(),
+    ];
+    expected.sort();
+    assert_eq!(answers, expected);
+    let mail = server.outbox().pop().unwrap();
+    assert!(mail.contains("Order number: A-1"), "{mail}");
 }

@@ -181,3 +181,44 @@ async fn the_server_address_call_names_this_socket() {
     assert_eq!(status, 401);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn customer_calls_are_limited_per_address_with_a_retry_after() {
+    let server = TestServer::start_with(|state| {
+        state.with_settings(parlor_server::Settings {
+            customer_requests_per_minute: 3,
+            ..parlor_server::Settings::default()
+        })
+    })
+    .await;
+    let profile = format!(
+        "/v1/chatcustomer/getsettingandqueues?key={}",
+        server.facts.widget_key
+    );
+    for _ in 0..3 {
+        assert_eq!(get(&server, &profile, None).await.0, 200);
+    }
+    let response = reqwest::get(format!("{}{profile}", server.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["r"], 5);
+    // The token and ticket calls share the address's allowance.
+    let token = format!(
+        "/v1/chatcustomer?key={}&username=Ann&email=ann@example.com",
+        server.facts.widget_key
+    );
+    assert_eq!(get(&server, &token, None).await.0, 429);
+    // Agents' calls are not customer calls.
+    let (status, _) = server
+        .call(reqwest::Method::GET, "/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, 200);
+}

@@ -14,7 +14,10 @@ async fn every_documented_operation_is_routed_and_every_family_is_documented() {
         .call(Method::GET, "/v1/openapi.json", None, None)
         .await;
     assert_eq!(status, 200);
-    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"), "{document}");
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{document}"
+    );
     let paths = document["paths"].as_object().unwrap();
     for expected in [
         parlor_protocol::rest::CHAT_PROFILE_PATH,
@@ -40,7 +43,13 @@ async fn every_documented_operation_is_routed_and_every_family_is_documented() {
         // or that a token is needed; the router alone would answer 404 or 405 with no body.
         let concrete: String = path
             .split('/')
-            .map(|part| if part.starts_with('{') { "made-up" } else { part })
+            .map(|part| {
+                if part.starts_with('{') {
+                    "made-up"
+                } else {
+                    part
+                }
+            })
             .collect::<Vec<_>>()
             .join("/");
         for method in item.as_object().unwrap().keys() {

@@ -33,6 +33,9 @@ UPDATE portals SET visitor_secret = COALESCE(
     (SELECT k.secret FROM api_keys k WHERE k.portal_id = portals.id ORDER BY k.created_at, k.sid LIMIT 1),
     '');
 
+-- A ticket's answers to the portal's pre-chat fields, `[{label, value}]` as JSON.
+ALTER TABLE tickets ADD COLUMN fields TEXT NOT NULL DEFAULT '[]';
+
 ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
 -- The key Parlor signs its own tokens with (agents' sign-in, visitors' live chat tokens). It is
 -- not in the admin's list, so revoking a site's key never signs out every agent and visitor.

@@ -49,13 +49,19 @@ struct TicketParams {
     /// Parlor extension: the queue the visitor had chosen.
     #[serde(rename = "queueId")]
     queue_id: Option<String>,
+    /// Parlor extension: answers to the portal's pre-chat fields, a JSON object
+    /// (`{"order":"A-1","consent":"true"}`), checked against its form.
+    fields: Option<String>,
 }
+
+/// Longest `fields` parameter, in bytes.
+const MAX_FIELDS_PARAM: usize = 8 * 1024;
 
 /// `GET /v1/chatcustomer/generateticket?key=&username=&email=&userId=&note=&phone=`
 /// → `{"r":0, "msg", "ticketId"}`.
 #[utoipa::path(get, path = "/v1/chatcustomer/generateticket", tag = "customer",
     description = "A visitor's ticket when nobody answered (rate-limited per address).",
-    params(("key" = String, Query), ("username" = String, Query), ("email" = String, Query), ("note" = String, Query)),
+    params(("key" = String, Query), ("username" = String, Query), ("email" = String, Query), ("note" = String, Query), ("fields" = Option<String>, Query)),
     responses((status = 200, description = "`{r, msg, ticketId}`"), (status = 400), (status = 404), (status = 429)))]
 async fn create(
     State(state): State<AppState>,
@@ -78,6 +84,15 @@ async fn create(
         None => String::new(),
     };
     let portal = portal_for(&state, &headers, &key).await?;
+    let given = match params.fields.filter(|f| !f.trim().is_empty()) {
+        Some(text) if text.len() > MAX_FIELDS_PARAM => {
+            return Err(ApiError::BadRequest(
+                "parameter `fields` is too long".into(),
+            ));
+        }
+        Some(text) => Some(checked_answers(&portal, &text)?),
+        None => None,
+    };
     let visitor = match params.user_id.filter(|id| !id.trim().is_empty()) {
         Some(id) => Some(visitor_id(&portal, &id)?),
         None => None,
@@ -91,6 +106,11 @@ async fn create(
         .queue_id
         .filter(|q| queues.iter().any(|queue| &queue.id == q))
         .or_else(|| missed.as_ref().and_then(|c| c.queue_id.clone()));
+    // What the visitor answered on this form, or else on the pre-chat form of their chat.
+    let answers = match given {
+        Some(answers) => answers,
+        None => prechat_answers(&state, visitor.as_deref()).await?,
+    };
     let ticket = state
         .store
         .create_ticket(&NewTicket {
@@ -102,6 +122,7 @@ async fn create(
             email,
             phone,
             note,
+            fields: Value::Array(answers.clone()).to_string(),
         })
         .await?;
     let queue_name = queue_id
@@ -115,7 +136,13 @@ async fn create(
         .map(|a| a.email)
         .collect();
     if !agents.is_empty() {
-        let mail = notice(&portal.name, queue_name.as_deref(), &ticket, agents);
+        let mail = notice(
+            &portal.name,
+            queue_name.as_deref(),
+            &ticket,
+            &answers,
+            agents,
+        );
         // Stored already: a mail failure is logged, not the visitor's problem.
         if let Err(error) = state.mailer.send(&mail).await {
             tracing::error!(%error, ticket = ticket.id, "ticket notice not sent");
@@ -126,8 +153,54 @@ async fn create(
     ))
 }
 
+/// Answers given with the ticket (`fields`, a JSON object), checked against the portal's form:
+/// `[{label, value}]`.
+fn checked_answers(portal: &crate::store::Portal, text: &str) -> Result<Vec<Value>, ApiError> {
+    let given: serde_json::Map<String, Value> = serde_json::from_str(text).map_err(|_| {
+        ApiError::BadRequest("parameter `fields` must be a JSON object of answers".into())
+    })?;
+    let pairs: Vec<(String, String)> = given
+        .into_iter()
+        .map(|(id, value)| match value {
+            Value::String(text) => (id, text),
+            other => (id, other.to_string()),
+        })
+        .collect();
+    let form: parlor_protocol::prechat::PrechatForm =
+        serde_json::from_str(&portal.prechat_fields).unwrap_or_default();
+    let kept = form
+        .check_answers(&pairs)
+        .map_err(|e| ApiError::BadRequest(format!("parameter `fields`: {e}")))?;
+    Ok(kept
+        .into_iter()
+        .map(|(label, value)| json!({ "label": label, "value": value }))
+        .collect())
+}
+
+/// The answers a known visitor gave to the portal's pre-chat fields with their profile
+/// (`[{label, value}]`), empty for a visitor Parlor does not know.
+async fn prechat_answers(state: &AppState, visitor: Option<&str>) -> Result<Vec<Value>, ApiError> {
+    let Some(visitor) = visitor else {
+        return Ok(Vec::new());
+    };
+    let details = state
+        .store
+        .visitor(visitor)
+        .await?
+        .and_then(|v| serde_json::from_str::<Value>(&v.details).ok());
+    Ok(details
+        .and_then(|d| d.get("fields").and_then(Value::as_array).cloned())
+        .unwrap_or_default())
+}
+
 /// The mail agents get for a new ticket.
-fn notice(portal: &str, queue: Option<&str>, ticket: &Ticket, to: Vec<String>) -> Mail {
+fn notice(
+    portal: &str,
+    queue: Option<&str>,
+    ticket: &Ticket,
+    answers: &[Value],
+    to: Vec<String>,
+) -> Mail {
     let (y, mo, d, h, mi) = utc_date_time(ticket.created_at);
     let mut text = format!(
         "A visitor left a ticket on {portal}.\n\nFrom:  {} <{}>\n",
@@ -138,6 +211,10 @@ fn notice(portal: &str, queue: Option<&str>, ticket: &Ticket, to: Vec<String>) -
     }
     if let Some(queue) = queue {
         text.push_str(&format!("Queue: {queue}\n"));
+    }
+    for answer in answers {
+        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_string();
+        text.push_str(&format!("{}: {}\n", field("label"), field("value")));
     }
     text.push_str(&format!(
         "When:  {y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC\nTicket: {}\n\n{}\n",
@@ -153,6 +230,7 @@ fn notice(portal: &str, queue: Option<&str>, ticket: &Ticket, to: Vec<String>) -
 
 fn ticket_json(ticket: &Ticket) -> Value {
     json!({
+        "fields": serde_json::from_str::<Value>(&ticket.fields).unwrap_or(json!([])),
         "id": ticket.id,
         "visitorId": ticket.visitor_id,
         "convId": ticket.conv_id,

@@ -132,7 +132,7 @@ pub struct MessageQuery {
 }
 
 /// A ticket: what a visitor leaves when no agent answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Ticket {
     pub id: String,
     pub portal_id: String,
@@ -146,6 +146,8 @@ pub struct Ticket {
     pub phone: String,
     /// What the visitor wrote.
     pub note: String,
+    /// Answers to the portal's pre-chat fields, `[{label, value}]` as JSON.
+    pub fields: String,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
 }
@@ -161,6 +163,8 @@ pub struct NewTicket {
     pub email: String,
     pub phone: String,
     pub note: String,
+    /// Answers to the portal's pre-chat fields, `[{label, value}]` as JSON.
+    pub fields: String,
 }
 
 /// An uploaded file's record; its bytes live in the data folder under its id.

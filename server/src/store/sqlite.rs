@@ -850,11 +850,12 @@ impl Store for SqliteStore {
             email: new.email.clone(),
             phone: new.phone.clone(),
             note: new.note.clone(),
+            fields: new.fields.clone(),
             created_at: now_ms(),
         };
         sqlx::query(
             "INSERT INTO tickets (id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, \
-             note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             note, fields, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&ticket.id)
         .bind(&ticket.portal_id)
@@ -865,6 +866,7 @@ impl Store for SqliteStore {
         .bind(&ticket.email)
         .bind(&ticket.phone)
         .bind(&ticket.note)
+        .bind(&ticket.fields)
         .bind(ticket.created_at)
         .execute(&self.writer)
         .await?;
@@ -872,31 +874,15 @@ impl Store for SqliteStore {
     }
 
     async fn tickets(&self, portal_id: &str, limit: i64) -> Result<Vec<Ticket>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, note, \
-             created_at FROM tickets WHERE portal_id = ? ORDER BY created_at DESC, id LIMIT ?",
+             fields, created_at FROM tickets WHERE portal_id = ? \
+             ORDER BY created_at DESC, id LIMIT ?",
         )
         .bind(portal_id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Ticket {
-                    id: row.try_get("id")?,
-                    portal_id: row.try_get("portal_id")?,
-                    visitor_id: row.try_get("visitor_id")?,
-                    conv_id: row.try_get("conv_id")?,
-                    queue_id: row.try_get("queue_id")?,
-                    name: row.try_get("name")?,
-                    email: row.try_get("email")?,
-                    phone: row.try_get("phone")?,
-                    note: row.try_get("note")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     async fn missed_conversations(

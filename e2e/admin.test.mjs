@@ -110,6 +110,7 @@ test(
     await widget.getByRole("button", { name: "Start chat" }).click();
     // The required field is checked before anything is sent.
     await widget.getByText("Please answer “Order number”.").waitFor();
+    assert.deepEqual(await auditWidget(visitor, visitorErrors), [], "the pre-chat form with the portal's field");
     await widget.getByLabel(/Order number/).fill("A-1042");
     await widget.getByRole("button", { name: "Start chat" }).click();
     await widget.getByText("Connecting you…").waitFor();
@@ -134,6 +135,19 @@ test(
     await carol.getByText(/You were signed out/).waitFor();
     await carol.getByRole("button", { name: "Sign in" }).waitFor();
     await owner.getByRole("button", { name: "Settings" }).waitFor();
+
+    // Every Settings page passes the accessibility audit, reached by keyboard from the menu.
+    await owner.getByRole("status").getByText(/Deactivated/).waitFor();
+    for (const name of ["Widget", "Queues", "Agents", "Business hours", "Pre-chat form", "Security", "Audit log"]) {
+      const item = owner.getByRole("navigation", { name: "Settings" }).getByRole("button", { name });
+      await item.focus();
+      await owner.keyboard.press("Enter");
+      await owner.getByRole("heading", { level: 1, name }).waitFor();
+      assert.deepEqual(await auditWidget(owner, ownerErrors, "body"), [], `Settings › ${name}`);
+    }
+    // The audit log tells who did what.
+    await owner.getByRole("cell", { name: "agent.deactivate" }).waitFor();
+    await owner.getByRole("cell", { name: "agent.invite" }).waitFor();
 
     for (const [who, errors] of [["owner", ownerErrors], ["carol", carolErrors], ["visitor", visitorErrors]]) {
       assert.deepEqual(errors.filter((e) => !/WebSocket|401|403|Failed to load resource/.test(e)), [], who);

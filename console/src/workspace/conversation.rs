@@ -1,0 +1,264 @@
+//! The middle column: one conversation, its history, composer, end and transfer.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::model::kind;
+use parlor_client::{Agent, Chat, ClientConfig};
+use serde_json::Value;
+
+use super::desk::Desk;
+
+/// One conversation: history, typing, composer, end.
+#[component]
+pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
+    let me = desk.me.get_value();
+    let conversation = move |conv: &str| desk.client.get_value().conversation(conv);
+    let send = {
+        let conv = conv.clone();
+        move || {
+            let text = draft.get_untracked();
+            if text.trim().is_empty() {
+                return;
+            }
+            draft.set(String::new());
+            let conversation = conversation(&conv);
+            spawn_local(async move {
+                if let Err(error) = conversation.send_text(text.trim_end()).await {
+                    desk.fail(&error);
+                }
+            });
+        }
+    };
+    let last_typing = StoredValue::new(0.0f64);
+    let on_input = {
+        let conv = conv.clone();
+        move |_| {
+            let now = js_sys::Date::now();
+            if now - last_typing.get_value() > 3_000.0 {
+                last_typing.set_value(now);
+                let conversation = conversation(&conv);
+                spawn_local(async move {
+                    let _ = conversation.begin_typing().await;
+                });
+            }
+        }
+    };
+    let send_on_enter = {
+        let send = send.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Enter" && !ev.shift_key() {
+                ev.prevent_default();
+                send();
+            }
+        }
+    };
+    let end = {
+        let conv = conv.clone();
+        move |_| {
+            let conversation = conversation(&conv);
+            let conv = conv.clone();
+            spawn_local(async move {
+                match conversation.end_chat().await {
+                    // The server tells the other members; this agent learns it from the reply.
+                    Ok(()) => desk.chats.update(|chats| {
+                        if let Some(chat) = chats.iter_mut().find(|c| c.conv_id == conv) {
+                            chat.ended = true;
+                        }
+                    }),
+                    Err(error) => desk.fail(&error),
+                }
+            });
+        }
+    };
+    // The newest message is marked read while the chat is open.
+    {
+        let conv = conv.clone();
+        Effect::new(move || {
+            let last = desk
+                .messages
+                .with(|all| all.get(&conv).and_then(|l| l.last().map(|m| m.seq)));
+            if let Some(seq) = last {
+                let conversation = conversation(&conv);
+                spawn_local(async move {
+                    let _ = conversation.mark_as_read(seq).await;
+                });
+            }
+        });
+    }
+    let list_conv = conv.clone();
+    let typing_conv = conv.clone();
+    let ended_conv = conv.clone();
+    let note_conv = conv.clone();
+    let transfer_conv = conv.clone();
+    let colleagues = RwSignal::new(Vec::<(String, String)>::new());
+    let target = RwSignal::new(String::new());
+    let load_colleagues = move |_| {
+        let token = desk.token.get_value();
+        let me = desk.me.get_value();
+        spawn_local(async move {
+            match Agent::new(ClientConfig::new("")).agents(&token).await {
+                Ok(agents) => colleagues.set(
+                    agents
+                        .iter()
+                        .filter(|a| a.get("online").and_then(Value::as_bool) == Some(true))
+                        .filter_map(|a| {
+                            let id = a.get("userId")?.as_str()?.to_string();
+                            let name = a.get("name")?.as_str()?.to_string();
+                            (id != me).then_some((id, name))
+                        })
+                        .collect(),
+                ),
+                Err(error) => desk.fail(&error),
+            }
+        });
+    };
+    let transfer = move |_| {
+        let to = target.get_untracked();
+        if to.is_empty() {
+            return;
+        }
+        let name = colleagues.with_untracked(|c| {
+            c.iter()
+                .find(|(id, _)| *id == to)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        });
+        let conversation = conversation(&transfer_conv);
+        let conv = transfer_conv.clone();
+        spawn_local(async move {
+            match conversation.transfer_to(&to).await {
+                Ok(()) => desk.transfers.update(|t| {
+                    t.insert(conv, format!("Waiting for {name} to accept the transfer…"));
+                }),
+                Err(error) => desk.fail(&error),
+            }
+        });
+    };
+    view! {
+        <section class="pane" aria-label="Conversation">
+            <ol class="pane__messages" tabindex="0" aria-label="Messages">
+                {move || {
+                    let me = me.clone();
+                    desk.messages.with(|all| {
+                        all.get(&list_conv)
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|m| m.kind != kind::CREATED)
+                            .map(|m| {
+                                let own = m.from == me;
+                                let text = match m.kind {
+                                    kind::NOTIFICATION => match m.content.get("type").and_then(Value::as_i64) {
+                                        Some(1) => {
+                                            let who = m.content.pointer("/participants/0/displayName").and_then(Value::as_str).unwrap_or_default();
+                                            if who.is_empty() { "An agent joined the chat".to_string() } else { format!("{who} joined the chat") }
+                                        }
+                                        Some(2) => "left the chat".to_string(),
+                                        Some(4) => "The chat ended.".to_string(),
+                                        _ => String::new(),
+                                    },
+                                    kind::RATING => format!(
+                                        "Rated {}{}",
+                                        if m.content.get("rating").and_then(Value::as_i64) == Some(1) { "good" } else { "bad" },
+                                        m.content.get("comment").and_then(Value::as_str).filter(|c| !c.is_empty()).map(|c| format!(": {c}")).unwrap_or_default()
+                                    ),
+                                    _ => m.text().map(str::to_string).unwrap_or_default(),
+                                };
+                                let file = [("photo", kind::PHOTO), ("video", kind::VIDEO), ("audio", kind::AUDIO), ("file", kind::FILE)]
+                                    .iter()
+                                    .find(|(_, k)| *k == m.kind)
+                                    .and_then(|(field, _)| m.content.get(*field))
+                                    .map(|f| {
+                                        let path = f.get("filePath").and_then(Value::as_str).unwrap_or_default().to_string();
+                                        let name = f.get("filename").and_then(Value::as_str).unwrap_or("attachment").to_string();
+                                        view! { <FileLink desk path name /> }
+                                    });
+                                let class = if m.kind == kind::NOTIFICATION || m.kind == kind::RATING { "event" } else if own { "msg msg--own" } else { "msg" };
+                                let state = (own && class != "event").then(|| {
+                                    desk.marks.track();
+                                    match desk.client.get_value().state_of(&m) {
+                                        parlor_client::MessageState::Read => "Read",
+                                        parlor_client::MessageState::Delivered => "Delivered",
+                                        parlor_client::MessageState::Sending => "Sending",
+                                        parlor_client::MessageState::Failed => "Not sent",
+                                        parlor_client::MessageState::Sent => "Sent",
+                                    }
+                                });
+                                view! {
+                                    <li class=class>
+                                        {text}
+                                        {file}
+                                        {state.map(|s| view! { <span class="msg__state">{s}</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </ol>
+            <p class="muted typing">{move || desk.typing.with(|t| t.get(&typing_conv).map(|name| format!("{name} is typing…")))}</p>
+            <p class="muted" role="status">{move || desk.transfers.with(|t| t.get(&note_conv).cloned())}</p>
+            {move || {
+                let ended = desk.chats.with(|c| c.iter().any(|c| c.conv_id == ended_conv && c.ended));
+                if ended {
+                    view! { <p class="muted">"This chat has ended."</p> }.into_any()
+                } else {
+                    let send = send.clone();
+                    let send_on_enter = send_on_enter.clone();
+                    let end = end.clone();
+                    let transfer = transfer.clone();
+                    let on_input = on_input.clone();
+                    view! {
+                        <div class="composer">
+                            <label for="reply" class="sr-only">"Reply"</label>
+                            <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter on:input=on_input></textarea>
+                            <button type="button" on:click=move |_| send()>"Send"</button>
+                            <button type="button" class="secondary" on:click=end>"End chat"</button>
+                        </div>
+                        <div class="transfer">
+                            <button type="button" class="small secondary" on:click=load_colleagues>"Transfer…"</button>
+                            <Show when=move || !colleagues.with(Vec::is_empty)>
+                                <label for="transfer-to">"Transfer to"</label>
+                                <select id="transfer-to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                    <option value="">"Choose a colleague"</option>
+                                    {move || colleagues.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                                <button type="button" class="small" on:click=transfer.clone()>"Transfer"</button>
+                            </Show>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// An attachment: fetched with the agent's token, offered as a download (images previewed).
+#[component]
+pub(super) fn FileLink(desk: Desk, path: String, name: String) -> impl IntoView {
+    let token = desk.token.get_value();
+    let image = [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|ext| name.to_ascii_lowercase().ends_with(ext));
+    let url = LocalResource::new(move || {
+        let (path, token) = (path.clone(), token.clone());
+        async move {
+            Chat::new(ClientConfig::new(""))
+                .open_file(&token, &path)
+                .await
+                .ok()
+        }
+    });
+    view! {
+        {move || match url.get().flatten() {
+            Some(href) if image => {
+                let src = href.clone();
+                view! { <a href=href download=name.clone()><img class="file__image" src=src alt=name.clone() /></a> }.into_any()
+            }
+            Some(href) => view! { <a href=href download=name.clone()>{name.clone()}</a> }.into_any(),
+            None => view! { <span>{name.clone()}</span> }.into_any(),
+        }}
+    }
+}

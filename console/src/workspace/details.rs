@@ -1,0 +1,39 @@
+//! The right column: who the visitor of the selected chat is (contact, queue, wait, page,
+//! browser, and their answers to the portal's pre-chat fields).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::desk::Desk;
+
+/// The right column.
+#[component]
+pub(super) fn Details(desk: Desk) -> impl IntoView {
+    view! {
+    <aside class="desk__details" aria-label="Visitor">
+        {move || {
+            let conv = desk.selected.get()?;
+            let chat = desk.chats.with(|c| c.iter().find(|c| c.conv_id == conv).cloned())?;
+            let info = desk.visitors.with(|v| v.get(&chat.customer_id).cloned()).unwrap_or(Value::Null);
+            let field = |name: &str| info.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+            let detail = |name: &str| info.get("details").and_then(|d| d.get(name)).and_then(Value::as_str).unwrap_or_default().to_string();
+            Some(view! {
+                <h2>"Visitor"</h2>
+                <dl>
+                    <dt>"Name"</dt><dd>{chat.customer_name.clone()}</dd>
+                    <dt>"Queue"</dt><dd>{chat.queue_name.clone()}</dd>
+                    <dt>"Waited"</dt><dd>{chat.waited.map(|s| format!("{s} s")).unwrap_or_default()}</dd>
+                    <dt>"Email"</dt><dd>{field("email")}</dd>
+                    <dt>"Phone"</dt><dd>{field("phone")}</dd>
+                    <dt>"Page"</dt><dd>{detail("pageUrl")}</dd>
+                    <dt>"Browser"</dt><dd>{if detail("browser").is_empty() { detail("useragent") } else { detail("browser") }}</dd>
+                    {info.get("details").and_then(|d| d.get("fields")).and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(|answer| view! {
+                        <dt>{answer["label"].as_str().unwrap_or_default().to_string()}</dt>
+                        <dd>{answer["value"].as_str().unwrap_or_default().to_string()}</dd>
+                    }).collect_view()}
+                </dl>
+            })
+        }}
+    </aside>
+    }
+}

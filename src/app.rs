@@ -163,6 +163,29 @@ impl Ctx {
 
     /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
     /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
+    /// Checks the portal's own fields of a form: shows the first one missing, focuses it, and
+    /// says whether one is.
+    fn fields_missing(
+        &self,
+        form: &parlor_client::protocol::prechat::PrechatForm,
+        answers: crate::prechat::Answers,
+        error: RwSignal<Option<(String, String)>>,
+    ) -> bool {
+        let lang = self.controls.lang.get_untracked();
+        let missing = answers.with_untracked(|a| crate::prechat::missing(form, a, lang));
+        error.set(missing.clone());
+        let Some((field, _)) = missing else {
+            return false;
+        };
+        let id = if field == "consent" {
+            field
+        } else {
+            format!("field-{field}")
+        };
+        self.focus_in_panel(&format!("#parlor-{id}"));
+        true
+    }
+
     /// Focuses the element of the panel that `selector` names (the first field in error).
     fn focus_in_panel(&self, selector: &str) {
         if let Some(panel) = self.panel.get_untracked()
@@ -733,19 +756,7 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
             }
             _ => {}
         }
-        let missing = answers.with_untracked(|a| {
-            crate::prechat::missing(&checked_form, a, ctx.controls.lang.get_untracked())
-        });
-        field_error.set(missing.clone());
-        if let Some((field, _)) = missing {
-            ctx.focus_in_panel(&format!(
-                "#parlor-{}",
-                if field == "consent" {
-                    field
-                } else {
-                    format!("field-{field}")
-                }
-            ));
+        if ctx.fields_missing(&checked_form, answers, field_error) {
             return;
         }
         busy.set(true);
@@ -1401,17 +1412,7 @@ fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         if name_error.is_some() || email_error.is_some() || note_error.is_some() {
             return;
         }
-        let missing = answers.with_untracked(|a| crate::prechat::missing(&checked_form, a, lang));
-        field_error.set(missing.clone());
-        if let Some((field, _)) = missing {
-            ctx.focus_in_panel(&format!(
-                "#parlor-{}",
-                if field == "consent" {
-                    field
-                } else {
-                    format!("field-{field}")
-                }
-            ));
+        if ctx.fields_missing(&checked_form, answers, field_error) {
             return;
         }
         busy.set(true);

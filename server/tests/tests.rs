@@ -11,6 +11,7 @@ mod limits;
 mod openapi;
 mod operator;
 mod profile;
+mod settings;
 mod site;
 mod socket;
 mod staff;

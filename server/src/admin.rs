@@ -25,7 +25,13 @@ pub async fn sign_out_agent(state: &AppState, agent: &Agent) -> Result<(), Store
     state
         .hub
         .sign_out(&agent.user_id, "signed out: the account was deactivated");
-    let chats = state.routing.agent_removed(&agent.user_id).await;
+    let mut chats = state.routing.agent_removed(&agent.user_id).await;
+    // Routing knows the chats of agents who are connected; the store knows them all.
+    for conv_id in state.store.active_chats_of(&agent.user_id).await? {
+        if !chats.contains(&conv_id) {
+            chats.push(conv_id);
+        }
+    }
     for conv_id in chats {
         if !state
             .store

@@ -355,3 +355,37 @@ async fn an_agent_changes_their_own_name_and_password() {
         .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn deactivating_an_agent_who_is_offline_still_hands_their_chat_back() {
+    let server = TestServer::start().await;
+    let admin = agent_token(&server, 0).await;
+    let sales = server.facts.queues[0].id.clone();
+    let bob_id = server.facts.agents[1].user_id.clone();
+    let mut bob = agent(&server, 1).await;
+    let (mut ann, _) = visitor(&server, "browser-offline-agent").await;
+    let created = ann
+        .request(41, json!({"name": sales, "localDbId": "c1"}))
+        .await;
+    let conv = created["convId"].clone();
+    push_of(&mut bob, 64).await;
+    assert_eq!(
+        bob.request(65, json!({"convId": conv, "answer": true}))
+            .await["r"],
+        0
+    );
+    drop(bob); // Bob closes his laptop; the chat stays his.
+
+    let mut alice = agent(&server, 0).await;
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            &format!("/v1/admin/agents/{bob_id}"),
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let offer = push_of(&mut alice, 64).await;
+    assert_eq!(offer["convId"], conv);
+}

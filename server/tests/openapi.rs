@@ -63,11 +63,20 @@ async fn every_documented_operation_is_routed_and_every_family_is_documented() {
             let body: Value = response.json().await.unwrap_or(Value::Null);
             assert_ne!(status, 405, "{method} {path}");
             assert!(
-                body.get("r").is_some(),
-                "{method} {path}: the router, not a handler, answered {status}"
+                body.get("r").is_some() && body["msg"] != parlor_server::http::NO_ROUTE,
+                "{method} {path}: no handler answered ({status} {body})"
             );
             operations += 1;
         }
     }
     assert!(operations >= 25, "{operations} operations documented");
+
+    // A path no route takes answers in the API's shape too.
+    let (status, body) = server
+        .call(Method::GET, "/v1/admin/nothing-here", None, None)
+        .await;
+    assert_eq!(
+        (status, body["msg"].clone()),
+        (404, serde_json::json!(parlor_server::http::NO_ROUTE))
+    );
 }

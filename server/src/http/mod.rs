@@ -20,6 +20,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::error::ApiError;
 
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
@@ -51,5 +52,10 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .with_state(state.clone())
         .merge(assets.with_state(state))
+        // Even a path no route takes answers in the API's one error shape.
+        .fallback(|| async { ApiError::NotFound(NO_ROUTE.into()) })
         .layer(TraceLayer::new_for_http())
 }
+
+/// What a path no route takes answers (`{"r":2, "msg": NO_ROUTE}`, HTTP 404).
+pub const NO_ROUTE: &str = "no such route";

@@ -98,7 +98,17 @@ async fn create(
         None => None,
     };
     let missed = match &visitor {
-        Some(visitor) => state.store.last_missed_conversation(visitor).await?,
+        Some(visitor) => match state.store.last_missed_conversation(visitor).await? {
+            Some(missed) => Some(missed),
+            // The routing task tells the visitor a chat is missed before the store says so;
+            // a ticket sent at once follows the chat still marked waiting.
+            None => state
+                .store
+                .conversations_of(visitor, 5)
+                .await?
+                .into_iter()
+                .find(|c| c.status == crate::store::Status::Queued),
+        },
         None => None,
     };
     let queues = state.store.queues(&portal.id).await?;

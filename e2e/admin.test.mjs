@@ -136,8 +136,27 @@ test(
     await carol.getByRole("button", { name: "Sign in" }).waitFor();
     await owner.getByRole("button", { name: "Settings" }).waitFor();
 
-    // Every Settings page passes the accessibility audit, reached by keyboard from the menu.
     await owner.getByRole("status").getByText(/Deactivated/).waitFor();
+
+    // With identity verification on, a visitor the site has not signed in is told so.
+    await owner.getByRole("navigation", { name: "Settings" }).getByRole("button", { name: "Security" }).click();
+    await owner.getByLabel(/Identity verification/).check();
+    await owner.getByRole("button", { name: "Save" }).click();
+    await owner.getByRole("status").getByText("Saved.").waitFor();
+    const stranger = await browser.newPage();
+    await stranger.goto(`${server.url}/`);
+    await stranger.waitForFunction(() => document.querySelector("[data-parlor-widget]")?.shadowRoot.querySelector(".parlor-root"));
+    await stranger.getByRole("button", { name: "Open chat" }).click();
+    const strangerWidget = stranger.getByRole("dialog");
+    await strangerWidget.getByRole("button", { name: "General" }).click();
+    await strangerWidget.getByLabel("Name").fill("Sam");
+    await strangerWidget.getByLabel("Email").fill("sam@example.com");
+    await strangerWidget.getByLabel(/Order number/).fill("A-7");
+    await strangerWidget.getByRole("button", { name: "Start chat" }).click();
+    await strangerWidget.getByText(/Please sign in on this site first/).waitFor();
+    await stranger.close();
+
+    // Every Settings page passes the accessibility audit, reached by keyboard from the menu.
     for (const name of ["Widget", "Queues", "Agents", "Business hours", "Pre-chat form", "Security", "Audit log"]) {
       const item = owner.getByRole("navigation", { name: "Settings" }).getByRole("button", { name });
       await item.focus();

@@ -759,6 +759,15 @@ fn PreChat(ctx: Ctx) -> impl IntoView {
         if ctx.fields_missing(&checked_form, answers, field_error) {
             return;
         }
+        // A portal that verifies identity takes only tokens from the site's backend
+        // (`Parlor.setUser({token})`): without one, say so rather than fail on the token call.
+        let verified_only = ctx
+            .portal
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.identity_verification == 1));
+        if verified_only && ctx.controls.user.get_untracked().token.is_empty() {
+            ctx.error.set(Some(ctx.t().sign_in_first.to_string()));
+            return;
+        }
         busy.set(true);
         ctx.error.set(None);
         let (name, email, phone) = (

@@ -63,6 +63,8 @@ pub struct Texts {
     pub consent_required: &'static str,
     /// The greeting when the portal has none of its own.
     pub greeting: &'static str,
+    /// The portal verifies visitors' identity and the page gave no token.
+    pub sign_in_first: &'static str,
     pub email_required: &'static str,
     pub email_invalid: &'static str,
     pub waiting: &'static str,
@@ -133,6 +135,7 @@ pub static EN: Texts = Texts {
     field_required: "Please answer “{name}”.",
     consent_required: "Please tick the box to agree.",
     greeting: "Hi! How can we help?",
+    sign_in_first: "Please sign in on this site first: chat starts with your account here.",
     email_required: "Please enter your email.",
     email_invalid: "Please enter a valid email address, like name@example.com.",
     waiting: "Connecting you…",
@@ -203,6 +206,7 @@ pub static VI: Texts = Texts {
     field_required: "Vui lòng trả lời “{name}”.",
     consent_required: "Vui lòng đánh dấu ô để đồng ý.",
     greeting: "Xin chào! Chúng tôi có thể giúp gì cho bạn?",
+    sign_in_first: "Vui lòng đăng nhập vào trang này trước: cuộc trò chuyện dùng tài khoản của bạn tại đây.",
     email_required: "Vui lòng nhập email.",
     email_invalid: "Vui lòng nhập email hợp lệ, ví dụ ten@example.com.",
     waiting: "Đang kết nối…",

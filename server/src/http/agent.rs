@@ -75,13 +75,7 @@ async fn login(
             "this agent account is deactivated".into(),
         ));
     }
-    let key = state
-        .store
-        .api_keys(&agent.portal_id)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::Unauthorized("the agent's portal has no API key".into()))?;
+    let key = super::customer::signing_key(&state, &agent.portal_id).await?;
     let access_token = token::issue(
         &agent.user_id,
         &key.sid,

@@ -72,7 +72,7 @@ pub async fn portal_for(
     Ok(portal)
 }
 
-/// The API key that signs a portal's tokens (its oldest).
+/// The key Parlor signs a portal's tokens with (the portal's own, apart from its API keys).
 pub async fn signing_key(state: &AppState, portal_id: &str) -> Result<ApiKey, ApiError> {
     state
         .store

@@ -32,6 +32,27 @@ async fn write_note(
     Ok(())
 }
 
+/// Serves `queue_id` by `user_id`, when both are the portal's; `NotFound` otherwise.
+async fn link(
+    connection: &mut SqliteConnection,
+    portal_id: &str,
+    queue_id: &str,
+    user_id: &str,
+) -> Result<(), ChangeError> {
+    let added = sqlx::query(
+        "INSERT INTO queue_agents (queue_id, user_id) \
+         SELECT q.id, a.user_id FROM queues q, agents a \
+         WHERE q.id = ? AND a.user_id = ? AND q.portal_id = ? AND a.portal_id = ?",
+    )
+    .bind(queue_id)
+    .bind(user_id)
+    .bind(portal_id)
+    .bind(portal_id)
+    .execute(&mut *connection)
+    .await?;
+    found(added.rows_affected())
+}
+
 /// Replaces the members of a queue; refuses user ids that are not agents of the portal.
 async fn set_members(
     connection: &mut SqliteConnection,
@@ -44,18 +65,7 @@ async fn set_members(
         .execute(&mut *connection)
         .await?;
     for user_id in members {
-        let added = sqlx::query(
-            "INSERT INTO queue_agents (queue_id, user_id) \
-             SELECT ?, user_id FROM agents WHERE user_id = ? AND portal_id = ?",
-        )
-        .bind(queue_id)
-        .bind(user_id)
-        .bind(portal_id)
-        .execute(&mut *connection)
-        .await?;
-        if added.rows_affected() == 0 {
-            return Err(ChangeError::NotFound);
-        }
+        link(connection, portal_id, queue_id, user_id).await?;
     }
     Ok(())
 }
@@ -72,18 +82,7 @@ async fn set_queues(
         .execute(&mut *connection)
         .await?;
     for queue_id in queues {
-        let added = sqlx::query(
-            "INSERT INTO queue_agents (queue_id, user_id) \
-             SELECT id, ? FROM queues WHERE id = ? AND portal_id = ?",
-        )
-        .bind(user_id)
-        .bind(queue_id)
-        .bind(portal_id)
-        .execute(&mut *connection)
-        .await?;
-        if added.rows_affected() == 0 {
-            return Err(ChangeError::NotFound);
-        }
+        link(connection, portal_id, queue_id, user_id).await?;
     }
     Ok(())
 }

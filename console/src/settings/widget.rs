@@ -19,7 +19,8 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
     let reply_time = RwSignal::new(text(&portal, "reply_time_text"));
     let offline = RwSignal::new(text(&portal, "offline_message"));
     let key = text(&portal, "widget_key");
-    let origin = js_sys::eval("location.origin")
+    let origin = js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|location| js_sys::Reflect::get(&location, &"origin".into()))
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::TestServer;
 use crate::journey::{agent, push_of, visitor};
+use crate::socket::Client;
 use crate::socket::agent_token;
 use parlor_server::store::AdminStore;
 
@@ -135,25 +136,31 @@ async fn an_invitation_expires_after_seven_days() {
     );
 }
 
-#[tokio::test]
-async fn a_deactivated_agent_is_signed_out_and_their_chat_goes_to_a_colleague() {
-    let server = TestServer::start().await;
-    let admin = agent_token(&server, 0).await;
+/// A visitor opens a chat in Sales while only Bob is connected, and Bob takes it: answers
+/// Bob's and the visitor's sockets and the chat's id.
+async fn bob_takes_a_chat(server: &TestServer, browser: &str) -> (Client, Client, Value) {
     let sales = server.facts.queues[0].id.clone();
-    let bob_id = server.facts.agents[1].user_id.clone();
-    let mut bob = agent(&server, 1).await;
-    let (mut ann, _) = visitor(&server, "browser-ann").await;
-    let created = ann
+    let mut bob = agent(server, 1).await;
+    let (mut visitor, _) = visitor(server, browser).await;
+    let created = visitor
         .request(41, json!({"name": sales, "localDbId": "c1"}))
         .await;
     let conv = created["convId"].clone();
-    // Alice (the admin) is not connected: Bob gets the offer and takes the chat.
     let offer = push_of(&mut bob, 64).await;
     assert_eq!(offer["convId"], conv);
     let accepted = bob
         .request(65, json!({"convId": conv, "answer": true}))
         .await;
     assert_eq!(accepted["r"], 0, "{accepted}");
+    (bob, visitor, conv)
+}
+
+#[tokio::test]
+async fn a_deactivated_agent_is_signed_out_and_their_chat_goes_to_a_colleague() {
+    let server = TestServer::start().await;
+    let admin = agent_token(&server, 0).await;
+    let bob_id = server.facts.agents[1].user_id.clone();
+    let (mut bob, mut ann, conv) = bob_takes_a_chat(&server, "browser-ann").await;
 
     let mut alice = agent(&server, 0).await;
     let (status, changed) = server
@@ -360,20 +367,8 @@ async fn an_agent_changes_their_own_name_and_password() {
 async fn deactivating_an_agent_who_is_offline_still_hands_their_chat_back() {
     let server = TestServer::start().await;
     let admin = agent_token(&server, 0).await;
-    let sales = server.facts.queues[0].id.clone();
     let bob_id = server.facts.agents[1].user_id.clone();
-    let mut bob = agent(&server, 1).await;
-    let (mut ann, _) = visitor(&server, "browser-offline-agent").await;
-    let created = ann
-        .request(41, json!({"name": sales, "localDbId": "c1"}))
-        .await;
-    let conv = created["convId"].clone();
-    push_of(&mut bob, 64).await;
-    assert_eq!(
-        bob.request(65, json!({"convId": conv, "answer": true}))
-            .await["r"],
-        0
-    );
+    let (bob, _ann, conv) = bob_takes_a_chat(&server, "browser-offline-agent").await;
     drop(bob); // Bob closes his laptop; the chat stays his.
 
     let mut alice = agent(&server, 0).await;

@@ -10,51 +10,83 @@ use crate::root;
 use crate::setup::{self, CHROMIUM};
 use crate::shell::{self, Failure, command};
 
-const PARTS: [&str; 3] = ["bundle", "browser", "load"];
+/// A part of the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// The widget bundle's sizes.
+    Bundle,
+    /// Browser timings on the demo page.
+    Browser,
+    /// Server load against a bare relay.
+    Load,
+}
 
-pub const USAGE: &str = "\
-  bench [--only PART[,PART]] [load and browser options]
-                     measure: bundle sizes, browser timings, server load against a bare relay;
-                     writes target/bench/report.md, report.json and latency.svg
-                     PART: bundle, browser, load (default: all three)
-                     load: --visitors N (2000) --agents M (N/4) --processes P (2)
-                           --addresses K (4) --levels A,B,.. (msg/s) --seconds S (8)
-                     browser: --runs R (5 page loads) --messages N (100 each way)
-";
+/// `cargo xtask bench`'s options. The load and browser options go to their parts as they are;
+/// their defaults live there.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// The parts to run (comma-separated; default: all three).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Part>,
+    /// load: simulated visitors [default: 2000].
+    #[arg(long, help_heading = "Load")]
+    visitors: Option<u32>,
+    /// load: simulated agents [default: visitors / 4].
+    #[arg(long, help_heading = "Load")]
+    agents: Option<u32>,
+    /// load: client processes [default: 2].
+    #[arg(long, help_heading = "Load")]
+    processes: Option<u32>,
+    /// load: loopback addresses the clients spread over [default: 4].
+    #[arg(long, help_heading = "Load")]
+    addresses: Option<u32>,
+    /// load: offered rates in messages per second, comma-separated.
+    #[arg(long, help_heading = "Load")]
+    levels: Option<String>,
+    /// load: seconds per level [default: 8].
+    #[arg(long, help_heading = "Load")]
+    seconds: Option<u32>,
+    /// browser: page loads measured [default: 5].
+    #[arg(long, help_heading = "Browser")]
+    runs: Option<u32>,
+    /// browser: messages each way [default: 100].
+    #[arg(long, help_heading = "Browser")]
+    messages: Option<u32>,
+}
 
-pub fn run(args: &[String]) -> Result<(), Failure> {
-    let mut parts: Vec<String> = PARTS.iter().map(|p| p.to_string()).collect();
-    let mut load_args: Vec<String> = Vec::new();
-    let mut browser_args: Vec<String> = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || shell::option_value(&mut args, arg);
-        match arg.as_str() {
-            "--only" => {
-                parts = value()?.split(',').map(str::to_string).collect();
-                if let Some(bad) = parts.iter().find(|p| !PARTS.contains(&p.as_str())) {
-                    return Err(Failure::new(format!(
-                        "bench: unknown part `{bad}` (bundle, browser, load)"
-                    )));
-                }
-            }
-            "--visitors" | "--agents" | "--processes" | "--addresses" | "--levels"
-            | "--seconds" => {
-                load_args.push(arg.clone());
-                load_args.push(value()?);
-            }
-            "--runs" | "--messages" => {
-                browser_args.push(arg.clone());
-                browser_args.push(value()?);
-            }
-            other => {
-                return Err(Failure::new(format!(
-                    "bench: unknown option `{other}`\n{USAGE}"
-                )));
-            }
-        }
-    }
-    let wants = |part: &str| parts.iter().any(|p| p == part);
+/// `--name value` for each option given.
+fn pass_on(pairs: &[(&str, Option<String>)]) -> Vec<String> {
+    pairs
+        .iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| [format!("--{name}"), v.clone()]))
+        .flatten()
+        .collect()
+}
+
+pub fn run(options: &Options) -> Result<(), Failure> {
+    let text = |v: Option<u32>| v.map(|v| v.to_string());
+    let load_args = pass_on(&[
+        ("visitors", text(options.visitors)),
+        ("agents", text(options.agents)),
+        ("processes", text(options.processes)),
+        ("addresses", text(options.addresses)),
+        ("levels", options.levels.clone()),
+        ("seconds", text(options.seconds)),
+    ]);
+    let browser_args = pass_on(&[
+        ("runs", text(options.runs)),
+        ("messages", text(options.messages)),
+    ]);
+    let parts = if options.only.is_empty() {
+        vec![Part::Bundle, Part::Browser, Part::Load]
+    } else {
+        options.only.clone()
+    };
+    let wants = |part: &str| {
+        parts
+            .iter()
+            .any(|p| clap::ValueEnum::to_possible_value(p).is_some_and(|v| v.get_name() == part))
+    };
     let root = root();
     let out = root.join("target/bench");
     // The report holds this run's figures only.

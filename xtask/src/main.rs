@@ -8,7 +8,8 @@
 //! - `test`:  setup + every test tier: lint, native, wasm (headless Chromium), browser end to end.
 //! - `bench`: setup + release builds + the benchmark's report under `target/bench/`.
 //!
-//! It uses only the standard library: it compiles in seconds, before anything else is built.
+//! Its command line is parsed by clap: `cargo xtask --help` and `cargo xtask <command> --help`
+//! describe every option; an unknown option exits with status 2 and the usage.
 
 mod bench;
 mod bundle;
@@ -19,42 +20,67 @@ mod test;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use shell::Failure;
 
-const USAGE: &str = "\
-usage: cargo xtask <command> [options]
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Parlor's automation: tools, builds, tests, benchmark"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  setup              install the tools the project needs (idempotent)
-  dist [--dev]       build the widget bundle into pkg/ and print its sizes
-                     (--dev: unoptimised and quick, for `trunk serve`)
-  build              dist + the agent console + the server binary
-  run [--addr A] [--data DIR]
-                     setup, build, create the demo data, and serve (default 127.0.0.1:8080, ./data)
-  test [TIER ...]    setup, then run the test tiers (default: all of lint native wasm preview e2e)
-";
+#[derive(Subcommand)]
+enum Command {
+    /// Install the tools the project needs, skipping what is present.
+    Setup,
+    /// Build the widget bundle into pkg/ and print its sizes.
+    Dist {
+        /// Unoptimised and quick, for `trunk serve`.
+        #[arg(long)]
+        dev: bool,
+    },
+    /// `dist`, plus the agent console (console/dist/) and the server binary.
+    Build,
+    /// Set up, build, create the demo data, and serve.
+    Run {
+        /// The address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The data folder (default: ./data in the workspace).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Set up, then run the test tiers (default: all of them, in order).
+    Test {
+        /// Tiers to run.
+        #[arg(value_enum)]
+        tiers: Vec<test::Tier>,
+    },
+    /// Measure bundle sizes, browser timings and server load; write target/bench/report.md,
+    /// report.json and latency.svg.
+    Bench(bench::Options),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}{}", bench::USAGE);
-        return ExitCode::from(2);
-    };
-    let result = match command.as_str() {
-        "setup" => setup::run(),
-        "dist" => dist(rest),
-        "build" => setup::run().and_then(|()| build_all()),
-        "run" => run(rest),
-        "test" => test::run(rest),
-        "bench" => bench::run(rest),
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}{}", bench::USAGE);
-            Ok(())
-        }
-        other => Err(Failure::new(format!(
-            "unknown command `{other}`\n{USAGE}{}",
-            bench::USAGE
-        ))),
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Setup => setup::run(),
+        Command::Dist { dev } => setup::run().and_then(|()| {
+            let profile = if dev {
+                bundle::Profile::Dev
+            } else {
+                bundle::Profile::Release
+            };
+            bundle::widget(profile).map(|_| ())
+        }),
+        Command::Build => setup::run().and_then(|()| build_all()),
+        Command::Run { addr, data } => run(&addr, data.unwrap_or_else(|| root().join("data"))),
+        Command::Test { tiers } => test::run(&tiers),
+        Command::Bench(options) => bench::run(&options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,20 +99,6 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn dist(args: &[String]) -> Result<(), Failure> {
-    let profile = match args {
-        [] => bundle::Profile::Release,
-        [flag] if flag == "--dev" => bundle::Profile::Dev,
-        _ => {
-            return Err(Failure::new(format!(
-                "dist: unexpected arguments {args:?}\n{USAGE}"
-            )));
-        }
-    };
-    setup::run()?;
-    bundle::widget(profile).map(|_| ())
-}
-
 /// Builds everything `parlor serve` serves: the widget bundle, the console, the server.
 pub fn build_all() -> Result<(), Failure> {
     bundle::widget(bundle::Profile::Release)?;
@@ -94,18 +106,7 @@ pub fn build_all() -> Result<(), Failure> {
     shell::cargo(&["build", "--package", "parlor-server", "--bin", "parlor"])
 }
 
-fn run(args: &[String]) -> Result<(), Failure> {
-    let mut addr = "127.0.0.1:8080".to_string();
-    let mut data = root().join("data");
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || shell::option_value(&mut args, arg);
-        match arg.as_str() {
-            "--addr" => addr = value()?,
-            "--data" => data = PathBuf::from(value()?),
-            other => return Err(Failure::new(format!("run: unknown option `{other}`"))),
-        }
-    }
+fn run(addr: &str, data: PathBuf) -> Result<(), Failure> {
     setup::run()?;
     build_all()?;
     let parlor = root().join("target/debug/parlor");
@@ -122,10 +123,56 @@ fn run(args: &[String]) -> Result<(), Failure> {
         "--data",
         &data_arg,
         "--addr",
-        &addr,
+        addr,
         "--widget-dir",
         &root().join("pkg").to_string_lossy(),
         "--console-dir",
         &root().join("console/dist").to_string_lossy(),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn unknown_options_and_tiers_are_usage_errors() {
+        for args in [
+            &["xtask", "bench", "--bogus"][..],
+            &["xtask", "test", "nope"],
+            &["xtask", "bench", "--only", "load,nope"],
+            &["xtask"],
+        ] {
+            let error = Cli::try_parse_from(args).err().expect("refused");
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn tiers_and_parts_parse() {
+        let Command::Test { tiers } = Cli::parse_from(["xtask", "test", "native", "e2e"]).command
+        else {
+            panic!("test");
+        };
+        assert_eq!(tiers, [crate::test::Tier::Native, crate::test::Tier::E2e]);
+        assert!(matches!(
+            Cli::parse_from([
+                "xtask",
+                "bench",
+                "--only",
+                "bundle,load",
+                "--visitors",
+                "10"
+            ])
+            .command,
+            Command::Bench(_)
+        ));
+    }
 }

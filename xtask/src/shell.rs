@@ -93,13 +93,3 @@ fn describe(command: &Command) -> String {
     }
     text
 }
-
-/// The value after a command-line option (`--addr 127.0.0.1:8080`), or a failure naming it.
-pub fn option_value(
-    args: &mut std::slice::Iter<'_, String>,
-    option: &str,
-) -> Result<String, Failure> {
-    args.next()
-        .cloned()
-        .ok_or_else(|| Failure::new(format!("{option} needs a value")))
-}

@@ -13,7 +13,40 @@ use crate::root;
 use crate::setup::{self, CHROMEDRIVER, CHROMIUM};
 use crate::shell::{self, Failure, cargo, cargo_command, command};
 
-const TIERS: &[&str] = &["lint", "native", "wasm", "preview", "e2e"];
+/// A test tier, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tier {
+    /// rustfmt and clippy.
+    Lint,
+    /// Unit and integration tests of the native crates.
+    Native,
+    /// wasm-bindgen-test component tests in headless Chromium.
+    Wasm,
+    /// `trunk build` of the preview page.
+    Preview,
+    /// The built bundles served by a real `parlor serve`, driven in headless Chromium.
+    E2e,
+}
+
+impl Tier {
+    const ALL: [Tier; 5] = [
+        Tier::Lint,
+        Tier::Native,
+        Tier::Wasm,
+        Tier::Preview,
+        Tier::E2e,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Tier::Lint => "lint",
+            Tier::Native => "native",
+            Tier::Wasm => "wasm",
+            Tier::Preview => "preview",
+            Tier::E2e => "e2e",
+        }
+    }
+}
 
 /// Native crates compiled for the host in the `native` and `lint` tiers.
 const NATIVE_EXCLUDES: &[&str] = &["--exclude", "parlor-widget", "--exclude", "parlor-console"];
@@ -27,36 +60,30 @@ const WASM_PACKAGES: &[&str] = &[
     "parlor-console",
 ];
 
-pub fn run(args: &[String]) -> Result<(), Failure> {
-    let chosen: Vec<&str> = if args.is_empty() {
-        TIERS.to_vec()
+pub fn run(tiers: &[Tier]) -> Result<(), Failure> {
+    let chosen: Vec<Tier> = if tiers.is_empty() {
+        Tier::ALL.to_vec()
     } else {
-        args.iter().map(String::as_str).collect()
+        tiers.to_vec()
     };
-    if let Some(unknown) = chosen.iter().find(|t| !TIERS.contains(t)) {
-        return Err(Failure::new(format!(
-            "unknown tier `{unknown}`; tiers: {}",
-            TIERS.join(" ")
-        )));
-    }
     setup::run()?;
 
     let mut results = Vec::new();
     for tier in chosen {
-        eprintln!("\n=== xtask test: {tier} ===");
+        let name = tier.name();
+        eprintln!("\n=== xtask test: {name} ===");
         let started = Instant::now();
         let result = match tier {
-            "lint" => lint(),
-            "native" => native(),
-            "wasm" => wasm(),
-            "preview" => preview(),
-            "e2e" => e2e(),
-            _ => unreachable!("tiers are checked above"),
+            Tier::Lint => lint(),
+            Tier::Native => native(),
+            Tier::Wasm => wasm(),
+            Tier::Preview => preview(),
+            Tier::E2e => e2e(),
         };
         if let Err(failure) = &result {
-            eprintln!("xtask: tier {tier} failed: {failure}");
+            eprintln!("xtask: tier {name} failed: {failure}");
         }
-        results.push((tier, result.is_ok(), started.elapsed()));
+        results.push((name, result.is_ok(), started.elapsed()));
     }
 
     println!("\nxtask test summary");

@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: a real `parlor serve` on a free port with a fresh data
 // folder, and headless Chromium.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -18,15 +18,20 @@ const env = (name) => {
  * as `["--portal", "Acme", "--admin-email", "a@example.com"]`, the portal they make); `stop()`
  * ends it with SIGTERM.
  */
-export async function startParlor({ init = [] } = {}) {
-  const bin = env("PARLOR_BIN");
+export async function startParlor({ init = [], alone = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), "parlor-e2e-"));
-  const facts = JSON.parse(execFileSync(bin, ["init", "--data", data, ...init, "--json"], { encoding: "utf8" }));
+  // `alone`: the binary copied by itself into the empty data folder, serving what it embeds.
+  let bin = env("PARLOR_BIN");
+  if (alone) {
+    copyFileSync(bin, join(data, "parlor"));
+    bin = join(data, "parlor");
+  }
+  const bundles = alone ? [] : ["--widget-dir", env("PARLOR_WIDGET_DIR"), "--console-dir", env("PARLOR_CONSOLE_DIR")];
+  const facts = JSON.parse(execFileSync(bin, ["init", "--data", data, ...init, "--json"], { encoding: "utf8", cwd: data }));
   const child = spawn(
     bin,
-    ["serve", "--data", data, "--addr", "127.0.0.1:0",
-      "--widget-dir", env("PARLOR_WIDGET_DIR"), "--console-dir", env("PARLOR_CONSOLE_DIR")],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    ["serve", "--data", data, "--addr", "127.0.0.1:0", ...bundles],
+    { stdio: ["ignore", "pipe", "inherit"], cwd: data, env: alone ? envWithout("PARLOR_WIDGET_DIR", "PARLOR_CONSOLE_DIR") : process.env },
   );
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
@@ -46,6 +51,7 @@ export async function startParlor({ init = [] } = {}) {
     url,
     facts,
     data,
+    bin,
     async stop() {
       child.kill("SIGTERM");
       const status = await exited;
@@ -246,4 +252,11 @@ export async function startChat(page, server, queue, name, email) {
   await panel.getByLabel("Email").fill(email);
   await panel.getByRole("button", { name: "Start chat" }).click();
   return panel;
+}
+
+/** This process's environment without the named variables. */
+function envWithout(...names) {
+  const copy = { ...process.env };
+  for (const name of names) delete copy[name];
+  return copy;
 }

@@ -6,7 +6,8 @@
 //! [`serve`].
 //!
 //! Each module owns one concern:
-//! - [`http`]: the REST routes and the static assets, one module per resource;
+//! - [`http`]: the REST routes and the static assets, one module per resource; [`assets`], the
+//!   widget and console bundles, embedded in the binary or read from folders;
 //! - [`ws`]: the socket gateway (AUTHEN, pings, request/reply), and [`hub`], who is connected;
 //! - [`token`]: access tokens (JWT HS256, Stringee's shape and codes);
 //! - [`store`]: persistence behind the [`store::Store`] trait (SQLite by default);
@@ -20,6 +21,7 @@
 //! - [`error`]: the API's error type and its wire shape.
 
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod care;
 pub mod chat;
@@ -92,10 +94,10 @@ pub struct AppState {
     pub routing: routing::Routing,
     /// Tunables.
     pub settings: Arc<Settings>,
-    /// Where the built widget bundle lives (`pkg/`), served under `/widget/`.
-    pub widget_dir: PathBuf,
-    /// Where the built agent console lives, served under `/console/`.
-    pub console_dir: PathBuf,
+    /// The widget bundle, served under `/widget/`.
+    pub widget: assets::Bundle,
+    /// The agent console, served under `/console/`.
+    pub console: assets::Bundle,
     /// Where uploaded files are kept.
     pub files_dir: PathBuf,
     /// Transcripts and ticket notices.
@@ -116,8 +118,8 @@ impl AppState {
     pub fn new(
         store: Arc<dyn store::Store>,
         data_dir: &std::path::Path,
-        widget_dir: PathBuf,
-        console_dir: PathBuf,
+        widget: assets::Bundle,
+        console: assets::Bundle,
     ) -> Self {
         let hub = Arc::new(hub::Hub::default());
         let mail = mail::MailSettings {
@@ -130,8 +132,8 @@ impl AppState {
             store,
             hub,
             settings: Arc::default(),
-            widget_dir,
-            console_dir,
+            widget,
+            console,
             files_dir: data_dir.join("files"),
             mailer: Arc::new(mail::Mailer::new(&mail).expect("the default sender parses")),
             connections: Arc::default(),

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use parlor_server::assets::Bundle;
 use parlor_server::hours::Hours;
 use parlor_server::mail::{MailSettings, Mailer};
 use parlor_server::operator;
@@ -13,8 +14,11 @@ use parlor_server::store::Store;
 use parlor_server::store::sqlite::SqliteStore;
 use parlor_server::{AppState, Settings, serve};
 
+/// `parlor --version`: the release, then how it was built and which bundles it carries.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PARLOR_BUILD"), ")");
+
 #[derive(Parser)]
-#[command(name = "parlor", version, about = "Parlor live chat server")]
+#[command(name = "parlor", version = VERSION, about = "Parlor live chat server")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,12 +60,14 @@ enum Command {
         /// Address to listen on; port 0 picks a free port (the chosen one is printed).
         #[arg(long, env = "PARLOR_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
-        /// The built widget bundle, served under /widget/.
-        #[arg(long, env = "PARLOR_WIDGET_DIR", default_value = "pkg")]
-        widget_dir: PathBuf,
-        /// The built agent console, served under /console/.
-        #[arg(long, env = "PARLOR_CONSOLE_DIR", default_value = "console/dist")]
-        console_dir: PathBuf,
+        /// Serve the widget bundle under /widget/ from this folder instead of the one built
+        /// into the binary.
+        #[arg(long, env = "PARLOR_WIDGET_DIR")]
+        widget_dir: Option<PathBuf>,
+        /// Serve the agent console under /console/ from this folder instead of the one built
+        /// into the binary.
+        #[arg(long, env = "PARLOR_CONSOLE_DIR")]
+        console_dir: Option<PathBuf>,
         /// Send mail through this SMTP server (`smtp://user:pass@host:587?tls=required`,
         /// `smtps://…`); without it, mail is written to DATA/outbox as .eml files.
         #[arg(long, env = "PARLOR_SMTP_URL")]
@@ -310,9 +316,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 customer_requests_per_minute,
                 ..Settings::default()
             };
-            let state = AppState::new(Arc::new(store.clone()), &data, widget_dir, console_dir)
-                .with_settings(settings)
-                .with_mailer(mailer);
+            let state = AppState::new(
+                Arc::new(store.clone()),
+                &data,
+                Bundle::or_embedded(widget_dir, Bundle::widget()),
+                Bundle::or_embedded(console_dir, Bundle::console()),
+            )
+            .with_settings(settings)
+            .with_mailer(mailer);
             // Tests and scripts read this line to learn the port when `--addr` ends in `:0`.
             println!("parlor listening on http://{local}");
             serve(listener, state, shutdown_signal())

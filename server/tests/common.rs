@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use parlor_server::assets::Bundle;
 use parlor_server::seed::{self, DATABASE_FILE, InitReport};
 use parlor_server::store::sqlite::SqliteStore;
 use parlor_server::{AppState, serve};
@@ -49,8 +50,8 @@ impl TestServer {
         let state = adjust(AppState::new(
             Arc::new(store),
             data.path(),
-            widget_dir,
-            console_dir,
+            Bundle::Dir(widget_dir),
+            Bundle::Dir(console_dir),
         ));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async move {

@@ -86,7 +86,7 @@ pub fn widget(profile: Profile) -> Result<Vec<Written>, Failure> {
         .replace("__PARLOR_CSS__", &file_name(&css));
     let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
     let files = vec![loader, glue, wasm, css];
-    print_sizes("widget bundle (pkg/)", &files);
+    compress_and_print("widget bundle (pkg/)", &files);
     Ok(files)
 }
 
@@ -130,7 +130,7 @@ pub fn console() -> Result<(), Failure> {
         .replace("__CONSOLE_BOOT__", &file_name(&boot))
         .replace("__CONSOLE_CSS__", &file_name(&css));
     let index = write(&out.join("index.html"), page.as_bytes())?;
-    print_sizes(
+    compress_and_print(
         "agent console (console/dist/)",
         &[index, boot, glue, wasm, css],
     );
@@ -222,13 +222,18 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Raw, gzip (level 9, no name or time: `gzip -9 -n`) and brotli (quality 11) sizes, computed by
-/// Node's zlib so that no other compressor needs installing.
-pub fn sizes(files: &[Written]) -> Vec<(u64, u64, u64)> {
+/// Writes each file's gzip (level 9, no name or time: `gzip -9 -n`) and brotli (quality 11)
+/// forms beside it (`name.gz`, `name.br`), which the server sends to browsers that accept them,
+/// and returns the raw, gzip and brotli sizes. Node's zlib does it, so that no other compressor
+/// needs installing.
+pub fn precompress(files: &[Written]) -> Vec<(u64, u64, u64)> {
     const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');\
         for(const f of process.argv.slice(1)){const b=fs.readFileSync(f);\
-        console.log(b.length,z.gzipSync(b,{level:9}).length,\
-        z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)}";
+        const g=z.gzipSync(b,{level:9}),\
+        r=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,\
+        [z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}});\
+        fs.writeFileSync(f+'.gz',g);fs.writeFileSync(f+'.br',r);\
+        console.log(b.length,g.length,r.length)}";
     let mut node = command("node");
     node.arg("-e").arg(SCRIPT);
     for file in files {
@@ -252,8 +257,9 @@ pub fn sizes(files: &[Written]) -> Vec<(u64, u64, u64)> {
     }
 }
 
-fn print_sizes(title: &str, files: &[Written]) {
-    let sizes = sizes(files);
+/// Precompresses the files and prints their sizes.
+fn compress_and_print(title: &str, files: &[Written]) {
+    let sizes = precompress(files);
     println!("{title}");
     println!(
         "  {:<44} {:>10} {:>10} {:>10}",

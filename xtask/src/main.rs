@@ -118,17 +118,7 @@ fn run(addr: &str, data: PathBuf) -> Result<(), Failure> {
     println!("Agent console:                      {base}/console/");
     println!("Sign in to the console with an agent's email and password above. Ctrl-C stops.");
     println!();
-    shell::run(shell::command(&parlor).args([
-        "serve",
-        "--data",
-        &data_arg,
-        "--addr",
-        addr,
-        "--widget-dir",
-        &root().join("pkg").to_string_lossy(),
-        "--console-dir",
-        &root().join("console/dist").to_string_lossy(),
-    ]))
+    shell::run(shell::command(&parlor).args(["serve", "--data", &data_arg, "--addr", addr]))
 }
 
 #[cfg(test)]

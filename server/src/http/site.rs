@@ -2,7 +2,7 @@
 //! `/widget/`, and the agent console under `/console/`.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -12,6 +12,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::assets::{self, Asset, Bundle};
 use crate::error::ApiError;
 
 /// The loader keeps its name across releases (it is what site owners paste), so browsers must
@@ -26,28 +27,74 @@ const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'
 
 /// The asset routes.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let widget = ServeDir::new(&state.widget_dir).fallback(get(asset_missing));
     // The loader imports the glue as a module and fetches the wasm: both are CORS requests from
     // the embedding site's origin. The bundle is public and uses no cookies.
-    let widget = tower::ServiceBuilder::new()
+    let widget = Router::new()
+        .fallback_service(widget_files(&state.widget))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
-        ))
-        .service(widget);
-    let console = ServeDir::new(&state.console_dir)
-        .fallback(ServeFile::new(state.console_dir.join("index.html")));
+        ));
     Router::new()
         .route("/", get(demo_page))
         .route("/demo/config.json", get(demo_config))
         .route("/demo/host.css", get(demo_css))
-        .nest_service("/widget", widget)
+        .nest("/widget", widget)
         .route(
             "/console",
             get(|| async { Redirect::permanent("/console/") }),
         )
-        .nest_service("/console/", console)
+        .nest_service("/console/", console_files(&state.console))
         .layer(middleware::from_fn(cache_policy))
+}
+
+/// The widget's files; an unknown name is a 404 in the API's shape.
+fn widget_files(bundle: &Bundle) -> axum::routing::MethodRouter {
+    match bundle {
+        Bundle::Embedded(files) => {
+            let files: &'static [Asset] = files;
+            get(move |uri: Uri, headers: HeaderMap| async move {
+                let name = uri.path().trim_start_matches('/');
+                assets::respond(files, name, &headers).unwrap_or_else(widget_file_missing)
+            })
+        }
+        Bundle::Dir(dir) => axum::routing::get_service(
+            ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(get(asset_missing)),
+        ),
+    }
+}
+
+/// The console's files; any other path is the console's page (it routes in the browser).
+fn console_files(bundle: &Bundle) -> axum::routing::MethodRouter {
+    match bundle {
+        Bundle::Embedded(files) => {
+            let files: &'static [Asset] = files;
+            get(move |uri: Uri, headers: HeaderMap| async move {
+                let name = uri.path().trim_start_matches('/');
+                assets::respond(files, name, &headers)
+                    .or_else(|| assets::respond(files, CONSOLE_PAGE, &headers))
+                    .unwrap_or_else(console_missing)
+            })
+        }
+        Bundle::Dir(dir) => axum::routing::get_service(
+            ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(ServeFile::new(dir.join(CONSOLE_PAGE))),
+        ),
+    }
+}
+
+const CONSOLE_PAGE: &str = "index.html";
+
+fn console_missing() -> Response {
+    ApiError::NotFound(
+        "this binary was built without the console (`cargo xtask build` builds both)".to_string(),
+    )
+    .into_response()
 }
 
 /// Sets `Cache-Control` on the bundles by name: hashed files forever, the rest revalidated.
@@ -80,10 +127,17 @@ fn has_content_hash(path: &str) -> bool {
     })
 }
 
-async fn asset_missing() -> impl IntoResponse {
+async fn asset_missing() -> Response {
+    widget_file_missing()
+}
+
+fn widget_file_missing() -> Response {
     ApiError::NotFound(
-        "no such widget file (is the bundle built? `cargo xtask build` writes it)".to_string(),
+        "no such widget file (is the bundle built? `cargo xtask build` writes it and the binary \
+         that embeds it)"
+            .to_string(),
     )
+    .into_response()
 }
 
 /// `GET /`: a plain web page that embeds the widget of the first portal with its script tag.

@@ -46,17 +46,18 @@ pub async fn sign_out_agent(state: &AppState, agent: &Agent) -> Result<(), Store
             continue;
         };
         // The visitor (and any helping agent) sees the agent leave, as after a transfer.
-        let (left, _) = state
-            .store
-            .append_message(&NewMessage {
+        let (left, _) = crate::chat::store_message(
+            state,
+            &NewMessage {
                 conv_id: conv_id.clone(),
                 sender: agent.user_id.clone(),
                 kind: 100,
                 content: json!({ "type": 2, "participants": [{ "userId": agent.user_id }] })
                     .to_string(),
                 local_db_id: None,
-            })
-            .await?;
+            },
+        )
+        .await?;
         let frame = Frame {
             service: service::CHAT_MESSAGE_FROM_SERVER,
             body: message_json(&left),

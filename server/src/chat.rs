@@ -150,8 +150,11 @@ pub(crate) async fn member_conversation(
 ) -> Result<(Conversation, Vec<String>), Refusal> {
     let not_found = || Refusal::new(code::NOT_FOUND, "no such conversation");
     let (conversation, participants) = state
-        .store
-        .conversation_and_participants(conv_id)
+        .metrics
+        .store(
+            "conversation_and_participants",
+            state.store.conversation_and_participants(conv_id),
+        )
         .await?
         .ok_or_else(not_found)?;
     if conversation.portal_id != session.portal_id {
@@ -369,16 +372,17 @@ async fn send_message(state: &AppState, session: &Session, body: &Value) -> Resu
         return Err(Refusal::new(code::CONFLICT, "this chat has ended"));
     }
     let attachment = attached_file(state, session, kind, &message).await?;
-    let (stored, new) = state
-        .store
-        .append_message(&NewMessage {
+    let (stored, new) = store_message(
+        state,
+        &NewMessage {
             conv_id: conversation.id.clone(),
             sender: session.user_id.clone(),
             kind,
             content,
             local_db_id: local,
-        })
-        .await?;
+        },
+    )
+    .await?;
     if let Some(file_id) = attachment {
         state.store.link_file(&file_id, &conversation.id).await?;
     }
@@ -458,7 +462,10 @@ async fn load_messages(
             .clamp(1, MAX_LOAD),
         ascending,
     };
-    let messages = state.store.messages(&conversation.id, query).await?;
+    let messages = state
+        .metrics
+        .store("messages", state.store.messages(&conversation.id, query))
+        .await?;
     Ok(
         json!({ "convId": conversation.id, "msgs": messages.iter().map(message_json).collect::<Vec<_>>() }),
     )
@@ -600,16 +607,17 @@ pub(crate) async fn notify(
     members: &[String],
     content: Value,
 ) -> Result<(), Refusal> {
-    let (stored, _) = state
-        .store
-        .append_message(&NewMessage {
+    let (stored, _) = store_message(
+        state,
+        &NewMessage {
             conv_id: conv_id.to_string(),
             sender: session.user_id.clone(),
             kind: 100,
             content: content.to_string(),
             local_db_id: None,
-        })
-        .await?;
+        },
+    )
+    .await?;
     let frame = Frame {
         service: service::CHAT_MESSAGE_FROM_SERVER,
         body: message_json(&stored),
@@ -713,20 +721,36 @@ async fn rate_chat(state: &AppState, session: &Session, body: &Value) -> Result<
         .store
         .rate_conversation(&conversation.id, rating, comment)
         .await?;
-    let (stored, _) = state
-        .store
-        .append_message(&NewMessage {
+    let (stored, _) = store_message(
+        state,
+        &NewMessage {
             conv_id: conversation.id.clone(),
             sender: session.user_id.clone(),
             kind: 14,
             content: json!({ "rating": rating, "comment": comment }).to_string(),
             local_db_id: local_db_id(body)?,
-        })
-        .await?;
+        },
+    )
+    .await?;
     let frame = Frame {
         service: service::CHAT_MESSAGE_FROM_SERVER,
         body: message_json(&stored),
     };
     push_to_members(state, session, &members, &frame);
     Ok(json!({ "convId": conversation.id, "msgId": stored.id, "seq": stored.seq }))
+}
+
+/// Stores a message (timed, and counted when new): every message the chat services write.
+pub(crate) async fn store_message(
+    state: &AppState,
+    new: &NewMessage,
+) -> Result<(Message, bool), crate::store::StoreError> {
+    let stored = state
+        .metrics
+        .store("append_message", state.store.append_message(new))
+        .await?;
+    if stored.1 {
+        state.metrics.message_stored();
+    }
+    Ok(stored)
 }

@@ -18,7 +18,7 @@
 //!   other commands for the server's operator;
 //! - [`admin`]: what admins' changes do beyond the store (sockets, routing, mail);
 //! - [`portals`]: the portals' settings, cached; [`throttle`], limits on guessing and flooding;
-//! - [`error`]: the API's error type and its wire shape.
+//! - [`error`]: the API's error type and its wire shape; [`metrics`], what `/metrics` reports.
 
 pub mod admin;
 pub mod assets;
@@ -31,6 +31,7 @@ pub mod http;
 pub mod hub;
 pub mod ids;
 pub mod mail;
+pub mod metrics;
 pub mod operator;
 pub mod origin;
 pub mod portals;
@@ -64,6 +65,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Customer calls (chat profile, live chat token, ticket) one address may make a minute.
     pub customer_requests_per_minute: u32,
+    /// This node's name, in metrics and logs (several nodes share one database).
+    pub node_id: String,
 }
 
 impl Default for Settings {
@@ -74,8 +77,19 @@ impl Default for Settings {
             public_socket_url: None,
             public_url: None,
             customer_requests_per_minute: DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE,
+            node_id: default_node_id(),
         }
     }
+}
+
+/// A node name when none is given: the host's name and this process's id.
+pub fn default_node_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("{host}-{}", std::process::id())
 }
 
 /// The default of [`Settings::customer_requests_per_minute`]: a visitor's widget makes two or
@@ -110,6 +124,8 @@ pub struct AppState {
     pub login_throttle: Arc<throttle::LoginThrottle>,
     /// Customer calls per client address.
     pub customer_limit: Arc<throttle::AddressLimiter>,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -127,11 +143,14 @@ impl AppState {
             from: DEFAULT_MAIL_FROM.into(),
             outbox: data_dir.join("outbox"),
         };
+        let settings = Settings::default();
+        let metrics = Arc::new(metrics::Metrics::new(&settings.node_id));
         Self {
-            routing: routing::Routing::start(hub.clone(), store.clone()),
+            routing: routing::Routing::start(hub.clone(), store.clone(), metrics.clone()),
+            metrics,
             store,
             hub,
-            settings: Arc::default(),
+            settings: Arc::new(settings),
             widget,
             console,
             files_dir: data_dir.join("files"),
@@ -147,6 +166,7 @@ impl AppState {
 
     /// The same state with other tunables.
     pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.metrics.set_node(&settings.node_id);
         self.customer_limit = Arc::new(throttle::AddressLimiter::new(
             settings.customer_requests_per_minute,
         ));

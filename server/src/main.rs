@@ -22,6 +22,22 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PARLOR_BUIL
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines are written to standard error: `text` for people, `json` (one object a
+    /// line) for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "PARLOR_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -96,6 +112,9 @@ enum Command {
             default_value_t = parlor_server::DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE
         )]
         customer_requests_per_minute: u32,
+        /// This node's name in metrics, logs and health (default: host name and process id).
+        #[arg(long, env = "PARLOR_NODE_ID")]
+        node_id: Option<String>,
     },
     /// Change the first portal's business hours and allowed origins, or a queue's timeouts.
     Configure {
@@ -167,14 +186,18 @@ enum AgentCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PARLOR_LOG")
-                .unwrap_or_else(|_| "parlor_server=info,warn".into()),
+                .unwrap_or_else(|_| "parlor=info,parlor_server=info,warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()).await {
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("parlor: {message}");
@@ -290,6 +313,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             max_connections_per_address,
             public_url,
             customer_requests_per_minute,
+            node_id,
         } => {
             let store = open_store(&data).await?;
             let stale = store
@@ -297,7 +321,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             if stale > 0 {
-                eprintln!("parlor: {stale} chat(s) left waiting by the last run marked missed");
+                tracing::warn!("{stale} chat(s) left waiting by the last run marked missed");
             }
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
@@ -314,6 +338,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 max_connections_per_address: max_connections_per_address.max(1),
                 public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
                 customer_requests_per_minute,
+                node_id: node_id.unwrap_or_else(parlor_server::default_node_id),
                 ..Settings::default()
             };
             let state = AppState::new(
@@ -324,13 +349,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
             .with_settings(settings)
             .with_mailer(mailer);
+            tracing::info!(
+                node = state.settings.node_id,
+                version = VERSION,
+                "listening on http://{local}"
+            );
             // Tests and scripts read this line to learn the port when `--addr` ends in `:0`.
             println!("parlor listening on http://{local}");
             serve(listener, state, shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())?;
             store.close().await;
-            eprintln!("parlor: stopped");
+            tracing::info!("stopped");
             Ok(())
         }
     }
@@ -490,5 +520,5 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    eprintln!("parlor: shutting down");
+    tracing::info!("shutting down");
 }

@@ -264,6 +264,7 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                     close: close.clone(),
                                 };
                                 state.hub.register(&new_session.user_id, connection, handle);
+                                state.metrics.socket(new_session.agent, 1);
                                 *authenticated.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some((new_session.user_id.clone(), new_session.agent));
                                 let routing = if new_session.agent {
@@ -318,6 +319,7 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
         .take();
     if let Some((user_id, agent)) = who {
         state.hub.unregister(&user_id, connection);
+        state.metrics.socket(agent, -1);
         if agent {
             state.routing.agent_disconnected(&user_id);
         }

@@ -18,6 +18,8 @@ pub struct TestServer {
     pub data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The server's own store (its connection pool), to close it under the server.
+    pool: SqliteStore,
 }
 
 impl TestServer {
@@ -48,7 +50,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let state = adjust(AppState::new(
-            Arc::new(store),
+            Arc::new(store.clone()),
             data.path(),
             Bundle::Dir(widget_dir),
             Bundle::Dir(console_dir),
@@ -61,6 +63,7 @@ impl TestServer {
             url,
             facts,
             data,
+            pool: store,
             stop: Some(stop),
             task: Some(task),
         }
@@ -118,6 +121,11 @@ impl TestServer {
         SqliteStore::open(&self.data.path().join(DATABASE_FILE))
             .await
             .unwrap()
+    }
+
+    /// Closes the server's database connections, as if the database had gone away.
+    pub async fn close_store(&self) {
+        self.pool.close().await;
     }
 
     pub fn widget_dir(&self) -> std::path::PathBuf {

@@ -8,6 +8,7 @@ mod files;
 mod init;
 mod journey;
 mod limits;
+mod metrics;
 mod openapi;
 mod operator;
 mod profile;

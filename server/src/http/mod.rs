@@ -10,6 +10,7 @@ mod customer;
 mod extract;
 pub mod files;
 mod health;
+mod metrics;
 pub mod openapi;
 mod site;
 mod ticket;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/ws", axum::routing::get(crate::ws::upgrade))
         .merge(health::router())
+        .merge(metrics::router())
         .with_state(state.clone())
         .merge(assets.with_state(state))
         // Even a path no route takes answers in the API's one error shape.

@@ -1,7 +1,7 @@
 //! Runs the routing [`Engine`] on its own task: commands come in over a channel, effects go out
 //! as pushes and database updates, and the engine's next deadline wakes the task.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use parlor_protocol::socket::{Frame, service};
@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use super::engine::{AnswerError, ChatRef, Effect, Engine, Timeouts, Transfer, TransferError};
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 use crate::store::{Status, Store};
 
 enum Command {
@@ -63,6 +64,9 @@ enum Command {
     Available {
         reply: oneshot::Sender<HashMap<String, usize>>,
     },
+    Waiting {
+        reply: oneshot::Sender<BTreeMap<String, usize>>,
+    },
     AgentChanged {
         agent: String,
         queues: HashSet<String>,
@@ -91,9 +95,9 @@ impl std::fmt::Debug for Command {
 
 impl Routing {
     /// Starts the routing task; it stops when every handle is dropped.
-    pub fn start(hub: Arc<Hub>, store: Arc<dyn Store>) -> Self {
+    pub fn start(hub: Arc<Hub>, store: Arc<dyn Store>, metrics: Arc<Metrics>) -> Self {
         let (commands, inbox) = mpsc::unbounded_channel();
-        tokio::spawn(run(inbox, hub, store));
+        tokio::spawn(run(inbox, hub, store, metrics));
         Self { commands }
     }
 
@@ -237,9 +241,21 @@ impl Routing {
         self.send(Command::Available { reply });
         counts.await.unwrap_or_default()
     }
+
+    /// How many chats wait for an agent in each queue now (queues with none left out).
+    pub async fn waiting_per_queue(&self) -> BTreeMap<String, usize> {
+        let (reply, counts) = oneshot::channel();
+        self.send(Command::Waiting { reply });
+        counts.await.unwrap_or_default()
+    }
 }
 
-async fn run(mut inbox: mpsc::UnboundedReceiver<Command>, hub: Arc<Hub>, store: Arc<dyn Store>) {
+async fn run(
+    mut inbox: mpsc::UnboundedReceiver<Command>,
+    hub: Arc<Hub>,
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+) {
     let mut engine = Engine::default();
     loop {
         let deadline = engine.next_deadline();
@@ -251,7 +267,7 @@ async fn run(mut inbox: mpsc::UnboundedReceiver<Command>, hub: Arc<Hub>, store: 
             () = sleep_until(deadline), if deadline.is_some() => engine.tick(Instant::now()),
         };
         for effect in effects {
-            apply(effect, &hub, &store);
+            apply(effect, &hub, &store, &metrics);
         }
     }
 }
@@ -325,6 +341,10 @@ fn handle(engine: &mut Engine, command: Command) -> Vec<Effect> {
             let _ = reply.send(engine.available_per_queue());
             Vec::new()
         }
+        Command::Waiting { reply } => {
+            let _ = reply.send(engine.waiting_per_queue());
+            Vec::new()
+        }
         Command::AgentChanged {
             agent,
             queues,
@@ -352,7 +372,7 @@ pub fn chat_request(chat: &ChatRef) -> serde_json::Value {
     })
 }
 
-fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
+fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>, metrics: &Metrics) {
     let store = store.clone();
     match effect {
         Effect::Offer {
@@ -360,6 +380,7 @@ fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
             chat,
             answer_within,
         } => {
+            metrics.offered();
             let mut body = chat_request(&chat);
             // Parlor's: how long the agent has, for the console's countdown.
             body["answerTimeoutMs"] = json!(answer_within.as_millis() as u64);
@@ -372,6 +393,7 @@ fn apply(effect: Effect, hub: &Hub, store: &Arc<dyn Store>) {
             );
         }
         Effect::OfferTimedOut { agent, conv_id } => {
+            metrics.offer_timed_out();
             hub.push(
                 &agent,
                 &Frame {

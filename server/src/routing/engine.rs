@@ -284,6 +284,15 @@ impl Engine {
         }
     }
 
+    /// How many chats wait in each queue now (queues with none left out).
+    pub fn waiting_per_queue(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for waiting in self.waiting.values() {
+            *counts.entry(waiting.chat.queue_id.clone()).or_default() += 1;
+        }
+        counts
+    }
+
     /// How many agents are available to each queue now (for the chat profile).
     pub fn available_per_queue(&self) -> HashMap<String, usize> {
         let mut counts = HashMap::new();

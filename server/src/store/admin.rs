@@ -9,14 +9,26 @@ use serde::Serialize;
 use super::{Agent, ApiKey, Portal, StoreError};
 
 /// What an agent may do in their portal. Admins are agents too: they chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[sqlx(rename_all = "lowercase")]
 pub enum Role {
     /// Answers chats.
     Agent,
     /// Answers chats and changes the portal's settings, queues, agents and keys.
     Admin,
+}
+
+/// How a role column's text becomes a [`Role`] when rows are read.
+impl TryFrom<String> for Role {
+    type Error = super::chat::UnknownValue;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "agent" => Ok(Role::Agent),
+            "admin" => Ok(Role::Admin),
+            _ => Err(super::chat::UnknownValue(value)),
+        }
+    }
 }
 
 impl Role {

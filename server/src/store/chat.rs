@@ -41,8 +41,22 @@ impl Status {
     }
 }
 
+/// How a status column's text becomes a [`Status`] when rows are read.
+impl TryFrom<String> for Status {
+    type Error = UnknownValue;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Status::parse(&value).ok_or(UnknownValue(value))
+    }
+}
+
+/// A column held text that its Rust type has no variant for.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown value `{0}`")]
+pub struct UnknownValue(pub String);
+
 /// A conversation as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Conversation {
     pub id: String,
     pub portal_id: String,
@@ -54,6 +68,7 @@ pub struct Conversation {
     pub creator: String,
     /// Stringee's channel type: 1 for live chat.
     pub channel_type: i64,
+    #[sqlx(try_from = "String")]
     pub status: Status,
     /// The agent serving it now, if any.
     pub agent_id: Option<String>,
@@ -80,7 +95,7 @@ pub struct NewConversation {
 }
 
 /// A member of a conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Participant {
     pub user_id: String,
     /// `visitor` or `agent`.
@@ -92,7 +107,7 @@ pub struct Participant {
 }
 
 /// A stored message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Message {
     pub id: String,
     pub conv_id: String,
@@ -100,6 +115,7 @@ pub struct Message {
     pub seq: i64,
     pub sender: String,
     /// Stringee's message type (1 text, 2 photo, …).
+    #[sqlx(rename = "type")]
     pub kind: i64,
     /// The message object as JSON text.
     pub content: String,
@@ -168,7 +184,7 @@ pub struct NewTicket {
 }
 
 /// An uploaded file's record; its bytes live in the data folder under its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredFile {
     /// `file-…`; also its name on disk.
     pub id: String,
@@ -182,4 +198,38 @@ pub struct StoredFile {
     /// Bytes.
     pub size: i64,
     pub created_at: i64,
+}
+
+/// A row of a conversation joined with one of its members (none: a conversation without
+/// members still gives one row), as both backends read a conversation and its members in one
+/// query.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ConversationMember {
+    #[sqlx(flatten)]
+    conversation: Conversation,
+    member_id: Option<String>,
+    member_role: Option<String>,
+    member_left: Option<bool>,
+    member_delivered: Option<i64>,
+    member_read: Option<i64>,
+}
+
+impl ConversationMember {
+    /// The conversation of the rows and its members, in the rows' order; none without rows.
+    pub(crate) fn gather(rows: Vec<Self>) -> Option<(Conversation, Vec<Participant>)> {
+        let conversation = rows.first()?.conversation.clone();
+        let members = rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(Participant {
+                    user_id: row.member_id?,
+                    role: row.member_role.unwrap_or_default(),
+                    left: row.member_left.unwrap_or(false),
+                    last_delivered_seq: row.member_delivered.unwrap_or(0),
+                    last_read_seq: row.member_read.unwrap_or(0),
+                })
+            })
+            .collect();
+        Some((conversation, members))
+    }
 }

@@ -47,6 +47,7 @@ pub struct Portal {
     /// Whether a missed chat becomes a ticket without asking the visitor.
     pub auto_create_ticket: bool,
     /// Default maximum of concurrent chats per agent.
+    #[sqlx(try_from = "i64")]
     pub agent_max_serve: u32,
     /// Whether live chat is switched on.
     pub enabled: bool,
@@ -101,7 +102,7 @@ impl Portal {
 }
 
 /// A queue of a portal ("Sales", "Support").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Queue {
     /// Stable id; visitors create a live chat conversation whose name is this id.
     pub id: String,
@@ -110,7 +111,7 @@ pub struct Queue {
 }
 
 /// A queue with its routing timeouts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueSettings {
     /// Stable id.
     pub id: String,
@@ -123,7 +124,7 @@ pub struct QueueSettings {
 }
 
 /// An API key of a portal: the key SID is a JWT's `iss`, the secret signs it (HS256).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApiKey {
     /// Public identifier, `SK…`.
     pub sid: String,
@@ -146,10 +147,12 @@ pub struct Agent {
     /// that no password matches.
     pub password_hash: String,
     /// What the agent may do in their portal.
+    #[sqlx(try_from = "String")]
     pub role: Role,
     /// A deactivated agent cannot sign in, and their tokens are refused.
     pub active: bool,
     /// Most chats the agent serves at once.
+    #[sqlx(try_from = "i64")]
     pub max_chats: u32,
     /// Picture URL, empty for none.
     pub avatar_url: String,
@@ -178,7 +181,7 @@ impl Agent {
 }
 
 /// A visitor's profile, as given with the live chat token call or updated later.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Visitor {
     /// The visitor's user id (the `userId` of their tokens).
     pub user_id: String,

@@ -4,11 +4,11 @@ use std::path::Path;
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use super::chat::ConversationMember;
 use super::{
     Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
     NewTicket, Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, StoredFile,
@@ -98,39 +98,6 @@ macro_rules! select_conversation {
     };
 }
 
-fn conversation_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Conversation, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    Ok(Conversation {
-        id: row.try_get("id")?,
-        portal_id: row.try_get("portal_id")?,
-        queue_id: row.try_get("queue_id")?,
-        name: row.try_get("name")?,
-        creator: row.try_get("creator")?,
-        channel_type: row.try_get("channel_type")?,
-        status: Status::parse(&status)
-            .ok_or_else(|| sqlx::Error::Decode(format!("status {status}").into()))?,
-        agent_id: row.try_get("agent_id")?,
-        custom_data: row.try_get("custom_data")?,
-        last_seq: row.try_get("last_seq")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        ended_by: row.try_get("ended_by")?,
-    })
-}
-
-fn message_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Message, sqlx::Error> {
-    Ok(Message {
-        id: row.try_get("id")?,
-        conv_id: row.try_get("conv_id")?,
-        seq: row.try_get("seq")?,
-        sender: row.try_get("sender")?,
-        kind: row.try_get("type")?,
-        content: row.try_get("content")?,
-        local_db_id: row.try_get("local_db_id")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
 /// Makes `agent_id` a member of the conversation (again, if they had left it).
 async fn add_agent_member(
     connection: &mut sqlx::SqliteConnection,
@@ -175,37 +142,22 @@ impl Store for SqliteStore {
     }
 
     async fn queues(&self, portal_id: &str) -> Result<Vec<Queue>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, name FROM queues WHERE portal_id = ? ORDER BY position, id")
+        Ok(
+            sqlx::query_as("SELECT id, name FROM queues WHERE portal_id = ? ORDER BY position, id")
                 .bind(portal_id)
                 .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Queue {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                })
-            })
-            .collect()
+                .await?,
+        )
     }
 
     async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT sid, secret FROM api_keys WHERE portal_id = ? AND revoked_at IS NULL \
              ORDER BY internal DESC, created_at, sid",
         )
         .bind(portal_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ApiKey {
-                    sid: row.try_get("sid")?,
-                    secret: row.try_get("secret")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError> {
@@ -218,23 +170,13 @@ impl Store for SqliteStore {
     }
 
     async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError> {
-        let row = sqlx::query(
+        let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT sid, secret, portal_id FROM api_keys WHERE sid = ? AND revoked_at IS NULL",
         )
         .bind(sid)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok((
-                    ApiKey {
-                        sid: row.try_get("sid")?,
-                        secret: row.try_get("secret")?,
-                    },
-                    row.try_get("portal_id")?,
-                ))
-            })
-            .transpose()?)
+        Ok(row.map(|(sid, secret, portal_id)| (ApiKey { sid, secret }, portal_id)))
     }
 
     async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError> {
@@ -311,24 +253,14 @@ impl Store for SqliteStore {
         portal_id: &str,
         queue_id: &str,
     ) -> Result<Option<QueueSettings>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, name, answer_timeout_ms, queue_timeout_ms FROM queues \
              WHERE portal_id = ? AND id = ?",
         )
         .bind(portal_id)
         .bind(queue_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok(QueueSettings {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    answer_timeout_ms: row.try_get("answer_timeout_ms")?,
-                    queue_timeout_ms: row.try_get("queue_timeout_ms")?,
-                })
-            })
-            .transpose()?)
+        .await?)
     }
 
     async fn agent_queues(&self, user_id: &str) -> Result<(Vec<String>, u32), StoreError> {
@@ -344,26 +276,13 @@ impl Store for SqliteStore {
     }
 
     async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT user_id, portal_id, name, email, phone, avatar_url, details FROM visitors \
              WHERE user_id = ?",
         )
         .bind(user_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok(Visitor {
-                    user_id: row.try_get("user_id")?,
-                    portal_id: row.try_get("portal_id")?,
-                    name: row.try_get("name")?,
-                    email: row.try_get("email")?,
-                    phone: row.try_get("phone")?,
-                    avatar_url: row.try_get("avatar_url")?,
-                    details: row.try_get("details")?,
-                })
-            })
-            .transpose()?)
+        .await?)
     }
 
     async fn create_conversation(
@@ -391,7 +310,7 @@ impl Store for SqliteStore {
         .await?
         .rows_affected()
             == 1;
-        let row = if inserted {
+        let conversation: Conversation = if inserted {
             sqlx::query(
                 "INSERT INTO participants (conv_id, user_id, role, joined_at) VALUES (?, ?, 'visitor', ?)",
             )
@@ -414,12 +333,12 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(select_conversation!("WHERE id = ?"))
+            sqlx::query_as(select_conversation!("WHERE id = ?"))
                 .bind(&new.id)
                 .fetch_one(&mut *tx)
                 .await?
         } else {
-            sqlx::query(select_conversation!(
+            sqlx::query_as(select_conversation!(
                 "WHERE creator = ? AND create_local_id = ?"
             ))
             .bind(&new.creator)
@@ -428,15 +347,14 @@ impl Store for SqliteStore {
             .await?
         };
         tx.commit().await?;
-        Ok((conversation_from_row(&row)?, inserted))
+        Ok((conversation, inserted))
     }
 
     async fn conversation(&self, id: &str) -> Result<Option<Conversation>, StoreError> {
-        let row = sqlx::query(select_conversation!("WHERE id = ?"))
+        Ok(sqlx::query_as(select_conversation!("WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+            .await?)
     }
 
     async fn conversation_and_participants(
@@ -444,35 +362,19 @@ impl Store for SqliteStore {
         id: &str,
     ) -> Result<Option<(Conversation, Vec<Participant>)>, StoreError> {
         // One query, one round trip: the conversation's columns on every member's row.
-        let rows = sqlx::query(
+        let rows: Vec<ConversationMember> = sqlx::query_as(
             "SELECT c.id, c.portal_id, c.queue_id, c.name, c.creator, c.channel_type, c.status, \
              c.agent_id, c.custom_data, c.last_seq, c.created_at, c.updated_at, c.ended_by, \
-             p.user_id AS p_user_id, p.role AS p_role, p.left_at AS p_left_at, \
-             p.last_delivered_seq AS p_delivered, p.last_read_seq AS p_read \
+             p.user_id AS member_id, p.role AS member_role, \
+             p.left_at IS NOT NULL AS member_left, \
+             p.last_delivered_seq AS member_delivered, p.last_read_seq AS member_read \
              FROM conversations c LEFT JOIN participants p ON p.conv_id = c.id \
              WHERE c.id = ? ORDER BY p.joined_at, p.user_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let conversation = conversation_from_row(first)?;
-        let mut participants = Vec::new();
-        for row in &rows {
-            let Some(user_id) = row.try_get::<Option<String>, _>("p_user_id")? else {
-                continue; // no members at all
-            };
-            participants.push(Participant {
-                user_id,
-                role: row.try_get("p_role")?,
-                left: row.try_get::<Option<i64>, _>("p_left_at")?.is_some(),
-                last_delivered_seq: row.try_get("p_delivered")?,
-                last_read_seq: row.try_get("p_read")?,
-            });
-        }
-        Ok(Some((conversation, participants)))
+        Ok(ConversationMember::gather(rows))
     }
 
     async fn conversations_of(
@@ -480,40 +382,24 @@ impl Store for SqliteStore {
         user_id: &str,
         limit: i64,
     ) -> Result<Vec<Conversation>, StoreError> {
-        let rows = sqlx::query(select_conversation!(
+        Ok(sqlx::query_as(select_conversation!(
             "WHERE id IN (SELECT conv_id FROM participants WHERE user_id = ?) \
              ORDER BY updated_at DESC, id LIMIT ?"
         ))
         .bind(user_id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(conversation_from_row)
-            .collect::<Result<_, _>>()?)
+        .await?)
     }
 
     async fn participants(&self, conv_id: &str) -> Result<Vec<Participant>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT user_id, role, left_at, last_delivered_seq, last_read_seq FROM participants \
-             WHERE conv_id = ? ORDER BY joined_at, user_id",
+        Ok(sqlx::query_as(
+            "SELECT user_id, role, left_at IS NOT NULL AS \"left\", last_delivered_seq, \
+             last_read_seq FROM participants WHERE conv_id = ? ORDER BY joined_at, user_id",
         )
         .bind(conv_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Participant {
-                    user_id: row.try_get("user_id")?,
-                    role: row.try_get("role")?,
-                    left: row.try_get::<Option<i64>, _>("left_at")?.is_some(),
-                    last_delivered_seq: row.try_get("last_delivered_seq")?,
-                    last_read_seq: row.try_get("last_read_seq")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await?)
     }
 
     async fn assign_agent(&self, conv_id: &str, agent_id: &str) -> Result<(), StoreError> {
@@ -588,7 +474,7 @@ impl Store for SqliteStore {
             return Ok((message, true));
         }
         // Nothing inserted: the resent message is the stored one, or there is no such chat.
-        let existing = sqlx::query(
+        let existing = sqlx::query_as(
             "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
              WHERE conv_id = ? AND sender = ? AND local_db_id = ?",
         )
@@ -598,7 +484,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.writer)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-        Ok((message_from_row(&existing)?, false))
+        Ok((existing, false))
     }
 
     async fn messages(
@@ -613,17 +499,13 @@ impl Store for SqliteStore {
             "SELECT id, conv_id, seq, sender, type, content, local_db_id, created_at FROM messages \
              WHERE conv_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?"
         };
-        let rows = sqlx::query(sql)
+        Ok(sqlx::query_as(sql)
             .bind(conv_id)
             .bind(query.seq_greater.unwrap_or(0))
             .bind(query.seq_smaller.unwrap_or(i64::MAX))
             .bind(query.limit)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<_, _>>()?)
+            .await?)
     }
 
     async fn report(
@@ -726,7 +608,7 @@ impl Store for SqliteStore {
             .bind(&agent.email)
             .bind(&agent.display_name)
             .bind(&agent.password_hash)
-            .bind(agent.role)
+            .bind(agent.role.as_str())
             // Each agent starts with the portal's default.
             .bind(i64::from(p.agent_max_serve.max(1)))
             // Keeps the agents' creation order stable within the one transaction.
@@ -830,13 +712,12 @@ impl Store for SqliteStore {
         &self,
         visitor_id: &str,
     ) -> Result<Option<Conversation>, StoreError> {
-        let row = sqlx::query(select_conversation!(
+        Ok(sqlx::query_as(select_conversation!(
             "WHERE creator = ? AND status = 'missed' ORDER BY created_at DESC LIMIT 1"
         ))
         .bind(visitor_id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(conversation_from_row).transpose()?)
+        .await?)
     }
 
     async fn create_ticket(&self, new: &NewTicket) -> Result<Ticket, StoreError> {
@@ -890,17 +771,13 @@ impl Store for SqliteStore {
         portal_id: &str,
         limit: i64,
     ) -> Result<Vec<Conversation>, StoreError> {
-        let rows = sqlx::query(select_conversation!(
+        Ok(sqlx::query_as(select_conversation!(
             "WHERE portal_id = ? AND status = 'missed' ORDER BY created_at DESC, id LIMIT ?"
         ))
         .bind(portal_id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(conversation_from_row)
-            .collect::<Result<_, _>>()?)
+        .await?)
     }
 
     async fn create_file(&self, file: &StoredFile) -> Result<(), StoreError> {
@@ -921,26 +798,13 @@ impl Store for SqliteStore {
     }
 
     async fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, portal_id, uploader, name, content_type, size, created_at FROM files \
              WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row
-            .map(|row| -> Result<_, sqlx::Error> {
-                Ok(StoredFile {
-                    id: row.try_get("id")?,
-                    portal_id: row.try_get("portal_id")?,
-                    uploader: row.try_get("uploader")?,
-                    name: row.try_get("name")?,
-                    content_type: row.try_get("content_type")?,
-                    size: row.try_get("size")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .transpose()?)
+        .await?)
     }
 
     async fn link_file(&self, file_id: &str, conv_id: &str) -> Result<(), StoreError> {
@@ -955,7 +819,7 @@ impl Store for SqliteStore {
     }
 
     async fn file_readable_by(&self, file_id: &str, user_id: &str) -> Result<bool, StoreError> {
-        let readable: i64 = sqlx::query_scalar(
+        let readable: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM files WHERE id = ?1 AND uploader = ?2) \
              OR EXISTS (SELECT 1 FROM file_links l JOIN participants p ON p.conv_id = l.conv_id \
                         WHERE l.file_id = ?1 AND p.user_id = ?2)",
@@ -964,7 +828,7 @@ impl Store for SqliteStore {
         .bind(user_id)
         .fetch_one(&self.pool)
         .await?;
-        Ok(readable == 1)
+        Ok(readable)
     }
 
     async fn configure_portal(

@@ -2,6 +2,7 @@
 //! `parlor` server on a loopback port, with a fresh data folder.
 
 mod admin;
+mod backends;
 mod care;
 mod common;
 mod files;
@@ -16,5 +17,6 @@ mod settings;
 mod site;
 mod socket;
 mod staff;
+mod store;
 mod tickets;
 mod tokens;

@@ -3,8 +3,46 @@
 //! Routing, the socket gateway and the HTTP handlers only ever see this trait, never SQL, so
 //! that the PostgreSQL backend (for several nodes) slots in beside [`sqlite::SqliteStore`].
 
+// The column lists every backend selects: defined before the backends, which use them.
+/// `SELECT` of every portal column, followed by the given clauses (a literal, so the query
+/// stays a `&'static str` that sqlx accepts as audited SQL).
+macro_rules! select_portal {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
+             agent_max_serve, enabled, business_hours, allowed_origins, position, greeting, \
+             offline_message, reply_time_text, identity_verification, closed_dates, \
+             prechat_fields, visitor_secret FROM portals ",
+            $tail
+        )
+    };
+}
+
+/// `SELECT` of every agent column, then the given clauses (a literal: audited SQL).
+macro_rules! select_agent {
+    ($tail:literal) => {
+        concat!(
+            "SELECT user_id, portal_id, email, display_name, password_hash, role, active, \
+             max_chats, avatar_url FROM agents ",
+            $tail
+        )
+    };
+}
+
+/// `SELECT` of every conversation column, then the given clauses (a literal: audited SQL).
+macro_rules! select_conversation {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, portal_id, queue_id, name, creator, channel_type, status, agent_id, \
+             custom_data, last_seq, created_at, updated_at, ended_by FROM conversations ",
+            $tail
+        )
+    };
+}
+
 pub mod admin;
 pub mod chat;
+pub mod postgres;
 pub mod sqlite;
 
 pub use admin::{
@@ -388,4 +426,56 @@ pub trait Store: AdminStore + Send + Sync + 'static {
         answer_timeout_ms: i64,
         queue_timeout_ms: i64,
     ) -> Result<(), StoreError>;
+    /// Closes the connections, waiting for those in use (at shutdown).
+    async fn close(&self);
+}
+
+/// Where a server's records live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded default: this SQLite file (`DATA/parlor.db`).
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database that several nodes share, by its URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// `--database URL` when given (it must be a `postgres://` or `postgresql://` URL),
+    /// otherwise the SQLite file in the data folder.
+    pub fn choose(url: Option<&str>, data_dir: &std::path::Path) -> Result<Self, String> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Self::Sqlite(data_dir.join(crate::seed::DATABASE_FILE))),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Self::Postgres(url.to_string()))
+            }
+            Some(_) => Err(
+                "--database takes a PostgreSQL URL (postgres://user@host:5432/name); \
+                 without it, the SQLite file in --data is used"
+                    .into(),
+            ),
+        }
+    }
+
+    /// Opens the database (creating a SQLite file if needed) and applies pending migrations.
+    pub async fn open(&self) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+        Ok(match self {
+            Self::Sqlite(path) => std::sync::Arc::new(sqlite::SqliteStore::open(path).await?),
+            Self::Postgres(url) => std::sync::Arc::new(postgres::PostgresStore::open(url).await?),
+        })
+    }
+
+    /// What to call it in messages: the file, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.display().to_string(),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let user = &url[scheme + 3..at];
+                    let user = user.split(':').next().unwrap_or_default();
+                    format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
 }

@@ -31,20 +31,6 @@ pub struct SqliteStore {
     writer: SqlitePool,
 }
 
-/// `SELECT` of every portal column, followed by the given clauses (a literal, so the query
-/// stays a `&'static str` that sqlx accepts as audited SQL).
-macro_rules! select_portal {
-    ($tail:literal) => {
-        concat!(
-            "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
-             agent_max_serve, enabled, business_hours, allowed_origins, position, greeting, \
-             offline_message, reply_time_text, identity_verification, closed_dates, \
-             prechat_fields, visitor_secret FROM portals ",
-            $tail
-        )
-    };
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
@@ -74,28 +60,6 @@ impl SqliteStore {
         self.writer.close().await;
         self.pool.close().await;
     }
-}
-
-/// `SELECT` of every agent column, then the given clauses (a literal: audited SQL).
-macro_rules! select_agent {
-    ($tail:literal) => {
-        concat!(
-            "SELECT user_id, portal_id, email, display_name, password_hash, role, active, \
-             max_chats, avatar_url FROM agents ",
-            $tail
-        )
-    };
-}
-
-/// `SELECT` of every conversation column, then the given clauses (a literal: audited SQL).
-macro_rules! select_conversation {
-    ($tail:literal) => {
-        concat!(
-            "SELECT id, portal_id, queue_id, name, creator, channel_type, status, agent_id, \
-             custom_data, last_seq, created_at, updated_at, ended_by FROM conversations ",
-            $tail
-        )
-    };
 }
 
 /// Makes `agent_id` a member of the conversation (again, if they had left it).
@@ -860,7 +824,10 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
+
+    async fn close(&self) {
+        SqliteStore::close(self).await;
+    }
 }
 
-// After the `select_…!` macros, which it uses.
 mod admin;

@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::hash_password;
 use crate::ids::{random_hex, random_password};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{Agent, ApiKey, NewPortal, Portal, Queue, Role, Store, StoreError};
+use crate::store::{Agent, ApiKey, Database, NewPortal, Portal, Queue, Role, StoreError};
 
 /// File name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "parlor.db";
@@ -89,14 +88,21 @@ pub enum InitError {
     Store(#[from] StoreError),
 }
 
-/// Creates (or finds) the data folder, its database and its demo portal, and reports its facts.
+/// Creates (or finds) the data folder, its SQLite database and its demo portal, and reports its
+/// facts.
 pub async fn init(data_dir: &Path) -> Result<InitReport, InitError> {
+    init_in(data_dir, &Database::Sqlite(data_dir.join(DATABASE_FILE))).await
+}
+
+/// [`init`] with the records in `database` (the data folder still keeps the demo's
+/// credentials, uploaded files and the mail outbox).
+pub async fn init_in(data_dir: &Path, database: &Database) -> Result<InitReport, InitError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| InitError::Io { path, source }
     };
     std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
-    let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).await?;
+    let store = database.open().await?;
     let credentials = data_dir.join(CREDENTIALS_FILE);
 
     let report = match std::fs::read(&credentials) {
@@ -154,6 +160,7 @@ pub struct ReportAdmin {
 /// holds portals gets one more.
 pub async fn init_portal(
     data_dir: &Path,
+    database: &Database,
     name: &str,
     admin_email: &str,
     admin_name: Option<&str>,
@@ -174,7 +181,7 @@ pub async fn init_portal(
         path: data_dir.to_path_buf(),
         source,
     })?;
-    let store = SqliteStore::open(&data_dir.join(DATABASE_FILE)).await?;
+    let store = database.open().await?;
     if store.agent_by_email(&email).await?.is_some() {
         store.close().await;
         return Err(InitError::Invalid(format!(

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::common::TestServer;
 use crate::journey::{push_of, visitor};
 use crate::socket::{Client, agent_token, visitor_token};
-use parlor_server::seed::{self, PortalReport};
+use parlor_server::seed::{self, DATABASE_FILE, PortalReport};
 
 /// Every admin route, with an id of the caller's own portal filled in where it takes one.
 fn routes(
@@ -56,9 +56,16 @@ fn routes(
 
 /// A second portal on the same server, and its admin's token.
 async fn other_portal(server: &TestServer) -> (PortalReport, String) {
-    let report = seed::init_portal(server.data.path(), "Acme Tea", "owner@acme.example", None)
-        .await
-        .unwrap();
+    let database = parlor_server::store::Database::Sqlite(server.data.path().join(DATABASE_FILE));
+    let report = seed::init_portal(
+        server.data.path(),
+        &database,
+        "Acme Tea",
+        "owner@acme.example",
+        None,
+    )
+    .await
+    .unwrap();
     let (status, body) = server
         .call(
             Method::POST,

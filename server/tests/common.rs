@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parlor_server::assets::Bundle;
 use parlor_server::seed::{self, DATABASE_FILE, InitReport};
-use parlor_server::store::sqlite::SqliteStore;
+use parlor_server::store::{Database, Store};
 use parlor_server::{AppState, serve};
 use tokio::sync::oneshot;
 
@@ -18,8 +18,10 @@ pub struct TestServer {
     pub data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    /// The server's own store (its connection pool), to close it under the server.
-    pool: SqliteStore,
+    /// The server's own store.
+    store: Arc<dyn Store>,
+    /// The PostgreSQL database made for this server, if it runs on one.
+    _database: Option<crate::backends::TestDatabase>,
 }
 
 impl TestServer {
@@ -31,18 +33,30 @@ impl TestServer {
     /// Like [`TestServer::start`], with the state adjusted first (settings, mailer).
     pub async fn start_with(adjust: impl FnOnce(AppState) -> AppState) -> Self {
         let data = tempfile::tempdir().unwrap();
+        let database = Database::Sqlite(data.path().join(DATABASE_FILE));
         let facts = seed::init(data.path()).await.unwrap();
-        Self::serve(data, facts, adjust).await
+        Self::serve(data, facts, &database, adjust).await
+    }
+
+    /// Like [`TestServer::start`] on a new PostgreSQL database; `None` when there is no
+    /// PostgreSQL to be had (and it is not required: see `backends`).
+    pub async fn start_on_postgres(test: &str) -> Option<Self> {
+        let created = crate::backends::TestDatabase::create(test).await?;
+        let data = tempfile::tempdir().unwrap();
+        let database = Database::Postgres(created.url.clone());
+        let facts = seed::init_in(data.path(), &database).await.unwrap();
+        let mut server = Self::serve(data, facts, &database, |state| state).await;
+        server._database = Some(created);
+        Some(server)
     }
 
     async fn serve(
         data: tempfile::TempDir,
         facts: InitReport,
+        database: &Database,
         adjust: impl FnOnce(AppState) -> AppState,
     ) -> Self {
-        let store = SqliteStore::open(&data.path().join(DATABASE_FILE))
-            .await
-            .unwrap();
+        let store = database.open().await.unwrap();
         let widget_dir = data.path().join("widget");
         let console_dir = data.path().join("console");
         std::fs::create_dir_all(&widget_dir).unwrap();
@@ -50,7 +64,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let state = adjust(AppState::new(
-            Arc::new(store.clone()),
+            store.clone(),
             data.path(),
             Bundle::Dir(widget_dir),
             Bundle::Dir(console_dir),
@@ -63,7 +77,8 @@ impl TestServer {
             url,
             facts,
             data,
-            pool: store,
+            store,
+            _database: None,
             stop: Some(stop),
             task: Some(task),
         }
@@ -110,22 +125,19 @@ impl TestServer {
     /// The secret of the key the demo portal's own tokens are signed with (not the site's API
     /// key that `parlor init` reports).
     pub async fn signing_secret(&self) -> String {
-        use parlor_server::store::Store;
         let store = self.store().await;
         let portal = store.first_portal().await.unwrap().unwrap();
         store.api_keys(&portal.id).await.unwrap()[0].secret.clone()
     }
 
-    /// Opens the server's database, to change what `parlor configure` would.
-    pub async fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.data.path().join(DATABASE_FILE))
-            .await
-            .unwrap()
+    /// The server's database, to change what `parlor configure` would.
+    pub async fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
     }
 
     /// Closes the server's database connections, as if the database had gone away.
     pub async fn close_store(&self) {
-        self.pool.close().await;
+        self.store.close().await;
     }
 
     pub fn widget_dir(&self) -> std::path::PathBuf {

@@ -33,7 +33,17 @@ pub async fn agent(server: &TestServer, index: usize) -> Client {
 
 #[tokio::test]
 async fn a_visitor_and_an_agent_chat_from_request_to_end() {
-    let server = TestServer::start().await;
+    chat_from_request_to_end(TestServer::start().await).await;
+}
+
+#[tokio::test]
+async fn a_visitor_and_an_agent_chat_from_request_to_end_on_postgres() {
+    if let Some(server) = TestServer::start_on_postgres("journey").await {
+        chat_from_request_to_end(server).await;
+    }
+}
+
+async fn chat_from_request_to_end(server: TestServer) {
     let sales = server.facts.queues[0].id.clone();
     let alice_id = server.facts.agents[0].user_id.clone();
     let mut alice = agent(&server, 0).await;
@@ -328,7 +338,7 @@ async fn a_graceful_stop_closes_sockets_and_keeps_every_acknowledged_message() {
     stopping.await.unwrap();
 
     let stored: Vec<i64> = parlor_server::store::Store::messages(
-        &store,
+        store.as_ref(),
         &conv,
         parlor_server::store::MessageQuery {
             seq_greater: Some(1),

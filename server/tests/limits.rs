@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use crate::common::TestServer;
 use crate::journey::agent;
 use crate::socket::{Client, visitor_token};
-use parlor_server::store::Store;
 
 async fn get(server: &TestServer, path: &str, origin: Option<&str>) -> (u16, Value) {
     let mut request = reqwest::Client::new().get(format!("{}{path}", server.url));

@@ -9,7 +9,6 @@ use crate::common::TestServer;
 use crate::journey::{agent, push_of, visitor};
 use crate::socket::Client;
 use crate::socket::agent_token;
-use parlor_server::store::AdminStore;
 
 async fn login(server: &TestServer, email: &str, password: &str) -> (u16, Value) {
     server

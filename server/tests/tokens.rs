@@ -47,7 +47,6 @@ async fn a_visitor_gets_a_token_signed_with_the_portals_key_and_stays_the_same_v
     let again = ask("browser-1").await;
     let other = ask("browser-2").await;
     // Signed with the portal's own signing key, kept apart from the site's API keys.
-    use parlor_server::store::Store;
     let store = server.store().await;
     let portal = store.first_portal().await.unwrap().unwrap();
     let signing = store.api_keys(&portal.id).await.unwrap();

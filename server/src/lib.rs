@@ -15,7 +15,7 @@
 //! - [`mail`]: transcripts and ticket notices (SMTP, or `.eml` files in the outbox);
 //! - [`hours`]: business hours;
 //! - [`seed`]: `parlor init`, which creates the demo portal or a real one; [`operator`], the
-//!   other commands for the server's operator;
+//!   other commands for the server's operator; [`migrate`], moving from SQLite to PostgreSQL;
 //! - [`admin`]: what admins' changes do beyond the store (sockets, routing, mail);
 //! - [`portals`]: the portals' settings, cached; [`throttle`], limits on guessing and flooding;
 //! - [`error`]: the API's error type and its wire shape; [`metrics`], what `/metrics` reports.
@@ -32,6 +32,7 @@ pub mod hub;
 pub mod ids;
 pub mod mail;
 pub mod metrics;
+pub mod migrate;
 pub mod operator;
 pub mod origin;
 pub mod portals;

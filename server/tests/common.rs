@@ -50,6 +50,18 @@ impl TestServer {
         Some(server)
     }
 
+    /// Serves a data folder that a stopped server left, on `database` (made by the test).
+    pub async fn restart_on(
+        data: tempfile::TempDir,
+        facts: InitReport,
+        database: crate::backends::TestDatabase,
+    ) -> Self {
+        let on = Database::Postgres(database.url.clone());
+        let mut server = Self::serve(data, facts, &on, |state| state).await;
+        server._database = Some(database);
+        server
+    }
+
     async fn serve(
         data: tempfile::TempDir,
         facts: InitReport,
@@ -148,6 +160,14 @@ impl TestServer {
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();
+    }
+
+    /// Stops the server, keeping its data folder and facts for another.
+    pub async fn stop_keeping_data(mut self) -> (tempfile::TempDir, InitReport) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+        self.store.close().await;
+        (self.data, self.facts)
     }
 }
 

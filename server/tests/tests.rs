@@ -10,6 +10,7 @@ mod init;
 mod journey;
 mod limits;
 mod metrics;
+mod migrate;
 mod openapi;
 mod operator;
 mod profile;

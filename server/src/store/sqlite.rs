@@ -60,6 +60,11 @@ impl SqliteStore {
         self.writer.close().await;
         self.pool.close().await;
     }
+
+    /// The readers' pool, for `parlor migrate`, which copies rows table by table.
+    pub fn reader(&self) -> &SqlitePool {
+        &self.pool
+    }
 }
 
 /// Makes `agent_id` a member of the conversation (again, if they had left it).

@@ -147,6 +147,19 @@ pub enum Command {
         #[arg(long, env = "PARLOR_NODE_ID")]
         node_id: Option<String>,
     },
+    /// Copy a SQLite data folder's database into an empty PostgreSQL database (every table, as
+    /// it is), then count the rows on both sides. Files stay in the data folder.
+    Migrate {
+        /// The data folder whose `parlor.db` is copied.
+        #[arg(long)]
+        from: PathBuf,
+        /// The empty PostgreSQL database (`postgres://user:password@host:5432/name`).
+        #[arg(long)]
+        to: String,
+        /// Print exactly one JSON object (table → rows) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change the first portal's business hours and allowed origins, or a queue's timeouts.
     Configure {
         #[command(flatten)]

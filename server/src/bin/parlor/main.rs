@@ -11,7 +11,8 @@ use cli::{AgentCommand, Cli, Command, LogFormat, PortalCommand, VERSION};
 use parlor_server::assets::Bundle;
 use parlor_server::mail::{MailSettings, Mailer};
 use parlor_server::operator;
-use parlor_server::seed;
+use parlor_server::seed::{self, DATABASE_FILE};
+use parlor_server::store::Database;
 use parlor_server::{AppState, Settings, serve};
 use report::{print_json, print_portal_report, print_report};
 
@@ -124,6 +125,28 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Portal:    {}", login.portal_id);
             println!("Password:  {}", login.password);
             println!("Ask them to change it after signing in (their name menu, Account).");
+            Ok(())
+        }
+        Command::Migrate { from, to, json } => {
+            let database = Database::choose(Some(&to), &from)?;
+            let counts = parlor_server::migrate::sqlite_to_postgres(&from.join(DATABASE_FILE), &to)
+                .await
+                .map_err(|e| format!("{}: {e}", database.describe()))?;
+            if json {
+                let counts: serde_json::Map<String, serde_json::Value> = counts
+                    .iter()
+                    .map(|(table, rows)| (table.to_string(), (*rows).into()))
+                    .collect();
+                return print_json(&counts);
+            }
+            println!("Copied into {}:", database.describe());
+            for (table, rows) in &counts {
+                println!("  {table:<14} {rows:>9} row(s)");
+            }
+            println!(
+                "Serve with: parlor serve --data {} --database URL",
+                from.display()
+            );
             Ok(())
         }
         Command::Configure {

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use parlor_protocol::socket::Frame;
 use tokio::sync::{Notify, mpsc};
 
+use crate::bus::Envelope;
+
 /// How many frames may wait for one socket before it counts as stalled.
 pub const SEND_QUEUE: usize = 256;
 
@@ -45,6 +47,8 @@ pub struct Hub {
     next_id: AtomicU64,
     // A std Mutex: it is held only to clone handles or edit the map, never across an `.await`.
     users: Mutex<Sockets>,
+    /// Where what this hub delivers goes to reach the other nodes (see [`crate::bus`]).
+    bus: std::sync::OnceLock<mpsc::UnboundedSender<Envelope>>,
 }
 
 impl Hub {
@@ -71,6 +75,15 @@ impl Hub {
     /// Closes every socket of `user` with [`SIGNED_OUT_CLOSE_CODE`] and `reason` (an agent
     /// deactivated or deleted). Returns how many sockets were told.
     pub fn sign_out(&self, user: &str, reason: &str) -> usize {
+        self.to_other_nodes(Envelope::SignOut {
+            user: user.to_string(),
+            reason: reason.to_string(),
+        });
+        self.sign_out_here(user, reason)
+    }
+
+    /// [`Hub::sign_out`] on this node's sockets only.
+    fn sign_out_here(&self, user: &str, reason: &str) -> usize {
         let sockets: Vec<SocketHandle> = self
             .lock()
             .get(user)
@@ -115,6 +128,38 @@ impl Hub {
     /// gets a reply instead). Connection ids start at 1, so 0 skips none.
     pub fn push_except(&self, user: &str, connection: u64, frame: &Frame) -> usize {
         let text = serde_json::to_string(frame).expect("frames serialize");
+        self.to_other_nodes(Envelope::Push {
+            user: user.to_string(),
+            frame: text.clone(),
+        });
+        self.push_here(user, connection, text)
+    }
+
+    /// Has the pushes and sign-outs of this hub published to the other nodes from now on.
+    pub fn connect_bus(&self, outgoing: mpsc::UnboundedSender<Envelope>) {
+        let _ = self.bus.set(outgoing);
+    }
+
+    /// Delivers what another node published to this node's sockets.
+    pub fn deliver(&self, envelope: &Envelope) {
+        match envelope {
+            Envelope::Push { user, frame } => {
+                self.push_here(user, 0, frame.clone());
+            }
+            Envelope::SignOut { user, reason } => {
+                self.sign_out_here(user, reason);
+            }
+        }
+    }
+
+    fn to_other_nodes(&self, envelope: Envelope) {
+        if let Some(bus) = self.bus.get() {
+            let _ = bus.send(envelope);
+        }
+    }
+
+    /// Queues a serialized frame on this node's sockets of `user` but `connection`.
+    fn push_here(&self, user: &str, connection: u64, text: String) -> usize {
         let sockets: Vec<SocketHandle> = match self.lock().get(user) {
             Some(sockets) => sockets
                 .iter()

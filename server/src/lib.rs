@@ -9,6 +9,7 @@
 //! - [`http`]: the REST routes and the static assets, one module per resource; [`assets`], the
 //!   widget and console bundles, embedded in the binary or read from folders;
 //! - [`ws`]: the socket gateway (AUTHEN, pings, request/reply), and [`hub`], who is connected;
+//!   [`bus`], the hub's link to the other nodes when several share one database;
 //! - [`token`]: access tokens (JWT HS256, Stringee's shape and codes);
 //! - [`store`]: persistence behind the [`store::Store`] trait (SQLite by default);
 //! - [`chat`]: the live chat services behind the socket; [`routing`], who gets which chat;
@@ -23,6 +24,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod bus;
 pub mod care;
 pub mod chat;
 pub mod error;

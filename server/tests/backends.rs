@@ -132,3 +132,27 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The NATS server the bus tests use (`PARLOR_TEST_NATS`, default the local one).
+pub fn nats_url() -> String {
+    std::env::var("PARLOR_TEST_NATS").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
+}
+
+/// Whether NATS answers; when it does not, says so, or fails if it is required.
+pub async fn nats_here(test: &str) -> bool {
+    let url = nats_url();
+    match async_nats::connect(&url).await {
+        Ok(client) => {
+            drop(client);
+            true
+        }
+        Err(error) if !cluster_required() => {
+            eprintln!(
+                "SKIPPED {test}: no NATS at {url} ({error}); set PARLOR_TEST_NATS, or \
+                 PARLOR_REQUIRE_CLUSTER=1 to fail instead"
+            );
+            false
+        }
+        Err(error) => panic!("NATS is required (PARLOR_REQUIRE_CLUSTER=1): {url}: {error}"),
+    }
+}

@@ -139,7 +139,10 @@ async fn a_populated_sqlite_server_moves_to_postgres_and_carries_on() {
         before_messages.last().unwrap().seq + 1,
         "{sent}"
     );
-    assert_eq!(push_of(&mut alice, 45).await["message"]["content"], "still there?");
+    assert_eq!(
+        push_of(&mut alice, 45).await["message"]["content"],
+        "still there?"
+    );
     // A new audited change gets an id after the copied ones.
     operator::add_agent(store.as_ref(), &portal.id, "dave@example.com", false)
         .await

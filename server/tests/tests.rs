@@ -3,6 +3,7 @@
 
 mod admin;
 mod backends;
+mod bus;
 mod care;
 mod common;
 mod files;

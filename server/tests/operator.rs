@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use parlor_server::seed::DATABASE_FILE;
+use parlor_server::seed::{self, DATABASE_FILE};
 use parlor_server::store::sqlite::SqliteStore;
 use parlor_server::store::{AdminStore, Store};
 use serde_json::Value;
@@ -264,4 +264,39 @@ async fn configure_takes_business_hours_in_a_time_zone() {
     );
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Mars/Base"));
+}
+
+#[tokio::test]
+async fn parlor_backup_copies_the_database_while_it_is_open_and_never_overwrites() {
+    let data = tempfile::tempdir().unwrap();
+    let facts = seed::init(data.path()).await.unwrap();
+    // The server's own connection stays open meanwhile, as a running server's would.
+    let open = SqliteStore::open(&data.path().join(DATABASE_FILE))
+        .await
+        .unwrap();
+    let copy = data.path().join("copy.db");
+    let backup = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
+            .args(["backup", "--data"])
+            .arg(data.path())
+            .arg("--to")
+            .arg(&copy)
+            .output()
+            .unwrap()
+    };
+    let done = backup();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let copied = SqliteStore::open(&copy).await.unwrap();
+    let portal = copied.first_portal().await.unwrap().unwrap();
+    assert_eq!(portal.widget_key, facts.widget_key);
+    assert_eq!(copied.agents(&portal.id).await.unwrap().len(), 2);
+    copied.close().await;
+    let again = backup();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    open.close().await;
 }

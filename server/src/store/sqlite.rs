@@ -61,6 +61,17 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
+    /// Writes a consistent copy of the database to `target` (`VACUUM INTO`), while the server
+    /// goes on serving: the copy is of one moment, compacted, and opens as any Parlor database.
+    /// Refuses a `target` that exists.
+    pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(target.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The readers' pool, for `parlor migrate`, which copies rows table by table.
     pub fn reader(&self) -> &SqlitePool {
         &self.pool

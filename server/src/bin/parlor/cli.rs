@@ -147,6 +147,16 @@ pub enum Command {
         #[arg(long, env = "PARLOR_NODE_ID")]
         node_id: Option<String>,
     },
+    /// Write a consistent copy of the SQLite database to a new file while the server runs
+    /// (`VACUUM INTO`). On PostgreSQL, use its own tools (pg_dump).
+    Backup {
+        /// The data folder whose `parlor.db` is copied.
+        #[arg(long, env = "PARLOR_DATA", default_value = "data")]
+        data: PathBuf,
+        /// The new file (it must not exist yet).
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Copy a SQLite data folder's database into an empty PostgreSQL database (every table, as
     /// it is), then count the rows on both sides. Files stay in the data folder.
     Migrate {

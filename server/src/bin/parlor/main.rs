@@ -127,6 +127,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Ask them to change it after signing in (their name menu, Account).");
             Ok(())
         }
+        Command::Backup { data, to } => {
+            let database = data.join(DATABASE_FILE);
+            if !database.exists() {
+                return Err(format!("{} does not exist", database.display()));
+            }
+            if to.exists() {
+                return Err(format!("{} exists: back up to a new file", to.display()));
+            }
+            let store = parlor_server::store::sqlite::SqliteStore::open(&database)
+                .await
+                .map_err(|e| e.to_string())?;
+            let done = store.backup_to(&to).await.map_err(|e| e.to_string());
+            store.close().await;
+            done?;
+            println!("Backed up {} to {}", database.display(), to.display());
+            Ok(())
+        }
         Command::Migrate { from, to, json } => {
             let database = Database::choose(Some(&to), &from)?;
             let counts = parlor_server::migrate::sqlite_to_postgres(&from.join(DATABASE_FILE), &to)

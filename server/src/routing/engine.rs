@@ -48,7 +48,7 @@ pub enum Effect {
 }
 
 /// A transfer waiting for the receiving agent's confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Transfer {
     /// The chat, as the receiving agent is shown it.
     pub chat: ChatRef,
@@ -59,7 +59,9 @@ pub struct Transfer {
 }
 
 /// Why a transfer request or answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
 pub enum TransferError {
     /// The caller is not the chat's agent (or the chat is not active).
     #[error("you are not serving this chat")]
@@ -73,7 +75,7 @@ pub enum TransferError {
 }
 
 /// What identifies a waiting chat to an agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChatRef {
     pub conv_id: String,
     pub queue_id: String,
@@ -84,7 +86,9 @@ pub struct ChatRef {
 }
 
 /// Why an answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize,
+)]
 pub enum AnswerError {
     /// The chat is not waiting (taken, ended, missed or unknown).
     #[error("this chat is no longer waiting for an agent")]
@@ -95,7 +99,7 @@ pub enum AnswerError {
 }
 
 /// Timeouts of a queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Timeouts {
     /// How long one agent has to answer an offer.
     pub answer: Duration,
@@ -320,11 +324,24 @@ impl Engine {
 
     /// A new chat waits in its queue.
     pub fn enqueue(&mut self, chat: ChatRef, timeouts: Timeouts, now: Instant) -> Vec<Effect> {
+        self.enqueue_waited(chat, timeouts, Duration::ZERO, now)
+    }
+
+    /// Like [`Engine::enqueue`] for a chat that has waited `waited` already (a routing node
+    /// taking over the queue from one that stopped): it keeps its place among the waiting and
+    /// what is left of its queue timeout.
+    pub fn enqueue_waited(
+        &mut self,
+        chat: ChatRef,
+        timeouts: Timeouts,
+        waited: Duration,
+        now: Instant,
+    ) -> Vec<Effect> {
         self.waiting.entry(chat.conv_id.clone()).or_insert(Waiting {
             chat,
             timeouts,
-            enqueued: now,
-            deadline: now + timeouts.queue,
+            enqueued: now.checked_sub(waited).unwrap_or(now),
+            deadline: now + timeouts.queue.saturating_sub(waited),
             offer: None,
             rejected: HashSet::new(),
             had_turn: HashSet::new(),
@@ -556,6 +573,41 @@ mod tests {
             answer: ANSWER,
             queue: QUEUE,
         }
+    }
+
+    #[test]
+    fn a_chat_taken_over_keeps_its_place_and_what_is_left_of_its_queue_timeout() {
+        let t0 = Instant::now() + Duration::from_secs(100);
+        let mut engine = Engine::default();
+        // Restored in the wrong order: the one that waited longer is still first in line.
+        engine.enqueue_waited(chat("new", "sales"), timeouts(), Duration::from_secs(5), t0);
+        engine.enqueue_waited(
+            chat("old", "sales"),
+            timeouts(),
+            Duration::from_secs(50),
+            t0,
+        );
+        let effects = engine.agent_connected("ann", queues(&["sales"]), 1, t0);
+        assert_eq!(effects, [offer("ann", "old", "sales")]);
+        // Ten seconds were left of the old chat's minute; the new one has 55.
+        let at = |secs| t0 + Duration::from_secs(secs);
+        assert!(engine.tick(at(9)).is_empty());
+        let missed = engine.tick(at(10));
+        assert!(
+            missed.contains(&Effect::Missed {
+                chat: chat("old", "sales")
+            }),
+            "{missed:?}"
+        );
+        assert!(
+            !engine
+                .tick(at(54))
+                .iter()
+                .any(|e| matches!(e, Effect::Missed { .. }))
+        );
+        assert!(engine.tick(at(55)).contains(&Effect::Missed {
+            chat: chat("new", "sales")
+        }));
     }
 
     #[test]

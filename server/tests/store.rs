@@ -463,6 +463,23 @@ async fn missed_chats_tickets_and_files(store: Arc<dyn Store>) {
     let waiting = chat(&store, "a", "visitor-1").await;
     let taken = chat(&store, "a", "visitor-2").await;
     store.assign_agent(&taken, "agent-bob-a").await.unwrap();
+    let waiting_now = store.waiting_chats().await.unwrap();
+    assert_eq!(waiting_now.len(), 1);
+    assert_eq!(
+        (
+            waiting_now[0].conv_id.as_str(),
+            waiting_now[0].queue_name.as_str(),
+            waiting_now[0].visitor_id.as_str()
+        ),
+        (waiting.as_str(), "Sales", "visitor-1")
+    );
+    assert_eq!(
+        (
+            waiting_now[0].answer_timeout_ms,
+            waiting_now[0].queue_timeout_ms
+        ),
+        (15_000, 60_000)
+    );
     assert_eq!(store.miss_waiting_chats().await.unwrap(), 1);
     assert_eq!(
         store

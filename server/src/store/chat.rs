@@ -233,3 +233,18 @@ impl ConversationMember {
         Some((conversation, members))
     }
 }
+
+/// A chat waiting for an agent, with what routing needs to put it back in line.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WaitingChat {
+    pub conv_id: String,
+    pub queue_id: String,
+    pub queue_name: String,
+    /// The visitor who started it.
+    pub visitor_id: String,
+    pub visitor_name: String,
+    /// When it started (ms since the epoch): how long it has waited.
+    pub created_at: i64,
+    pub answer_timeout_ms: i64,
+    pub queue_timeout_ms: i64,
+}

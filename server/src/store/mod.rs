@@ -51,7 +51,7 @@ pub use admin::{
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
-    Status, StoredFile, Ticket,
+    Status, StoredFile, Ticket, WaitingChat,
 };
 
 use async_trait::async_trait;
@@ -388,6 +388,9 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// in memory, so a chat queued before a restart would otherwise wait forever); returns how
     /// many.
     async fn miss_waiting_chats(&self) -> Result<u64, StoreError>;
+    /// Every chat still waiting for an agent, oldest first (a node taking over routing puts
+    /// them back in line).
+    async fn waiting_chats(&self) -> Result<Vec<WaitingChat>, StoreError>;
     /// The most recent chat of `visitor_id` that nobody answered, if any.
     async fn last_missed_conversation(
         &self,

@@ -11,7 +11,7 @@ use super::chat::ConversationMember;
 use super::{
     Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
     NewTicket, Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, StoredFile,
-    Ticket, Visitor,
+    Ticket, Visitor, WaitingChat,
 };
 use crate::hours::now_ms;
 
@@ -681,6 +681,19 @@ impl Store for PostgresStore {
         .execute(&self.pool)
         .await?
         .rows_affected())
+    }
+
+    async fn waiting_chats(&self) -> Result<Vec<WaitingChat>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.id AS conv_id, q.id AS queue_id, q.name AS queue_name, \
+             c.creator AS visitor_id, COALESCE(v.name, '') AS visitor_name, c.created_at, \
+             q.answer_timeout_ms, q.queue_timeout_ms \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             LEFT JOIN visitors v ON v.user_id = c.creator \
+             WHERE c.status = 'queued' ORDER BY c.created_at, c.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn last_missed_conversation(

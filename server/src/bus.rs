@@ -120,6 +120,11 @@ impl Bus {
         Ok(Self { client })
     }
 
+    /// The connection, for the cluster's routing requests.
+    pub fn client(&self) -> async_nats::Client {
+        self.client.clone()
+    }
+
     /// Whether NATS answers now (for `/health`).
     pub async fn answers(&self) -> bool {
         matches!(

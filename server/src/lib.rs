@@ -129,6 +129,8 @@ pub struct AppState {
     pub customer_limit: Arc<throttle::AddressLimiter>,
     /// What `GET /metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// The link to the other nodes, when there are several.
+    pub bus: Option<bus::Bus>,
 }
 
 impl AppState {
@@ -151,6 +153,7 @@ impl AppState {
         Self {
             routing: routing::Routing::start(hub.clone(), store.clone(), metrics.clone()),
             metrics,
+            bus: None,
             store,
             hub,
             settings: Arc::new(settings),
@@ -174,6 +177,14 @@ impl AppState {
             settings.customer_requests_per_minute,
         ));
         self.settings = Arc::new(settings);
+        self
+    }
+
+    /// The same state as one node of several: pushes cross `bus`, and `routing` asks the
+    /// cluster's routing node (the local routing task stops).
+    pub fn in_cluster(mut self, bus: bus::Bus, routing: routing::Routing) -> Self {
+        self.bus = Some(bus);
+        self.routing = routing;
         self
     }
 

@@ -56,6 +56,7 @@ pub struct Metrics {
     offers: AtomicU64,
     offer_timeouts: AtomicU64,
     messages_stored: AtomicU64,
+    routes: std::sync::atomic::AtomicBool,
     store: Mutex<BTreeMap<&'static str, Histogram>>,
     bus: Mutex<BTreeMap<&'static str, Histogram>>,
 }
@@ -70,6 +71,7 @@ impl Metrics {
             offers: AtomicU64::new(0),
             offer_timeouts: AtomicU64::new(0),
             messages_stored: AtomicU64::new(0),
+            routes: std::sync::atomic::AtomicBool::new(true),
             store: Mutex::default(),
             bus: Mutex::default(),
         }
@@ -105,6 +107,11 @@ impl Metrics {
         self.offer_timeouts.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether this node runs the routing task (always, alone; one of several nodes does).
+    pub fn set_routes(&self, routes: bool) {
+        self.routes.store(routes, Ordering::Relaxed);
+    }
+
     /// A new message was stored.
     pub fn message_stored(&self) {
         self.messages_stored.fetch_add(1, Ordering::Relaxed);
@@ -132,6 +139,12 @@ impl Metrics {
             out,
             "parlor_node_info{{node=\"{node}\",version=\"{}\"}} 1",
             env!("CARGO_PKG_VERSION")
+        );
+        let _ = writeln!(
+            out,
+            "# HELP parlor_routes Whether this node routes chats (1) or asks the one that does.\n\
+             # TYPE parlor_routes gauge\nparlor_routes{{node=\"{node}\"}} {}",
+            u8::from(self.routes.load(Ordering::Relaxed))
         );
         let _ = writeln!(
             out,

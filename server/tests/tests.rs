@@ -5,6 +5,7 @@ mod admin;
 mod backends;
 mod bus;
 mod care;
+mod cluster;
 mod common;
 mod files;
 mod init;

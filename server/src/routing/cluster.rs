@@ -211,6 +211,7 @@ pub async fn join(
         }
     });
 
+    metrics.set_routes(false);
     tokio::spawn(bid_to_route(
         client,
         subject,
@@ -308,6 +309,7 @@ async fn route(
         return;
     };
     tracing::info!(node, "routing: this node routes now");
+    metrics.set_routes(true);
     let (requests, task) = spawn_task(
         hub.clone(),
         store.clone(),
@@ -375,6 +377,7 @@ async fn route(
             }
         }
     }
+    metrics.set_routes(false);
     let _ = incoming.unsubscribe().await;
     drop(requests);
     task.abort();

@@ -143,6 +143,13 @@ pub enum Command {
             default_value_t = parlor_server::DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE
         )]
         customer_requests_per_minute: u32,
+        /// Join the other nodes over this NATS server (`nats://host:4222`): with --database,
+        /// several nodes then serve one site.
+        #[arg(long, env = "PARLOR_NATS", requires = "database")]
+        nats: Option<String>,
+        /// The NATS subjects' prefix: one per deployment sharing a NATS server.
+        #[arg(long, env = "PARLOR_NATS_PREFIX", default_value = "parlor")]
+        nats_prefix: String,
         /// This node's name in metrics, logs and health (default: host name and process id).
         #[arg(long, env = "PARLOR_NODE_ID")]
         node_id: Option<String>,

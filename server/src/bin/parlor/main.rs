@@ -196,15 +196,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             public_url,
             customer_requests_per_minute,
             node_id,
+            nats,
+            nats_prefix,
         } => {
             let data = place.data.clone();
             let store = place.open_existing().await?;
-            let stale = store
-                .miss_waiting_chats()
-                .await
-                .map_err(|e| e.to_string())?;
-            if stale > 0 {
-                tracing::warn!("{stale} chat(s) left waiting by the last run marked missed");
+            // One node: a chat left waiting by the last run has nobody to route it. Several:
+            // the routing node puts the waiting chats back in line.
+            if nats.is_none() {
+                let stale = store
+                    .miss_waiting_chats()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if stale > 0 {
+                    tracing::warn!("{stale} chat(s) left waiting by the last run marked missed");
+                }
             }
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
@@ -232,6 +238,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
             .with_settings(settings)
             .with_mailer(mailer);
+            let state = match nats {
+                Some(nats) => join_cluster(state, &place, &nats, &nats_prefix).await?,
+                None => state,
+            };
             tracing::info!(
                 node = state.settings.node_id,
                 version = VERSION,
@@ -247,6 +257,41 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Makes this node one of several: the bus to the others, and routing through the one node
+/// that routes.
+async fn join_cluster(
+    state: AppState,
+    place: &cli::Place,
+    nats: &str,
+    prefix: &str,
+) -> Result<AppState, String> {
+    let Database::Postgres(database) = place.database()? else {
+        return Err("--nats needs --database postgres://…: the nodes share one database".into());
+    };
+    let node = state.settings.node_id.clone();
+    let bus = parlor_server::bus::Bus::connect(
+        nats,
+        prefix,
+        &node,
+        state.hub.clone(),
+        state.metrics.clone(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let routing = parlor_server::routing::cluster::join(
+        bus.client(),
+        prefix,
+        &node,
+        &database,
+        state.hub.clone(),
+        state.store.clone(),
+        state.metrics.clone(),
+    )
+    .await;
+    tracing::info!(node, prefix, "joined the cluster");
+    Ok(state.in_cluster(bus, routing))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -3,6 +3,7 @@
 //!
 //! - `lint`:    rustfmt and clippy (native crates, then the browser crates for wasm32);
 //! - `native`:  unit and integration tests of the native crates (real server on port 0);
+//! - `cluster`: three `parlor serve` processes on the local PostgreSQL and NATS;
 //! - `wasm`:    wasm-bindgen-test component tests in headless Chromium;
 //! - `preview`: `trunk build` of the preview page, so that `trunk serve` keeps working;
 //! - `e2e`:     the built bundles served by a real `parlor serve`, driven in headless Chromium.
@@ -20,6 +21,8 @@ pub enum Tier {
     Lint,
     /// Unit and integration tests of the native crates.
     Native,
+    /// Three `parlor serve` processes on the local PostgreSQL and NATS.
+    Cluster,
     /// wasm-bindgen-test component tests in headless Chromium.
     Wasm,
     /// `trunk build` of the preview page.
@@ -29,9 +32,10 @@ pub enum Tier {
 }
 
 impl Tier {
-    const ALL: [Tier; 5] = [
+    const ALL: [Tier; 6] = [
         Tier::Lint,
         Tier::Native,
+        Tier::Cluster,
         Tier::Wasm,
         Tier::Preview,
         Tier::E2e,
@@ -41,6 +45,7 @@ impl Tier {
         match self {
             Tier::Lint => "lint",
             Tier::Native => "native",
+            Tier::Cluster => "cluster",
             Tier::Wasm => "wasm",
             Tier::Preview => "preview",
             Tier::E2e => "e2e",
@@ -76,6 +81,7 @@ pub fn run(tiers: &[Tier]) -> Result<(), Failure> {
         let result = match tier {
             Tier::Lint => lint(),
             Tier::Native => native(),
+            Tier::Cluster => cluster(),
             Tier::Wasm => wasm(),
             Tier::Preview => preview(),
             Tier::E2e => e2e(),
@@ -128,7 +134,53 @@ fn lint() -> Result<(), Failure> {
 fn native() -> Result<(), Failure> {
     let mut args = vec!["test", "--workspace"];
     args.extend(NATIVE_EXCLUDES);
+    // The cluster's tests have a tier of their own.
+    args.extend(["--", "--skip", CLUSTER_TESTS]);
     cargo(&args)
+}
+
+/// The server's tests that start several nodes (`server/tests/cluster.rs`).
+const CLUSTER_TESTS: &str = "cluster::";
+
+/// The services the cluster tier needs, where CI machines run them.
+const CLUSTER_SERVICES: &[(&str, &str)] =
+    &[("PostgreSQL", "127.0.0.1:5432"), ("NATS", "127.0.0.1:4222")];
+
+/// Three `parlor serve` processes per test on the local PostgreSQL and NATS. Without them the
+/// tier says so and passes, unless `PARLOR_REQUIRE_CLUSTER=1` (CI) makes that a failure.
+fn cluster() -> Result<(), Failure> {
+    let missing: Vec<String> = CLUSTER_SERVICES
+        .iter()
+        .filter(|(_, address)| {
+            let address = address.parse().expect("a socket address");
+            std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(2))
+                .is_err()
+        })
+        .map(|(name, address)| format!("no {name} at {address}"))
+        .collect();
+    if !missing.is_empty() {
+        let why = missing.join(", ");
+        if std::env::var("PARLOR_REQUIRE_CLUSTER").is_ok_and(|v| v == "1") {
+            return Err(Failure::new(format!(
+                "{why}, and PARLOR_REQUIRE_CLUSTER=1 requires them"
+            )));
+        }
+        eprintln!(
+            "xtask: cluster tier SKIPPED: {why} (PARLOR_REQUIRE_CLUSTER=1 makes this a failure)"
+        );
+        return Ok(());
+    }
+    // One test at a time: each starts three servers, and two cores are shared.
+    cargo(&[
+        "test",
+        "--package",
+        "parlor-server",
+        "--test",
+        "tests",
+        CLUSTER_TESTS,
+        "--",
+        "--test-threads=1",
+    ])
 }
 
 /// The browser crates' tests in headless Chromium. The client's tests talk to a real

@@ -182,6 +182,33 @@ async fn the_server_address_call_names_this_socket() {
 }
 
 #[tokio::test]
+async fn the_server_address_call_lists_every_node_it_is_given() {
+    let server = TestServer::start_with(|state| {
+        let settings = parlor_server::Settings {
+            public_socket_url: Some("wss://a.example/ws, wss://b.example:8443/ws".into()),
+            ..parlor_server::Settings::default()
+        };
+        state.with_settings(settings)
+    })
+    .await;
+    let token = visitor_token(&server, "browser-ann").await;
+    let (_, body) = get(
+        &server,
+        &format!("/v2/getStringeeServerAddress?access_token={token}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        body["data"]["stringeeServerAddrs"]["web"],
+        json!([
+            {"ip": "a.example", "port": 443, "url": "wss://a.example/ws"},
+            {"ip": "b.example", "port": 8443, "url": "wss://b.example:8443/ws"},
+        ])
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn customer_calls_are_limited_per_address_with_a_retry_after() {
     let server = TestServer::start_with(|state| {
         state.with_settings(parlor_server::Settings {

@@ -39,19 +39,34 @@ async fn server_address(
 ) -> Result<Json<Value>, ApiError> {
     let token = required("access_token", params.access_token, 4096)?;
     Caller::from_token(&state, &token).await?;
-    let url = match &state.settings.public_socket_url {
-        Some(url) => url.clone(),
+    // Several nodes behind no balancer: every node's address, for the client to try in turn.
+    let urls: Vec<String> = match &state.settings.public_socket_url {
+        Some(urls) => urls
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
+            .collect(),
         None => {
             let host = headers
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("127.0.0.1");
-            format!("ws://{host}/ws")
+            vec![format!("ws://{host}/ws")]
         }
     };
+    let addresses: Vec<Value> = urls.iter().map(|url| address(url)).collect();
+    Ok(Json(json!({
+        "r": 0,
+        "data": { "stringeeServerAddrs": { "web": addresses.clone(), "mobile": addresses } }
+    })))
+}
+
+/// One socket URL as Stringee's address object: `{ip, port, url}`.
+fn address(url: &str) -> Value {
     let authority = url
         .split_once("://")
-        .map_or(url.as_str(), |(_, rest)| rest)
+        .map_or(url, |(_, rest)| rest)
         .split('/')
         .next()
         .unwrap_or_default();
@@ -62,9 +77,5 @@ async fn server_address(
         }
         _ => (authority.to_string(), if secure { 443 } else { 80 }),
     };
-    let address = json!({ "ip": ip, "port": port, "url": url });
-    Ok(Json(json!({
-        "r": 0,
-        "data": { "stringeeServerAddrs": { "web": [address.clone()], "mobile": [address] } }
-    })))
+    json!({ "ip": ip, "port": port, "url": url })
 }

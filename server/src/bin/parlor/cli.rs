@@ -122,7 +122,8 @@ pub enum Command {
         /// The sender of transcripts and ticket notices.
         #[arg(long, env = "PARLOR_MAIL_FROM", default_value = parlor_server::DEFAULT_MAIL_FROM)]
         mail_from: String,
-        /// The socket URL clients are told to use (behind a proxy: `wss://chat.example.com/ws`).
+        /// The socket URL clients are told to use (behind a proxy: `wss://chat.example.com/ws`);
+        /// with several nodes and no balancer, each node's, comma-separated.
         #[arg(long, env = "PARLOR_PUBLIC_SOCKET_URL")]
         public_socket_url: Option<String>,
         /// How many sockets one IP address may hold open at once.

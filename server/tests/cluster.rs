@@ -9,7 +9,7 @@ use parlor_server::seed::InitReport;
 use serde_json::{Value, json};
 
 use crate::backends::{TestDatabase, nats_here, nats_url};
-use crate::socket::Client;
+use crate::socket::{Client, agent_token_at, visitor_token_at};
 
 /// One node: its process and its address.
 struct Node {
@@ -161,36 +161,12 @@ impl Cluster {
 
     /// A visitor's token, from node `i`.
     pub async fn visitor_token(&self, i: usize, browser: &str) -> String {
-        let body: Value = reqwest::Client::new()
-            .get(format!("{}/v1/chatcustomer", self.url(i)))
-            .query(&[
-                ("key", self.facts.widget_key.as_str()),
-                ("username", "Ann Visitor"),
-                ("email", "ann@example.com"),
-                ("userId", browser),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["access_token"].as_str().expect("a token").to_string()
+        visitor_token_at(self.url(i), &self.facts, browser).await
     }
 
     /// An agent's token, from node `i`.
     pub async fn agent_token(&self, i: usize, agent: usize) -> String {
-        let login = &self.facts.agents[agent];
-        let body: Value = reqwest::Client::new()
-            .post(format!("{}/v1/agent/login", self.url(i)))
-            .json(&json!({"email": login.email, "password": login.password}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["access_token"].as_str().expect("a token").to_string()
+        agent_token_at(self.url(i), &self.facts, agent).await
     }
 }
 
@@ -236,7 +212,25 @@ async fn a_visitor_on_one_node_and_an_agent_on_another_chat_both_ways() {
     };
     let sales = cluster.facts.queues[0].id.clone();
     let mut alice = cluster.client(2).await;
-    authen(&mut alice, &cluster.agent_token(2, 0).await).await;
+    let alice_token = cluster.agent_token(2, 0).await;
+    authen(&mut alice, &alice_token).await;
+    // Every node knows who is online, wherever their socket is.
+    let agents: Value = reqwest::Client::new()
+        .get(format!("{}/v1/agent/agents", cluster.url(0)))
+        .header("X-STRINGEE-AUTH", &alice_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let online: Vec<(Value, Value)> = agents["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].clone(), a["online"].clone()))
+        .collect();
+    assert_eq!(online, [(json!("Alice"), json!(true)), (json!("Bob"), json!(false))], "{agents}");
     let mut ann = cluster.client(0).await;
     let ann_id =
         authen(&mut ann, &cluster.visitor_token(0, "browser-ann").await).await["userId"].clone();

@@ -2,6 +2,7 @@
 //! gets an error reply without hurting anyone's session.
 
 use futures_util::{SinkExt, StreamExt};
+use parlor_server::seed::InitReport;
 use parlor_server::token;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -95,10 +96,15 @@ impl Client {
 
 /// A visitor's token, from the live chat token call.
 pub async fn visitor_token(server: &TestServer, client_id: &str) -> String {
+    visitor_token_at(&server.url, &server.facts, client_id).await
+}
+
+/// A visitor's token from the server at `url` (any node of a cluster).
+pub async fn visitor_token_at(url: &str, facts: &InitReport, client_id: &str) -> String {
     let body: Value = reqwest::Client::new()
-        .get(format!("{}/v1/chatcustomer", server.url))
+        .get(format!("{url}/v1/chatcustomer"))
         .query(&[
-            ("key", server.facts.widget_key.as_str()),
+            ("key", facts.widget_key.as_str()),
             ("username", "Ann Visitor"),
             ("email", "ann@example.com"),
             ("userId", client_id),
@@ -114,9 +120,14 @@ pub async fn visitor_token(server: &TestServer, client_id: &str) -> String {
 
 /// An agent's token, from sign-in.
 pub async fn agent_token(server: &TestServer, index: usize) -> String {
-    let agent = &server.facts.agents[index];
+    agent_token_at(&server.url, &server.facts, index).await
+}
+
+/// The demo agent `index`'s token from the server at `url` (any node of a cluster).
+pub async fn agent_token_at(url: &str, facts: &InitReport, index: usize) -> String {
+    let agent = &facts.agents[index];
     let body: Value = reqwest::Client::new()
-        .post(format!("{}/v1/agent/login", server.url))
+        .post(format!("{url}/v1/agent/login"))
         .json(&json!({"email": agent.email, "password": agent.password}))
         .send()
         .await

@@ -108,6 +108,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 async fn agents(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
     let agents = state.store.agents(&caller.portal_id).await?;
+    let online = state.routing.online_agents().await;
     let list: Vec<Value> = agents
         .iter()
         .map(|a| {
@@ -115,7 +116,7 @@ async fn agents(State(state): State<AppState>, caller: Caller) -> Result<Json<Va
                 "userId": a.user_id,
                 "name": a.display_name,
                 "email": a.email,
-                "online": state.hub.is_online(&a.user_id),
+                "online": online.contains(&a.user_id),
             })
         })
         .collect();

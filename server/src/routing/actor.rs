@@ -259,6 +259,15 @@ impl Routing {
         }
     }
 
+    /// The agents with a socket open now, on whichever node (in a cluster, this node's hub
+    /// knows only its own sockets).
+    pub async fn online_agents(&self) -> HashSet<String> {
+        match self.call(Request::Online).await {
+            Some(Response::Chats(agents)) => agents.into_iter().collect(),
+            _ => HashSet::new(),
+        }
+    }
+
     /// How many chats wait for an agent in each queue now (queues with none left out).
     pub async fn waiting_per_queue(&self) -> BTreeMap<String, usize> {
         match self.call(Request::Waiting).await {

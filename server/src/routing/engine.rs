@@ -288,6 +288,15 @@ impl Engine {
         }
     }
 
+    /// The agents with at least one socket open (away or not), in no order.
+    pub fn online_agents(&self) -> Vec<String> {
+        self.agents
+            .iter()
+            .filter(|(_, agent)| agent.sockets > 0)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// How many chats wait in each queue now (queues with none left out).
     pub fn waiting_per_queue(&self) -> std::collections::BTreeMap<String, usize> {
         let mut counts = std::collections::BTreeMap::new();

@@ -61,6 +61,8 @@ pub enum Request {
     },
     Available,
     Waiting,
+    /// Which agents have a socket open, on any node.
+    Online,
     AgentChanged {
         agent: String,
         queues: HashSet<String>,
@@ -88,6 +90,7 @@ pub enum Response {
     Offers(Vec<ChatRef>, Vec<Transfer>),
     Transfer(Result<(), TransferError>),
     TransferAnswer(Result<Transfer, TransferError>),
+    /// Ids: of chats, or of agents.
     Chats(Vec<String>),
     Counts(BTreeMap<String, usize>),
     /// The node that routes.
@@ -151,6 +154,7 @@ pub fn handle(engine: &mut Engine, request: Request, now: Instant) -> (Response,
             Vec::new(),
         ),
         Request::Waiting => (Response::Counts(engine.waiting_per_queue()), Vec::new()),
+        Request::Online => (Response::Chats(engine.online_agents()), Vec::new()),
         Request::AgentChanged {
             agent,
             queues,

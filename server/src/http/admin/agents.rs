@@ -1,6 +1,8 @@
 //! `GET/POST /v1/admin/agents`, `PATCH/DELETE /v1/admin/agents/{user_id}`: the portal's
 //! agents and admins, invited by email.
 
+use std::collections::HashSet;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -26,7 +28,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change, remove))
 }
 
-async fn agent_json(state: &AppState, agent: &Agent) -> Result<Value, ApiError> {
+/// An agent as the admin API shows it; `online`: the agents with a socket open (any node).
+async fn agent_json(
+    state: &AppState,
+    agent: &Agent,
+    online: &HashSet<String>,
+) -> Result<Value, ApiError> {
     let (queues, _) = state.store.agent_queues(&agent.user_id).await?;
     let chats = state.store.active_chats_of(&agent.user_id).await?;
     Ok(json!({
@@ -40,7 +47,7 @@ async fn agent_json(state: &AppState, agent: &Agent) -> Result<Value, ApiError> 
         "queues": queues,
         // Invited, and has not set a password yet.
         "invited": agent.password_hash == NO_PASSWORD,
-        "online": state.hub.is_online(&agent.user_id),
+        "online": online.contains(&agent.user_id),
         "chats": chats.len(),
     }))
 }
@@ -51,8 +58,9 @@ async fn agent_json(state: &AppState, agent: &Agent) -> Result<Value, ApiError> 
     responses((status = 200, description = "`{r, agents}`"), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, admin: Admin) -> Result<Json<Value>, ApiError> {
     let mut list = Vec::new();
+    let online = state.routing.online_agents().await;
     for agent in state.store.agents(&admin.portal_id).await? {
-        list.push(agent_json(&state, &agent).await?);
+        list.push(agent_json(&state, &agent, &online).await?);
     }
     Ok(Json(json!({ "r": 0, "agents": list })))
 }
@@ -172,7 +180,9 @@ async fn create(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "r": 0, "agent": agent_json(&state, &agent).await? })),
+        Json(
+            json!({ "r": 0, "agent": agent_json(&state, &agent, &state.routing.online_agents().await).await? }),
+        ),
     ))
 }
 
@@ -273,7 +283,7 @@ async fn change(
         crate::admin::agent_changed(&state, &user_id).await?;
     }
     Ok(Json(
-        json!({ "r": 0, "agent": agent_json(&state, &agent).await? }),
+        json!({ "r": 0, "agent": agent_json(&state, &agent, &state.routing.online_agents().await).await? }),
     ))
 }
 

@@ -1,0 +1,95 @@
+//! The store suite: every operation of the [`Store`] trait as the server uses it, run against
+//! both backends with the same assertions (`on_both_backends!` at the end), one module per
+//! kind of record; the helpers they share are here.
+
+mod admin;
+mod conversations;
+mod portals;
+mod records;
+
+use admin::administration_changes_are_audited_together;
+use conversations::{
+    a_conversation_from_queue_to_end, concurrent_messages_take_distinct_consecutive_seqs,
+};
+use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
+use records::missed_chats_tickets_and_files;
+
+use std::sync::Arc;
+
+use parlor_server::store::{
+    Agent, ApiKey, AuditNote, NewConversation, NewMessage, NewPortal, Portal, Queue, Role, Store,
+};
+use serde_json::json;
+
+/// A portal with two queues and two agents (Ann the admin, Bob), both serving both queues.
+pub fn new_portal(tag: &str) -> NewPortal {
+    let portal_id = format!("portal-{tag}");
+    let agent = |name: &str, role| Agent {
+        role,
+        password_hash: "hash".into(),
+        ..Agent::new(
+            &format!("agent-{name}-{tag}"),
+            &portal_id,
+            &format!("{name}@{tag}.example"),
+            name,
+        )
+    };
+    NewPortal {
+        portal: Portal::new(&portal_id, &format!("key-{tag}"), &format!("Portal {tag}")),
+        api_key: ApiKey {
+            sid: format!("SK{tag}"),
+            secret: "secret".into(),
+        },
+        queues: vec![
+            Queue {
+                id: format!("sales-{tag}"),
+                name: "Sales".into(),
+            },
+            Queue {
+                id: format!("support-{tag}"),
+                name: "Support".into(),
+            },
+        ],
+        agents: vec![agent("ann", Role::Admin), agent("bob", Role::Agent)],
+    }
+}
+
+pub fn note(action: &str) -> AuditNote {
+    AuditNote::new("agent-ann-a", action, "target", json!({ "why": "test" }))
+}
+
+pub async fn chat(store: &Arc<dyn Store>, tag: &str, visitor: &str) -> String {
+    let id = format!("conv-{tag}-{visitor}");
+    let (conversation, new) = store
+        .create_conversation(&NewConversation {
+            id: id.clone(),
+            portal_id: "portal-a".into(),
+            queue_id: "sales-a".into(),
+            creator: visitor.into(),
+            create_local_id: Some(format!("local-{id}")),
+            custom_data: String::new(),
+        })
+        .await
+        .unwrap();
+    assert!(new);
+    conversation.id
+}
+
+pub fn text(conv_id: &str, sender: &str, local: &str, content: &str) -> NewMessage {
+    NewMessage {
+        conv_id: conv_id.into(),
+        sender: sender.into(),
+        kind: 1,
+        content: json!({ "content": content }).to_string(),
+        local_db_id: Some(local.into()),
+    }
+}
+
+crate::on_both_backends!(
+    portals_queues_agents_and_keys,
+    visitors_are_created_once_and_updated,
+    a_conversation_from_queue_to_end,
+    concurrent_messages_take_distinct_consecutive_seqs,
+    missed_chats_tickets_and_files,
+    administration_changes_are_audited_together,
+);

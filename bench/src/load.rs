@@ -35,6 +35,13 @@ pub struct Options {
     pub seconds: f64,
     /// Characters of filler per message.
     pub message_bytes: usize,
+    /// Parlor nodes for a second Parlor run, on one PostgreSQL database and NATS; 1: none.
+    #[serde(default = "one")]
+    pub nodes: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Latency figures in milliseconds.
@@ -102,6 +109,9 @@ pub struct Level {
 pub struct Run {
     /// `parlor` or `relay`.
     pub target: Target,
+    /// Parlor nodes serving the load (1, or several on PostgreSQL and NATS).
+    #[serde(default = "one")]
+    pub nodes: usize,
     /// Sockets held once every chat was live.
     pub connections_held: u64,
     /// Live chats (a visitor and an agent on each).
@@ -147,6 +157,9 @@ pub struct Report {
     pub rss_per_connection_ratio: Option<f64>,
     /// Per level, Parlor / relay.
     pub ratios: Vec<Ratio>,
+    /// With several nodes: per level, Parlor on N nodes / Parlor on one (the last run).
+    #[serde(default)]
+    pub cluster_ratios: Vec<Ratio>,
 }
 
 /// Runs the load against Parlor (the `parlor` binary at `parlor_bin`), then the relay.
@@ -155,25 +168,21 @@ pub fn run(options: &Options, parlor_bin: &Path, scratch: &Path) -> Result<Repor
     let mut runs = Vec::new();
     for target in [Target::Parlor, Target::Relay] {
         eprintln!("bench: load against {target:?}");
-        runs.push(run_one(options, target, parlor_bin, scratch)?);
+        runs.push(run_one(options, target, 1, parlor_bin, scratch)?);
     }
-    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => Some((a / b * 100.0).round() / 100.0),
-        _ => None,
-    };
+    if options.nodes > 1 {
+        eprintln!("bench: load against Parlor on {} nodes", options.nodes);
+        runs.push(run_one(
+            options,
+            Target::Parlor,
+            options.nodes,
+            parlor_bin,
+            scratch,
+        )?);
+    }
+    let against_relay = ratios(&runs[0], &runs[1]);
+    let cluster_ratios = runs.get(2).map_or_else(Vec::new, |n| ratios(n, &runs[0]));
     let (parlor, relay) = (&runs[0], &runs[1]);
-    let ratios = parlor
-        .levels
-        .iter()
-        .zip(&relay.levels)
-        .map(|(p, r)| Ratio {
-            offered_per_sec: p.offered_per_sec,
-            p50: ratio(p.latency.p50_ms, r.latency.p50_ms),
-            p99: ratio(p.latency.p99_ms, r.latency.p99_ms),
-            delivered_per_sec: ratio(Some(p.delivered_per_sec), Some(r.delivered_per_sec)),
-            server_cpu: ratio(Some(p.server_cpu_percent), Some(r.server_cpu_percent)),
-        })
-        .collect();
     Ok(Report {
         options: options.clone(),
         rss_per_connection_ratio: ratio(
@@ -181,8 +190,31 @@ pub fn run(options: &Options, parlor_bin: &Path, scratch: &Path) -> Result<Repor
             Some(relay.rss_per_connection_bytes as f64),
         ),
         runs,
-        ratios,
+        ratios: against_relay,
+        cluster_ratios,
     })
+}
+
+/// `a`'s figures over `b`'s, level by level.
+fn ratios(a: &Run, b: &Run) -> Vec<Ratio> {
+    a.levels
+        .iter()
+        .zip(&b.levels)
+        .map(|(p, r)| Ratio {
+            offered_per_sec: p.offered_per_sec,
+            p50: ratio(p.latency.p50_ms, r.latency.p50_ms),
+            p99: ratio(p.latency.p99_ms, r.latency.p99_ms),
+            delivered_per_sec: ratio(Some(p.delivered_per_sec), Some(r.delivered_per_sec)),
+            server_cpu: ratio(Some(p.server_cpu_percent), Some(r.server_cpu_percent)),
+        })
+        .collect()
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some((a / b * 100.0).round() / 100.0),
+        _ => None,
+    }
 }
 
 /// Refuses loads that this machine cannot hold, before anything starts.
@@ -221,10 +253,10 @@ fn check(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    path: &'static str,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
+    pub(crate) path: &'static str,
 }
 
 impl Drop for Server {
@@ -235,28 +267,44 @@ impl Drop for Server {
 }
 
 /// What workers need to know of the portal.
-struct Keys {
-    key_sid: String,
-    key_secret: String,
-    queue: String,
+pub(crate) struct Keys {
+    pub(crate) key_sid: String,
+    pub(crate) key_secret: String,
+    pub(crate) queue: String,
 }
 
 fn run_one(
     options: &Options,
     target: Target,
+    nodes: usize,
     parlor_bin: &Path,
     scratch: &Path,
 ) -> Result<Run, String> {
-    let (server, portal) = match target {
-        Target::Parlor => start_parlor(options, parlor_bin, scratch)?,
-        Target::Relay => start_relay()?,
+    let (servers, portal, _cluster) = match target {
+        Target::Parlor if nodes > 1 => {
+            let (servers, keys, cluster) =
+                crate::nodes::start(options, nodes, parlor_bin, scratch)?;
+            (servers, keys, Some(cluster))
+        }
+        Target::Parlor => {
+            let (server, keys) = start_parlor(options, parlor_bin, scratch)?;
+            (vec![server], keys, None)
+        }
+        Target::Relay => {
+            let (server, keys) = start_relay()?;
+            (vec![server], keys, None)
+        }
     };
-    let pid = server.child.id();
+    // With several nodes, the figures are the sums over their processes.
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let rss_all = || -> Result<u64, String> { pids.iter().map(|p| rss_kib(*p)).sum() };
+    let cpu_all = || -> Result<u64, String> { pids.iter().map(|p| cpu_ticks(*p)).sum() };
     std::thread::sleep(Duration::from_millis(500));
-    let rss_idle_kib = rss_kib(pid)?;
+    let rss_idle_kib = rss_all()?;
 
+    // Workers spread over the nodes: a chat's visitor and agent often meet on different ones.
     let mut workers = (0..options.processes)
-        .map(|w| Worker::start(options, target, &server, &portal, w))
+        .map(|w| Worker::start(options, target, &servers[w % servers.len()], &portal, w))
         .collect::<Result<Vec<_>, _>>()?;
     let started = Instant::now();
     let setup_timeout = setup_timeout(options);
@@ -288,7 +336,7 @@ fn run_one(
         held.open
     );
     std::thread::sleep(Duration::from_millis(500));
-    let rss_held_kib = rss_kib(pid)?;
+    let rss_held_kib = rss_all()?;
     let rss_per_connection_bytes = (rss_held_kib.saturating_sub(rss_idle_kib) * 1024)
         .checked_div(held.open)
         .unwrap_or(0);
@@ -297,7 +345,7 @@ fn run_one(
     let mut levels = Vec::new();
     for (index, &offered) in options.levels.iter().enumerate() {
         let per_second = offered / (2.0 * chatting.max(1) as f64);
-        let cpu_before = cpu_ticks(pid)?;
+        let cpu_before = cpu_all()?;
         let sending = Instant::now();
         all(
             &mut workers,
@@ -309,7 +357,7 @@ fn run_one(
             Duration::from_secs_f64(options.seconds + 60.0),
         )?;
         let elapsed = sending.elapsed().as_secs_f64();
-        let cpu = (cpu_ticks(pid)? - cpu_before) as f64 / ticks_per_sec / elapsed * 100.0;
+        let cpu = (cpu_all()? - cpu_before) as f64 / ticks_per_sec / elapsed * 100.0;
         // Drain: what is in flight gets up to 10 s to arrive.
         let drain_until = Instant::now() + Duration::from_secs(10);
         let mut total = tally(&mut workers)?;
@@ -333,7 +381,7 @@ fn run_one(
             to_agent: Latency::of(&total.to_agent),
             to_visitor: Latency::of(&total.to_visitor),
             server_cpu_percent: round2(cpu),
-            server_rss_kib: rss_kib(pid)?,
+            server_rss_kib: rss_all()?,
             connections_open: total.open,
         };
         eprintln!(
@@ -350,9 +398,10 @@ fn run_one(
     for worker in &mut workers {
         worker.quit();
     }
-    drop(server);
+    drop(servers);
     Ok(Run {
         target,
+        nodes,
         connections_held: held.open,
         chats: chatting,
         setup_seconds,
@@ -373,15 +422,9 @@ fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
-/// Seeds a portal with `options.agents` agents, each allowed enough chats, and serves it.
-fn start_parlor(
-    options: &Options,
-    parlor_bin: &Path,
-    scratch: &Path,
-) -> Result<(Server, Keys), String> {
-    let data = scratch.join("parlor-data");
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+/// The benchmark's portal: one queue, `options.agents` agents each allowed enough chats, and
+/// an API key that the workers mint their tokens with (as a site's backend would).
+pub(crate) fn bench_portal(options: &Options) -> (NewPortal, Keys) {
     let portal = Keys {
         key_sid: format!("SK{}", parlor_server::ids::random_hex(16)),
         key_secret: parlor_server::ids::random_hex(32),
@@ -414,6 +457,19 @@ fn start_parlor(
             })
             .collect(),
     };
+    (new, portal)
+}
+
+/// Seeds a portal with `options.agents` agents, each allowed enough chats, and serves it.
+fn start_parlor(
+    options: &Options,
+    parlor_bin: &Path,
+    scratch: &Path,
+) -> Result<(Server, Keys), String> {
+    let data = scratch.join("parlor-data");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let (new, portal) = bench_portal(options);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -482,7 +538,7 @@ fn start_relay() -> Result<(Server, Keys), String> {
 }
 
 /// Reads the child's first line, `<prefix><address>`, and answers the address.
-fn listening(mut child: Child, prefix: &str) -> Result<(Child, SocketAddr), String> {
+pub(crate) fn listening(mut child: Child, prefix: &str) -> Result<(Child, SocketAddr), String> {
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut line = String::new();
     BufReader::new(stdout)

@@ -3,6 +3,7 @@
 
 mod hist;
 mod load;
+mod nodes;
 mod relay;
 mod report;
 mod worker;
@@ -53,6 +54,10 @@ enum Cmd {
         /// Characters of filler in each message (about 40 more go to its header).
         #[arg(long, default_value_t = 60)]
         message_bytes: usize,
+        /// Also run Parlor on this many nodes sharing the local PostgreSQL and NATS, and
+        /// report it beside one node.
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
     },
     /// Serve the bare relay (prints `relay listening on ADDR`).
     Relay {
@@ -97,6 +102,7 @@ fn run(cli: Cli) -> Result<(), String> {
             levels,
             seconds,
             message_bytes,
+            nodes,
         } => {
             let options = load::Options {
                 visitors,
@@ -106,6 +112,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 levels,
                 seconds,
                 message_bytes,
+                nodes,
             };
             std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
             let scratch = out.join("scratch");

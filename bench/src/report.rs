@@ -216,8 +216,8 @@ fn load_tables(load: &load::Report) -> String {
     for run in &load.runs {
         let _ = writeln!(
             md,
-            "| {:?} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
-            run.target,
+            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            server_name(run),
             run.connections_held,
             run.chats,
             run.setup_seconds,
@@ -235,8 +235,8 @@ fn load_tables(load: &load::Report) -> String {
         for l in &run.levels {
             let _ = writeln!(
                 md,
-                "| {:?} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                run.target,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                server_name(run),
                 l.offered_per_sec,
                 l.sent_per_sec,
                 l.delivered_per_sec,
@@ -270,7 +270,37 @@ fn load_tables(load: &load::Report) -> String {
         "\nMemory per socket, Parlor / relay: {}\n",
         opt(load.rss_per_connection_ratio)
     );
+    if let Some(nodes) = load.runs.get(2).map(|run| run.nodes) {
+        let _ = write!(
+            md,
+            "Parlor on {nodes} nodes / Parlor on one, same run (the nodes share this machine's \
+             cores, so this is what several nodes cost, not what they gain; CPU and memory are \
+             summed over the nodes):\n\n\
+             | Offered (msg/s) | p50 | p99 | Delivered/s | Server CPU |\n|---:|---:|---:|---:|---:|\n"
+        );
+        for r in &load.cluster_ratios {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                r.offered_per_sec,
+                opt(r.p50),
+                opt(r.p99),
+                opt(r.delivered_per_sec),
+                opt(r.server_cpu)
+            );
+        }
+        md.push('\n');
+    }
     md
+}
+
+/// A run's server as the tables name it: `Parlor`, `Parlor ×3`, `Relay`.
+fn server_name(run: &load::Run) -> String {
+    if run.nodes > 1 {
+        format!("{:?} ×{}", run.target, run.nodes)
+    } else {
+        format!("{:?}", run.target)
+    }
 }
 
 /// Latency (log scale) against offered load: p50 and p99 of Parlor and of the relay.

@@ -46,6 +46,9 @@ pub struct Options {
     /// load: seconds per level [default: 8].
     #[arg(long, help_heading = "Load")]
     seconds: Option<u32>,
+    /// load: also run Parlor on this many nodes (local PostgreSQL and NATS) [default: 1].
+    #[arg(long, help_heading = "Load")]
+    nodes: Option<u32>,
     /// browser: page loads measured [default: 5].
     #[arg(long, help_heading = "Browser")]
     runs: Option<u32>,
@@ -72,6 +75,7 @@ pub fn run(options: &Options) -> Result<(), Failure> {
         ("addresses", text(options.addresses)),
         ("levels", options.levels.clone()),
         ("seconds", text(options.seconds)),
+        ("nodes", text(options.nodes)),
     ]);
     let browser_args = pass_on(&[
         ("runs", text(options.runs)),

@@ -21,6 +21,9 @@ pub struct ClientConfig {
     pub api_base: String,
     /// The socket's URL; `None` derives it from `api_base` (`https://x` → `wss://x/ws`).
     pub socket: Option<String>,
+    /// Several socket URLs (the nodes of a cluster), tried in turn when one cannot be reached;
+    /// empty: the one above.
+    pub sockets: Vec<String>,
     /// Prefix of this client's `localStorage` keys (its outbox); `parlor` by default. Give two
     /// clients on one page (a visitor and an agent in a test) different prefixes.
     pub storage: Option<String>,
@@ -43,6 +46,21 @@ impl ClientConfig {
     pub fn with_socket(mut self, url: impl Into<String>) -> Self {
         self.socket = Some(url.into());
         self
+    }
+
+    /// The same, with several socket URLs to try in turn (the nodes of a cluster, as the
+    /// address call lists them).
+    pub fn with_sockets(mut self, urls: Vec<String>) -> Self {
+        self.sockets = urls;
+        self
+    }
+
+    /// The socket URL to try at `turn` (0, 1, 2…): the listed ones in turn, else the one.
+    pub fn socket_url_at(&self, turn: usize) -> String {
+        match self.sockets.len() {
+            0 => self.socket_url(),
+            n => self.sockets[turn % n].clone(),
+        }
     }
 
     /// The same, with its own `localStorage` prefix.
@@ -225,25 +243,19 @@ impl Chat {
             .map_err(|_| failed("the file cannot be shown".into()))
     }
 
-    /// The socket address the server tells clients to use (`getStringeeServerAddress`).
+    /// The socket address the server tells clients to use (`getStringeeServerAddress`, the
+    /// token in the query as Stringee's API wants it; for a StringeeX portal).
     pub async fn get_server_address(&self, token: &str) -> Result<String, Error> {
         let url = format!("{}/v2/getStringeeServerAddress", self.config.api_base);
-        let reply: serde_json::Value =
-            get_json(Request::get(&url).query([("access_token", token)])).await?;
-        let web = &reply["data"]["stringeeServerAddrs"]["web"][0];
-        if let Some(url) = web.get("url").and_then(serde_json::Value::as_str) {
-            return Ok(url.to_string());
-        }
-        match (
-            web.get("ip").and_then(serde_json::Value::as_str),
-            web.get("port"),
-        ) {
-            (Some(ip), Some(port)) => Ok(format!("wss://{ip}:{port}")),
-            _ => Err(Error::new(
-                Error::INVALID_VALUE,
-                "the server named no socket address",
-            )),
-        }
+        let mut all = addresses(Request::get(&url).query([("access_token", token)])).await?;
+        Ok(all.remove(0))
+    }
+
+    /// Every socket address a Parlor server lists (one per node of a cluster without a
+    /// balancer), in its order; never empty. The token goes in a header, out of the URL.
+    pub async fn get_server_addresses(&self, token: &str) -> Result<Vec<String>, Error> {
+        let url = format!("{}/v2/getStringeeServerAddress", self.config.api_base);
+        addresses(Request::get(&url).header("X-STRINGEE-AUTH", token)).await
     }
 }
 
@@ -318,6 +330,32 @@ impl Agent {
 }
 
 /// Sends a GET and decodes Stringee's answer: `r == 0` and the payload, or `{r, msg}`.
+/// The addresses an address call answers: each entry's `url`, else `wss://ip:port`.
+async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String>, Error> {
+    let reply: serde_json::Value = get_json(request).await?;
+    let listed = reply["data"]["stringeeServerAddrs"]["web"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let all: Vec<String> = listed
+        .iter()
+        .filter_map(|web| {
+            if let Some(url) = web.get("url").and_then(serde_json::Value::as_str) {
+                return Some(url.to_string());
+            }
+            let ip = web.get("ip").and_then(serde_json::Value::as_str)?;
+            Some(format!("wss://{ip}:{}", web.get("port")?))
+        })
+        .collect();
+    if all.is_empty() {
+        return Err(Error::new(
+            Error::INVALID_VALUE,
+            "the server named no socket address",
+        ));
+    }
+    Ok(all)
+}
+
 async fn get_json<T: DeserializeOwned>(
     request: gloo_net::http::RequestBuilder,
 ) -> Result<T, Error> {

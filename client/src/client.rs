@@ -93,6 +93,11 @@ struct State {
     flushing: bool,
     /// Wakes the reconnect wait (the browser came back online).
     wake: Option<oneshot::Sender<()>>,
+    /// Which socket address to try next, when there are several.
+    socket_turn: usize,
+    /// The nodes the server listed (when it lists more than one and the configuration named
+    /// no socket): tried in turn when the current one cannot be reached.
+    nodes: Vec<String>,
 }
 
 struct Link {
@@ -671,7 +676,37 @@ impl Inner {
     }
 
     fn socket_url(&self) -> String {
-        self.config.socket_url()
+        let state = self.state.borrow();
+        match state.nodes.len() {
+            0 => self.config.socket_url_at(state.socket_turn),
+            n => state.nodes[state.socket_turn % n].clone(),
+        }
+    }
+
+    /// Learns the nodes the server lists, while connected (a node that has died cannot be
+    /// asked), so that a reconnect can try another. Only for a configuration that names no
+    /// socket: one that does (a StringeeX portal) keeps to what it names.
+    fn learn_nodes(self: &Rc<Self>, token: &str) {
+        if self.config.socket.is_some()
+            || !self.config.sockets.is_empty()
+            || !self.state.borrow().nodes.is_empty()
+        {
+            return;
+        }
+        let inner = self.clone();
+        let token = token.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            let chat = crate::chat::Chat::new(inner.config.clone());
+            if let Ok(nodes) = chat.get_server_addresses(&token).await
+                && nodes.len() > 1
+            {
+                let mut state = inner.state.borrow_mut();
+                // Start from the node this socket is on, if it is listed.
+                let here = inner.config.socket_url();
+                state.socket_turn = nodes.iter().position(|n| *n == here).unwrap_or(0);
+                state.nodes = nodes;
+            }
+        });
     }
 
     /// Handles one frame from the server.
@@ -832,7 +867,10 @@ async fn run(weak: Weak<Inner>, generation: u64) {
                 inner.emit(Event::Disconnected);
                 attempt = 0;
             }
-            Outcome::Unreachable => {}
+            // The next attempt tries the next address, when there are several.
+            Outcome::Unreachable => {
+                inner.state.borrow_mut().socket_turn += 1;
+            }
             Outcome::TokenExpired => {
                 inner.emit(Event::RequestAccessToken);
                 let provider = inner.state.borrow().token_provider.clone();
@@ -958,6 +996,7 @@ async fn serve(inner: &Rc<Inner>, token: &str, generation: u64) -> Outcome {
         });
         state.session = Some(session.clone());
     }
+    inner.learn_nodes(token);
     // Before anything is reported as connected: load what was missed, then resend the outbox.
     {
         let inner = inner.clone();

@@ -588,3 +588,30 @@ async fn the_outbox_survives_a_new_page_and_is_sent_once_connected() {
     alice.disconnect();
     bob.disconnect();
 }
+
+#[wasm_bindgen_test]
+async fn a_client_given_several_nodes_skips_one_that_cannot_be_reached() {
+    let key = facts()["widget_key"].as_str().unwrap().to_string();
+    let storage = unique("nodes");
+    let token = Chat::new(config(&storage))
+        .get_live_chat_token(&key, "Ann Visitor", "ann@example.com", &unique("browser"))
+        .await
+        .unwrap();
+    // The first node listed is down (nothing listens there); the second is the test server.
+    let live = format!("{}/ws", server().replacen("http", "ws", 1));
+    // What the server lists (one node here), asked with the token in a header.
+    let listed = Chat::new(config(&storage))
+        .get_server_addresses(&token)
+        .await
+        .unwrap();
+    assert_eq!(listed, std::slice::from_ref(&live));
+    let nodes = vec!["ws://127.0.0.2:59999/ws".to_string(), live];
+    let client = Client::new(config(&storage).with_sockets(nodes));
+    let mut events = client.events();
+    client.connect(&token);
+    wait_for(&mut events, "connected through the second node", |e| {
+        matches!(e, Event::Connected { .. }).then_some(())
+    })
+    .await;
+    client.disconnect();
+}

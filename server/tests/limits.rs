@@ -205,6 +205,19 @@ async fn the_server_address_call_lists_every_node_it_is_given() {
             {"ip": "b.example", "port": 8443, "url": "wss://b.example:8443/ws"},
         ])
     );
+    // Parlor's SDK sends the token in a header, keeping it out of the URL.
+    let by_header = reqwest::Client::new()
+        .get(format!("{}/v2/getStringeeServerAddress", server.url))
+        .header("X-STRINGEE-AUTH", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_header.status(), 200);
+    let listed: serde_json::Value = by_header.json().await.unwrap();
+    assert_eq!(
+        listed["data"]["stringeeServerAddrs"]["web"][1]["port"],
+        8443
+    );
     server.stop().await;
 }
 

@@ -1,7 +1,9 @@
 //! `GET /v2/getStringeeServerAddress?access_token=…`: where a client opens its socket.
 //!
-//! Stringee's SDKs call this before connecting. Parlor answers its own socket: the configured
-//! public URL (`--public-socket-url`), else the host the request came to, at path `/ws`.
+//! Stringee's SDKs call this before connecting, with the token in the query. Parlor's SDK sends
+//! it in the `X-STRINGEE-AUTH` header instead, keeping tokens out of URLs (and logs); either
+//! is taken. Parlor answers its own socket: the configured public URL or URLs
+//! (`--public-socket-url`), else the host the request came to, at path `/ws`.
 
 use axum::Json;
 use axum::extract::State;
@@ -30,14 +32,21 @@ struct Params {
 
 #[utoipa::path(get, path = "/v2/getStringeeServerAddress", tag = "customer",
     description = "The socket addresses to connect to (Stringee's call; the token in the query).",
-    params(("access_token" = String, Query)),
+    params(("access_token" = Option<String>, Query, description = "The token; or send it in the X-STRINGEE-AUTH header")),
     responses((status = 200, description = "`{r, data: [url]}`"), (status = 401)))]
 async fn server_address(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(params): ApiQuery<Params>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = required("access_token", params.access_token, 4096)?;
+    let header = headers
+        .get(super::caller::AUTH_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string());
+    let token = match header {
+        Some(token) if !token.is_empty() => token,
+        _ => required("access_token", params.access_token, 4096)?,
+    };
     Caller::from_token(&state, &token).await?;
     // Several nodes behind no balancer: every node's address, for the client to try in turn.
     let urls: Vec<String> = match &state.settings.public_socket_url {

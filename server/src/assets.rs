@@ -60,14 +60,6 @@ impl Bundle {
     pub fn or_embedded(dir: Option<PathBuf>, embedded: Self) -> Self {
         dir.map_or(embedded, Self::Dir)
     }
-
-    /// Whether the bundle has no files (the binary was built before the bundle was).
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Self::Embedded(files) => files.is_empty(),
-            Self::Dir(dir) => std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none()),
-        }
-    }
 }
 
 /// The content encoding to send, given the request's `Accept-Encoding`.

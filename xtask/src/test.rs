@@ -139,7 +139,7 @@ fn native() -> Result<(), Failure> {
     cargo(&args)
 }
 
-/// The server's tests that start several nodes (`server/tests/cluster.rs`).
+/// The server's tests that start several nodes (`server/tests/cluster/`).
 const CLUSTER_TESTS: &str = "cluster::";
 
 /// The services the cluster tier needs, where CI machines run them.

@@ -9,19 +9,28 @@
 //! `parlor-client`.
 
 pub mod app;
+mod context;
+mod conversation;
+mod ended;
+pub mod fields;
 pub mod i18n;
 pub mod journey;
+mod launcher;
+mod message;
 pub mod options;
 pub mod prechat;
 pub mod queue_picker;
 pub mod session;
 pub mod text;
+mod ticket;
+mod waiting;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-pub use app::{App, Controls, PageUser, validate};
+pub use app::{App, Controls, PageUser};
 pub use options::WidgetOptions;
+pub use prechat::validate;
 pub use queue_picker::QueuePicker;
 
 /// The widget, once mounted: the loader forwards `window.Parlor` calls to it.

@@ -1,165 +1,245 @@
-//! What a portal adds to the widget's first screens: its greeting, and its own pre-chat fields
-//! and consent box (Settings › Pre-chat form), rendered and checked here, answered to the
-//! server with the visitor's profile.
+//! The pre-chat form: name, email and phone (checked here), the portal's own fields, then the
+//! chat starts (token, connection, profile, conversation).
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use parlor_client::protocol::prechat::{FieldKind, PrechatForm};
-use parlor_client::protocol::rest::ChatProfile;
-use serde_json::{Map, Value};
+use leptos::task::spawn_local;
+use parlor_client::UserInfo;
+use serde_json::json;
 
-use crate::i18n::{Lang, with_name};
+use crate::context::Ctx;
+use crate::fields::{CustomFields, Greeting};
+use crate::i18n::Lang;
+use crate::journey::{Stage, TicketReason};
+use crate::text::looks_like_email;
 
-/// The portal's greeting, or the widget's own, at the top of the first screen.
-#[component]
-pub fn Greeting(portal: RwSignal<Option<ChatProfile>>, lang: RwSignal<Lang>) -> impl IntoView {
-    let text = move || {
-        portal
-            .with(|p| p.as_ref().map(|p| p.greeting.clone()))
-            .filter(|g| !g.trim().is_empty())
+/// Checks the pre-chat form: the message for each field that is wrong, by field.
+pub fn validate(
+    name: &str,
+    email: &str,
+    lang: Lang,
+) -> (Option<&'static str>, Option<&'static str>) {
+    let t = lang.texts();
+    let name_error = name.trim().is_empty().then_some(t.name_required);
+    let email_error = if email.trim().is_empty() {
+        Some(t.email_required)
+    } else if !looks_like_email(email.trim()) {
+        Some(t.email_invalid)
+    } else {
+        None
     };
-    move || {
-        let text = text().unwrap_or_else(|| lang.get().texts().greeting.to_string());
-        view! { <p class="greeting">{text}</p> }
-    }
+    (name_error, email_error)
 }
 
-/// The visitor's answers: field id → text (`"true"` for a ticked box, `consent` for consent).
-pub type Answers = RwSignal<HashMap<String, String>>;
-
-/// The form's own fields and consent box, after name, email and phone.
+/// Name, email (required) and phone; then the chat starts.
 #[component]
-pub fn CustomFields(
-    form: PrechatForm,
-    answers: Answers,
-    /// The message of the first field found wrong, by field id.
-    error: RwSignal<Option<(String, String)>>,
-    lang: RwSignal<Lang>,
-) -> impl IntoView {
-    let error_of = move |id: &str| {
-        let id = id.to_string();
-        move || {
-            error
-                .get()
-                .filter(|(field, _)| *field == id)
-                .map(|(_, m)| m)
-        }
-    };
-    let value_of = move |id: &str| {
-        let id = id.to_string();
-        move || answers.with(|a| a.get(&id).cloned().unwrap_or_default())
-    };
-    let set = move |id: &str| {
-        let id = id.to_string();
-        move |value: String| {
-            answers.update(|a| {
-                a.insert(id.clone(), value);
-            })
-        }
-    };
-    let fields = form
-        .fields
-        .into_iter()
-        .map(|field| {
-            let id = format!("parlor-field-{}", field.id);
-            let error_id = format!("{id}-error");
-            let label = field.label.clone();
-            let text = move || label.get(lang.get().tag()).to_string();
-            let invalid = {
-                let error_of = error_of(&field.id);
-                move || error_of().is_some().to_string()
-            };
-            let (value, set) = (value_of(&field.id), set(&field.id));
-            let optional = move || (!field.required).then(|| lang.get().texts().optional);
-            let input = match field.kind {
-                FieldKind::Text => view! {
-                    <input id=id.clone() type="text" maxlength="500" aria-invalid=invalid aria-describedby=error_id.clone()
-                        prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
-                }
-                .into_any(),
-                FieldKind::Select => {
-                    let options = field.options.clone();
-                    view! {
-                        <select id=id.clone() aria-invalid=invalid aria-describedby=error_id.clone()
-                            prop:value=value on:change=move |ev| set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-                        </select>
-                    }
-                    .into_any()
-                }
-                FieldKind::Checkbox => {
-                    return view! {
-                        <label class="check">
-                            <input id=id.clone() type="checkbox" aria-invalid=invalid aria-describedby=error_id.clone()
-                                prop:checked=move || value() == "true"
-                                on:change=move |ev| set(event_target_checked(&ev).to_string()) />
-                            {text} " " <span class="muted">{optional}</span>
-                        </label>
-                        <p class="form__error" id=error_id>{error_of(&field.id)}</p>
-                    }
-                    .into_any();
-                }
-            };
-            view! {
-                <label for=id>{text} " " <span class="muted">{optional}</span></label>
-                {input}
-                <p class="form__error" id=error_id>{error_of(&field.id)}</p>
-            }
-            .into_any()
-        })
-        .collect_view();
-    let consent = form.consent.map(|labels| {
-        let text = move || labels.get(lang.get().tag()).to_string();
-        let (value, set) = (value_of("consent"), set("consent"));
-        view! {
-            <label class="check">
-                <input id="parlor-consent" type="checkbox" aria-invalid=move || error_of("consent")().is_some().to_string()
-                    aria-describedby="parlor-consent-error"
-                    prop:checked=move || value() == "true"
-                    on:change=move |ev| set(event_target_checked(&ev).to_string()) />
-                {text}
-            </label>
-            <p class="form__error" id="parlor-consent-error">{error_of("consent")}</p>
+pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
+    let saved = ctx.saved.get_untracked();
+    let name = RwSignal::new(saved.name);
+    let email = RwSignal::new(saved.email);
+    let phone = RwSignal::new(saved.phone);
+    let errors = RwSignal::new((None::<&'static str>, None::<&'static str>));
+    let busy = RwSignal::new(false);
+    let name_ref = NodeRef::<leptos::html::Input>::new();
+    let email_ref = NodeRef::<leptos::html::Input>::new();
+    let form = ctx
+        .portal
+        .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
+        .unwrap_or_default();
+    let answers = RwSignal::new(HashMap::new());
+    let field_error = RwSignal::new(None::<(String, String)>);
+    let checked_form = form.clone();
+    Effect::new(move || {
+        if let Some(input) = name_ref.get() {
+            let _ = input.focus();
         }
     });
-    view! { {fields} {consent} }
-}
-
-/// The first field the visitor must still answer, with its message; `None` when all is well.
-pub fn missing(
-    form: &PrechatForm,
-    answers: &HashMap<String, String>,
-    lang: Lang,
-) -> Option<(String, String)> {
-    let answered = |id: &str| {
-        answers
-            .get(id)
-            .is_some_and(|v| !v.trim().is_empty() && v != "false")
-    };
-    for field in &form.fields {
-        if field.required && !answered(&field.id) {
-            let label = field.label.get(lang.tag());
-            return Some((
-                field.id.clone(),
-                with_name(lang.texts().field_required, label),
-            ));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let found = validate(
+            &name.get_untracked(),
+            &email.get_untracked(),
+            ctx.controls.lang.get_untracked(),
+        );
+        errors.set(found);
+        match found {
+            (Some(_), _) => {
+                if let Some(input) = name_ref.get() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            (_, Some(_)) => {
+                if let Some(input) = email_ref.get() {
+                    let _ = input.focus();
+                }
+                return;
+            }
+            _ => {}
         }
+        if ctx.fields_missing(&checked_form, answers, field_error) {
+            return;
+        }
+        // A portal that verifies identity takes only tokens from the site's backend
+        // (`Parlor.setUser({token})`): without one, say so rather than fail on the token call.
+        let verified_only = ctx
+            .portal
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.identity_verification == 1));
+        if verified_only && ctx.controls.user.get_untracked().token.is_empty() {
+            ctx.error.set(Some(ctx.t().sign_in_first.to_string()));
+            return;
+        }
+        busy.set(true);
+        ctx.error.set(None);
+        let (name, email, phone) = (
+            name.get_untracked().trim().to_string(),
+            email.get_untracked().trim().to_string(),
+            phone.get_untracked().trim().to_string(),
+        );
+        let fields = (!checked_form.fields.is_empty() || checked_form.consent.is_some())
+            .then(|| answers.with_untracked(crate::fields::to_json));
+        spawn_local(async move {
+            let result = start_chat(ctx, name, email, phone, fields).await;
+            busy.set(false);
+            if let Err(error) = result {
+                if error.code == parlor_client::protocol::socket::code::OUTSIDE_BUSINESS_HOURS {
+                    ctx.stage.set(Stage::Ticket(TicketReason::Closed));
+                } else {
+                    ctx.show_error(&error);
+                }
+            }
+        });
+    };
+    let t = move || ctx.t();
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <Greeting portal=ctx.portal lang=ctx.controls.lang />
+            <p class="form__intro">{move || t().prechat_intro}</p>
+            <ContactFields
+                ctx
+                prefix="parlor"
+                name
+                email
+                phone
+                name_error=Signal::derive(move || errors.get().0)
+                email_error=Signal::derive(move || errors.get().1)
+                name_ref
+                email_ref
+            />
+            <CustomFields form answers error=field_error lang=ctx.controls.lang />
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { t().starting } else { t().start_chat }}
+            </button>
+        </form>
     }
-    if form.consent.is_some() && !answered("consent") {
-        return Some(("consent".into(), lang.texts().consent_required.to_string()));
-    }
-    None
 }
 
-/// The answers as the server takes them (`UPDATE_USER_INFO`'s `fields`).
-pub fn to_json(answers: &HashMap<String, String>) -> Value {
-    Value::Object(
-        answers
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect::<Map<_, _>>(),
-    )
+/// Name and email (required, with their errors) and phone (optional): the fields the pre-chat
+/// form and the ticket form share. Ids are `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
+#[component]
+pub(crate) fn ContactFields(
+    ctx: Ctx,
+    prefix: &'static str,
+    name: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    name_error: Signal<Option<&'static str>>,
+    email_error: Signal<Option<&'static str>>,
+    name_ref: NodeRef<leptos::html::Input>,
+    email_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let t = move || ctx.t();
+    let id = move |field: &str| format!("{prefix}-{field}");
+    view! {
+        <label for=id("name")>{move || t().name}</label>
+        <input
+            id=id("name")
+            type="text"
+            autocomplete="name"
+            maxlength="100"
+            required
+            node_ref=name_ref
+            aria-invalid=move || name_error.get().is_some().to_string()
+            aria-describedby=id("name-error")
+            bind:value=name
+        />
+        <p class="form__error" id=id("name-error")>{move || name_error.get()}</p>
+        <label for=id("email")>{move || t().email}</label>
+        <input
+            id=id("email")
+            type="email"
+            autocomplete="email"
+            maxlength="254"
+            required
+            node_ref=email_ref
+            aria-invalid=move || email_error.get().is_some().to_string()
+            aria-describedby=id("email-error")
+            bind:value=email
+        />
+        <p class="form__error" id=id("email-error")>{move || email_error.get()}</p>
+        <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
+        <input id=id("phone") type="tel" autocomplete="tel" maxlength="40" bind:value=phone />
+    }
+}
+
+/// Token, connection, profile, conversation: the chat starts.
+async fn start_chat(
+    ctx: Ctx,
+    name: String,
+    email: String,
+    phone: String,
+    fields: Option<serde_json::Value>,
+) -> Result<(), parlor_client::Error> {
+    let saved = ctx.saved.get_untracked();
+    let token = if ctx.controls.user.get_untracked().token.is_empty() {
+        ctx.chat()
+            .get_live_chat_token(&ctx.key(), &name, &email, &saved.browser_id)
+            .await?
+    } else {
+        ctx.controls.user.get_untracked().token
+    };
+    ctx.save(|s| {
+        s.name = name.clone();
+        s.email = email.clone();
+        s.phone = phone.clone();
+        s.token = token.clone();
+    });
+    let client = ctx.client();
+    if !client.is_connected() {
+        client.connect(&token);
+    }
+    client.until_connected(15_000).await?;
+    let window = web_sys::window();
+    let page = window.as_ref().and_then(|w| w.location().href().ok());
+    let agent = window
+        .as_ref()
+        .and_then(|w| w.navigator().user_agent().ok());
+    client
+        .update_user_info(&UserInfo {
+            display_name: Some(name),
+            email: Some(email),
+            phone: (!phone.is_empty()).then_some(phone),
+            page_url: page.clone(),
+            useragent: agent,
+            language: Some(ctx.controls.lang.get_untracked().tag().to_string()),
+            fields,
+            ..UserInfo::default()
+        })
+        .await?;
+    let queue = ctx.queue.get_untracked().map(|q| q.id).unwrap_or_default();
+    let (conversation, info) = client
+        .create_live_chat_conversation(&queue, Some(json!({ "pageUrl": page })))
+        .await?;
+    let conv = conversation.id().to_string();
+    ctx.save(|s| {
+        s.conv_id = Some(conv.clone());
+        s.queue_id = Some(queue.clone());
+    });
+    ctx.conv.set(Some(conv.clone()));
+    ctx.messages.set(Vec::new());
+    ctx.stage.set(Stage::of_status(&info.status));
+    ctx.events
+        .with_value(|e| e.emit_with("chatStarted", &json!({ "convId": conv, "queueId": queue })));
+    Ok(())
 }

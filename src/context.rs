@@ -1,0 +1,328 @@
+//! What every screen of the journey shares ([`Ctx`]): the signals of the visitor's state, the
+//! socket client made on first use, and how its events move the journey on.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::model::kind;
+use parlor_client::protocol::rest::{ChatProfile, Queue};
+use parlor_client::{Chat, Client, ClientConfig, Event, Message, ObjectChange};
+use serde_json::json;
+use wasm_bindgen::JsCast;
+
+use crate::app::{Controls, Events};
+use crate::i18n::with_name;
+use crate::journey::Stage;
+use crate::options::WidgetOptions;
+use crate::session::Saved;
+
+/// Everything the journey shares, cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub(crate) options: StoredValue<WidgetOptions>,
+    pub(crate) controls: Controls,
+    pub(crate) events: StoredValue<Events>,
+    pub(crate) stage: RwSignal<Stage>,
+    pub(crate) queue: RwSignal<Option<Queue>>,
+    pub(crate) saved: RwSignal<Saved>,
+    pub(crate) conv: RwSignal<Option<String>>,
+    pub(crate) messages: RwSignal<Vec<Message>>,
+    pub(crate) names: RwSignal<HashMap<String, String>>,
+    pub(crate) online: RwSignal<bool>,
+    pub(crate) typing: RwSignal<Option<String>>,
+    pub(crate) unread: RwSignal<usize>,
+    pub(crate) announce: RwSignal<String>,
+    /// Bumped when delivered/read marks change, so message states re-render.
+    pub(crate) marks: RwSignal<u32>,
+    pub(crate) error: RwSignal<Option<String>>,
+    pub(crate) client: StoredValue<Option<Client>, LocalStorage>,
+    /// The panel, to give focus back to when the focused control goes away.
+    pub(crate) panel: NodeRef<leptos::html::Section>,
+    /// The portal's settings, once the chat profile arrived.
+    pub(crate) portal: RwSignal<Option<ChatProfile>>,
+}
+
+impl Ctx {
+    pub(crate) fn t(&self) -> &'static crate::i18n::Texts {
+        self.controls.lang.get().texts()
+    }
+
+    pub(crate) fn key(&self) -> String {
+        self.options.with_value(|o| o.widget_key.clone())
+    }
+
+    pub(crate) fn config(&self) -> ClientConfig {
+        let (server, key) = self
+            .options
+            .with_value(|o| (o.server.clone(), o.widget_key.clone()));
+        ClientConfig::new(server).with_storage(format!("parlor.{key}"))
+    }
+
+    pub(crate) fn chat(&self) -> Chat {
+        Chat::new(self.config())
+    }
+
+    pub(crate) fn save(&self, change: impl FnOnce(&mut Saved)) {
+        let key = self.key();
+        self.saved.update(|saved| {
+            change(saved);
+            saved.store(&key);
+        });
+    }
+
+    /// The socket client, made (and connected with the saved token) on first use.
+    pub(crate) fn client(&self) -> Client {
+        if let Some(client) = self.client.get_value() {
+            return client;
+        }
+        let client = Client::new(self.config());
+        let ctx = *self;
+        client.set_token_provider(move || async move {
+            let saved = ctx.saved.get_untracked();
+            let token = ctx
+                .chat()
+                .get_live_chat_token(&ctx.key(), &saved.name, &saved.email, &saved.browser_id)
+                .await?;
+            ctx.save(|s| s.token = token.clone());
+            Ok(token)
+        });
+        let mut events = client.events();
+        spawn_local(async move {
+            while let Some(event) = events.next().await {
+                ctx.on_event(event);
+            }
+        });
+        client.connect(&self.saved.get_untracked().token);
+        self.client.set_value(Some(client.clone()));
+        client
+    }
+
+    /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
+    /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
+    /// Checks the portal's own fields of a form: shows the first one missing, focuses it, and
+    /// says whether one is.
+    pub(crate) fn fields_missing(
+        &self,
+        form: &parlor_client::protocol::prechat::PrechatForm,
+        answers: crate::fields::Answers,
+        error: RwSignal<Option<(String, String)>>,
+    ) -> bool {
+        let lang = self.controls.lang.get_untracked();
+        let missing = answers.with_untracked(|a| crate::fields::missing(form, a, lang));
+        error.set(missing.clone());
+        let Some((field, _)) = missing else {
+            return false;
+        };
+        let id = if field == "consent" {
+            field
+        } else {
+            format!("field-{field}")
+        };
+        self.focus_in_panel(&format!("#parlor-{id}"));
+        true
+    }
+
+    /// Focuses the element of the panel that `selector` names (the first field in error).
+    pub(crate) fn focus_in_panel(&self, selector: &str) {
+        if let Some(panel) = self.panel.get_untracked()
+            && let Ok(Some(element)) = panel.query_selector(selector)
+            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = element.focus();
+        }
+    }
+
+    pub(crate) fn refocus(&self) {
+        let panel = self.panel;
+        request_animation_frame(move || {
+            let Some(panel) = panel.get_untracked() else {
+                return;
+            };
+            let root = panel.get_root_node();
+            let focused = match root.dyn_ref::<web_sys::ShadowRoot>() {
+                Some(shadow) => shadow.active_element(),
+                None => document()
+                    .active_element()
+                    .filter(|e| e.tag_name() != "BODY"),
+            };
+            if focused.is_none() {
+                let _ = panel.focus();
+            }
+        });
+    }
+
+    pub(crate) fn show_error(&self, error: &parlor_client::Error) {
+        self.error.set(Some(format!(
+            "{}{} ({})",
+            self.t().error,
+            error.message,
+            error.code
+        )));
+    }
+
+    pub(crate) fn on_event(&self, event: Event) {
+        let conv = self.conv.get_untracked().unwrap_or_default();
+        if let Some(next) = self.stage.get_untracked().on_event(&event, &conv) {
+            if next == Stage::Ended {
+                self.events
+                    .with_value(|e| e.emit_with("chatEnded", &json!({ "convId": conv })));
+            }
+            self.stage.set(next);
+        }
+        match event {
+            Event::Connected { .. } => {
+                self.online.set(true);
+                self.refresh();
+            }
+            Event::Disconnected => self.online.set(false),
+            Event::ObjectChange(ObjectChange::MessageInserted(message))
+                if message.conv_id == conv =>
+            {
+                self.typing.set(None);
+                let own = self
+                    .client
+                    .with_value(|c| c.as_ref().and_then(Client::user_id))
+                    == Some(message.from.clone());
+                if !own && message.kind == kind::TEXT {
+                    let name = self.name_of(&message.from);
+                    let text = message.text().unwrap_or_default().to_string();
+                    self.announce.set(format!(
+                        "{}{text}",
+                        with_name(self.t().new_message_from, &name)
+                    ));
+                    if !self.controls.open.get_untracked() {
+                        self.unread.update(|n| *n += 1);
+                        if self.options.with_value(|o| o.sound) {
+                            parlor_client::alert::chime_once(&message.id);
+                        }
+                    }
+                    self.events.with_value(|e| {
+                        e.emit_with("message", &json!({ "from": name, "text": text }))
+                    });
+                }
+                if message.kind == kind::NOTIFICATION {
+                    self.learn_names(&message);
+                }
+                self.messages.update(|list| merge(list, message));
+            }
+            Event::ObjectChange(ObjectChange::MessageState { conv_id, .. }) if conv_id == conv => {
+                let pending = self.client.with_value(|c| {
+                    c.as_ref()
+                        .map(|c| c.pending_messages(&conv))
+                        .unwrap_or_default()
+                });
+                self.messages.update(|list| {
+                    list.retain(|m| m.seq > 0);
+                    list.extend(pending);
+                });
+            }
+            Event::ObjectChange(ObjectChange::Report { .. }) => self.marks.update(|n| *n += 1),
+            Event::UserBeginTyping {
+                conv_id,
+                display_name,
+                ..
+            } if conv_id == conv => {
+                self.typing.set(Some(display_name));
+            }
+            Event::UserEndTyping { conv_id, .. } if conv_id == conv => self.typing.set(None),
+            _ => {}
+        }
+    }
+
+    /// Learns agents' names from "joined" notifications, to label their messages.
+    pub(crate) fn learn_names(&self, message: &Message) {
+        if let Some(list) = message
+            .content
+            .get("participants")
+            .and_then(|p| p.as_array())
+        {
+            self.names.update(|names| {
+                for p in list {
+                    if let (Some(id), Some(name)) = (
+                        p.get("userId").and_then(|v| v.as_str()),
+                        p.get("displayName").and_then(|v| v.as_str()),
+                    ) {
+                        names.insert(id.to_string(), name.to_string());
+                    }
+                }
+            });
+        }
+    }
+
+    pub(crate) fn name_of(&self, user_id: &str) -> String {
+        self.names
+            .with_untracked(|n| n.get(user_id).cloned())
+            .unwrap_or_else(|| self.t().agent.to_string())
+    }
+
+    /// After (re)connecting: the chat's state and history from the server.
+    pub(crate) fn refresh(&self) {
+        let Some(conv) = self.conv.get_untracked() else {
+            return;
+        };
+        let ctx = *self;
+        let client = self.client();
+        spawn_local(async move {
+            let conversation = client.conversation(&conv);
+            match conversation.info().await {
+                Ok(info) => {
+                    let stage = Stage::of_status(&info.status);
+                    if ctx.stage.get_untracked() != stage
+                        && !matches!(ctx.stage.get_untracked(), Stage::Ended | Stage::TicketSent)
+                    {
+                        ctx.stage.set(stage);
+                    }
+                }
+                Err(error) if error.code == 404 => {
+                    ctx.forget_chat();
+                    return;
+                }
+                Err(_) => return,
+            }
+            if let Ok(history) = conversation.last_messages(100).await {
+                for message in &history {
+                    if message.kind == kind::NOTIFICATION {
+                        ctx.learn_names(message);
+                    }
+                }
+                let pending = client.pending_messages(&conv);
+                ctx.messages.update(|list| {
+                    for message in history.into_iter().chain(pending) {
+                        merge(list, message);
+                    }
+                });
+            }
+        });
+    }
+
+    pub(crate) fn forget_chat(&self) {
+        self.save(|s| {
+            s.conv_id = None;
+            s.queue_id = None;
+        });
+        self.conv.set(None);
+        self.messages.set(Vec::new());
+        self.typing.set(None);
+    }
+}
+
+/// Adds `message` to `list` in seq order: once per seq, and replacing its own pending copy.
+pub(crate) fn merge(list: &mut Vec<Message>, message: Message) {
+    if message.seq > 0 && list.iter().any(|m| m.seq == message.seq) {
+        return;
+    }
+    if let Some(local) = &message.local_db_id {
+        list.retain(|m| !(m.seq == 0 && m.local_db_id.as_ref() == Some(local)));
+    }
+    if message.seq == 0
+        && list
+            .iter()
+            .any(|m| m.seq == 0 && m.local_db_id == message.local_db_id)
+    {
+        return;
+    }
+    list.push(message);
+    list.sort_by_key(|m| if m.seq == 0 { i64::MAX } else { m.seq });
+}

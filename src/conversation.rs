@@ -1,0 +1,220 @@
+//! The chat itself: the messages (following new ones while the visitor is at the bottom), who
+//! is typing, the composer with its attachment button, and ending the chat.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::Client;
+use parlor_client::model::kind;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::i18n::with_name;
+use crate::journey::Stage;
+use crate::message::MessageView;
+use crate::waiting::Waiting;
+
+/// The messages and the composer.
+#[component]
+pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
+    let uploading = RwSignal::new(None::<String>);
+    let confirm_end = RwSignal::new(false);
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
+    let composer_ref = NodeRef::<leptos::html::Textarea>::new();
+    let file_ref = NodeRef::<leptos::html::Input>::new();
+    // Follows new messages only while the visitor is at the bottom: reading back is not
+    // interrupted.
+    let stick = StoredValue::new(true);
+    let last_typing = StoredValue::new(0.0f64);
+    Effect::new(move || {
+        ctx.messages.track();
+        ctx.typing.track();
+        if stick.get_value()
+            && let Some(list) = list_ref.get()
+        {
+            list.set_scroll_top(list.scroll_height());
+        }
+    });
+    Effect::new(move || {
+        if let Some(composer) = composer_ref.get() {
+            let _ = composer.focus();
+        }
+    });
+    // What the visitor has on screen is read: the agent sees it marked so.
+    let marked = StoredValue::new(0i64);
+    Effect::new(move || {
+        let newest = ctx
+            .messages
+            .with(|list| list.iter().map(|m| m.seq).max().unwrap_or(0));
+        if !ctx.controls.open.get() || newest <= marked.get_value() {
+            return;
+        }
+        marked.set_value(newest);
+        if let Some(conv) = ctx.conv.get_untracked() {
+            let conversation = ctx.client().conversation(&conv);
+            spawn_local(async move {
+                let _ = conversation.mark_as_read(newest).await;
+            });
+        }
+    });
+    let on_scroll = move |_| {
+        if let Some(list) = list_ref.get() {
+            stick.set_value(list.scroll_height() - list.scroll_top() - list.client_height() < 48);
+        }
+    };
+    let conversation = move || {
+        ctx.conv
+            .get_untracked()
+            .map(|conv| ctx.client().conversation(&conv))
+    };
+
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        let Some(conversation) = conversation() else {
+            return;
+        };
+        draft.set(String::new());
+        stick.set_value(true);
+        last_typing.set_value(0.0);
+        spawn_local(async move {
+            let _ = conversation.end_typing().await;
+            if let Err(error) = conversation.send_text(text.trim_end()).await {
+                ctx.show_error(&error);
+            }
+        });
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let on_input = move |_| {
+        let now = js_sys::Date::now();
+        if now - last_typing.get_value() > 3_000.0
+            && let Some(conversation) = conversation()
+        {
+            last_typing.set_value(now);
+            spawn_local(async move {
+                let _ = conversation.begin_typing().await;
+            });
+        }
+    };
+    let on_file = move |_| {
+        let Some(input) = file_ref.get() else { return };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let Some(conversation) = conversation() else {
+            return;
+        };
+        uploading.set(Some(file.name()));
+        spawn_local(async move {
+            let token = ctx.saved.get_untracked().token;
+            let result = conversation.send_file(&ctx.chat(), &token, &file).await;
+            uploading.set(None);
+            if let Err(error) = result {
+                ctx.show_error(&error);
+            }
+        });
+    };
+    let end = move |_| {
+        confirm_end.set(false);
+        let Some(conversation) = conversation() else {
+            return;
+        };
+        spawn_local(async move {
+            match conversation.end_chat().await {
+                Ok(()) => {
+                    ctx.events.with_value(|e| {
+                        e.emit_with("chatEnded", &json!({ "convId": conversation.id() }))
+                    });
+                    ctx.stage.set(Stage::Ended);
+                }
+                Err(error) => ctx.show_error(&error),
+            }
+        });
+    };
+    let t = move || ctx.t();
+    let me = move || {
+        ctx.client
+            .with_value(|c| c.as_ref().and_then(Client::user_id))
+            .unwrap_or_default()
+    };
+
+    view! {
+        <div class="conversation">
+            <Show when=move || ctx.stage.get() == Stage::Waiting>
+                <Waiting ctx />
+            </Show>
+            // Focusable, so that a keyboard can scroll back through a long history (a scrollable
+            // region without focusable content is out of a keyboard's reach).
+            <ol class="messages" tabindex="0" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
+                {move || {
+                    let me = me();
+                    let list = ctx.messages.get();
+                    ctx.marks.track();
+                    let mut previous: Option<String> = None;
+                    list.into_iter()
+                        .filter(|m| m.kind != kind::CREATED)
+                        .map(|message| {
+                            let first_of_group = previous.as_deref() != Some(message.from.as_str())
+                                || message.kind == kind::NOTIFICATION;
+                            previous = Some(message.from.clone());
+                            view! { <MessageView ctx message me=me.clone() first_of_group /> }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            <p class="typing" aria-hidden="true">
+                {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
+            </p>
+            {move || uploading.get().map(|name| view! { <p class="muted" role="status">{with_name(t().uploading, &name)}</p> })}
+            <Show
+                when=move || confirm_end.get()
+                fallback=move || view! {
+                    <div class="composer">
+                        <label for="parlor-composer" class="sr-only">{move || t().composer_label}</label>
+                        <textarea
+                            id="parlor-composer"
+                            rows="2"
+                            maxlength="5000"
+                            placeholder=move || t().composer_placeholder
+                            node_ref=composer_ref
+                            on:keydown=on_keydown
+                            on:input=on_input
+                            bind:value=draft
+                        ></textarea>
+                        <input type="file" class="sr-only" id="parlor-file" tabindex="-1" aria-label=move || t().attach node_ref=file_ref on:change=on_file />
+                        <button
+                            type="button"
+                            class="icon-button"
+                            aria-label=move || t().attach
+                            on:click=move |_| {
+                                if let Some(input) = file_ref.get() {
+                                    input.click();
+                                }
+                            }
+                        >
+                            "+"
+                        </button>
+                        <button type="button" class="primary" on:click=move |_| send()>{move || t().send}</button>
+                    </div>
+                    <button type="button" class="link-button" on:click=move |_| confirm_end.set(true)>
+                        {move || t().end_chat}
+                    </button>
+                }
+            >
+                <div class="confirm" role="alertdialog" aria-labelledby="parlor-end-q">
+                    <p id="parlor-end-q">{move || t().end_confirm}</p>
+                    <button type="button" class="primary" on:click=end>{move || t().end_yes}</button>
+                    <button type="button" on:click=move |_| confirm_end.set(false)>{move || t().end_no}</button>
+                </div>
+            </Show>
+        </div>
+    }
+}

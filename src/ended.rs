@@ -1,0 +1,130 @@
+//! The end of a chat: the rating with its comment, the transcript by email, and a new chat.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::Rating;
+
+use crate::context::Ctx;
+use crate::i18n::with_name;
+use crate::journey::Stage;
+use crate::text::looks_like_email;
+
+/// The end of a chat: a rating with a comment, and the transcript by email.
+#[component]
+pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
+    let rating = RwSignal::new(None::<Rating>);
+    let comment = RwSignal::new(String::new());
+    let rated = RwSignal::new(false);
+    let email = RwSignal::new(ctx.saved.get_untracked().email);
+    let mailed = RwSignal::new(None::<String>);
+    let conversation = move || {
+        ctx.conv
+            .get_untracked()
+            .map(|conv| ctx.client().conversation(&conv))
+    };
+    let rate = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(rating), Some(conversation)) = (rating.get_untracked(), conversation()) else {
+            return;
+        };
+        let comment = comment.get_untracked();
+        spawn_local(async move {
+            match conversation.rate_chat(rating, comment.trim()).await {
+                Ok(()) => {
+                    rated.set(true);
+                    ctx.refocus();
+                }
+                Err(error) => ctx.show_error(&error),
+            }
+        });
+    };
+    let mail = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = email.get_untracked().trim().to_string();
+        if !looks_like_email(&address) {
+            ctx.error.set(Some(ctx.t().email_invalid.to_string()));
+            return;
+        }
+        let Some(conversation) = conversation() else {
+            return;
+        };
+        let domain = web_sys::window()
+            .and_then(|w| w.location().host().ok())
+            .unwrap_or_default();
+        spawn_local(async move {
+            match conversation.send_chat_transcript(&address, &domain).await {
+                Ok(()) => {
+                    mailed.set(Some(address));
+                    ctx.refocus();
+                }
+                Err(error) => ctx.show_error(&error),
+            }
+        });
+    };
+    let t = move || ctx.t();
+    let choice = move |value: Rating, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="choice"
+                aria-pressed=move || (rating.get() == Some(value)).to_string()
+                on:click=move |_| rating.set(Some(value))
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="ended">
+            <p class="status" role="status">{move || t().ended}</p>
+            <Show
+                when=move || rated.get()
+                fallback=move || view! {
+                    <form class="form" on:submit=rate>
+                        <fieldset>
+                            <legend>{move || t().rate_prompt}</legend>
+                            {choice(Rating::Good, t().good)}
+                            {choice(Rating::Bad, t().bad)}
+                        </fieldset>
+                        <label for="parlor-comment">{move || t().comment} " " <span class="muted">{move || t().optional}</span></label>
+                        <textarea id="parlor-comment" rows="2" maxlength="1000" bind:value=comment></textarea>
+                        <button type="submit" class="primary" disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
+                    </form>
+                }
+            >
+                <p class="status" role="status">{move || t().rating_thanks}</p>
+            </Show>
+            <Show
+                when=move || mailed.get().is_some()
+                fallback=move || view! {
+                    <form class="form" on:submit=mail>
+                        <label for="parlor-transcript">{move || t().transcript_prompt}</label>
+                        <input id="parlor-transcript" type="email" autocomplete="email" bind:value=email />
+                        <button type="submit">{move || t().send_transcript}</button>
+                    </form>
+                }
+            >
+                <p class="status" role="status">{move || with_name(t().transcript_sent, &mailed.get().unwrap_or_default())}</p>
+            </Show>
+            <NewChatButton ctx />
+        </div>
+    }
+}
+
+/// Starts over: the queue picker (or the form, with one queue).
+#[component]
+pub(crate) fn NewChatButton(ctx: Ctx) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="link-button"
+            on:click=move |_| {
+                ctx.forget_chat();
+                ctx.error.set(None);
+                ctx.stage.set(Stage::PickQueue);
+            }
+        >
+            {move || ctx.t().new_chat}
+        </button>
+    }
+}

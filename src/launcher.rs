@@ -1,0 +1,77 @@
+//! The launcher: the round button that opens and closes the panel, with the unread count on it
+//! and, while the panel is closed, in the page's title.
+
+use leptos::prelude::*;
+
+use crate::context::Ctx;
+use crate::i18n::with_count;
+
+/// The launcher button (its label says how many messages wait).
+#[component]
+pub(crate) fn Launcher(ctx: Ctx, button_ref: NodeRef<leptos::html::Button>) -> impl IntoView {
+    let open = ctx.controls.open;
+    view! {
+        <button
+            type="button"
+            class="launcher"
+            node_ref=button_ref
+            aria-label=move || {
+                let t = ctx.t();
+                let action = if open.get() { t.close_chat } else { t.open_chat };
+                match ctx.unread.get() {
+                    0 => action.to_string(),
+                    n => format!("{action}, {}", with_count(t.unread, n)),
+                }
+            }
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            <span class="launcher__icon" aria-hidden="true"></span>
+            <Show when=move || { ctx.unread.get() > 0 && !open.get() }>
+                <span class="launcher__badge" aria-hidden="true">{move || ctx.unread.get()}</span>
+            </Show>
+        </button>
+    }
+}
+
+/// Opening the panel reads the unread messages; while it is closed, the page title says how
+/// many wait.
+pub(crate) fn flash_title(ctx: Ctx) {
+    let open = ctx.controls.open;
+    let original_title = StoredValue::new(document().title());
+    let flashing = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
+    Effect::new(move || {
+        let unread = ctx.unread.get();
+        let is_open = open.get();
+        if let Some(handle) = flashing.get_value() {
+            handle.clear();
+            flashing.set_value(None);
+        }
+        let title = original_title.get_value();
+        document().set_title(&title);
+        if is_open {
+            if unread > 0 {
+                ctx.unread.set(0);
+            }
+            return;
+        }
+        if unread == 0 {
+            return;
+        }
+        // The title alternates between the page's own and the unread count until the panel opens.
+        let alert = with_count(ctx.t().unread, unread);
+        let title = format!("({unread}) {title}");
+        document().set_title(&alert);
+        let showing_alert = std::cell::Cell::new(true);
+        let handle = set_interval_with_handle(
+            move || {
+                let next = !showing_alert.get();
+                showing_alert.set(next);
+                document().set_title(if next { &alert } else { &title });
+            },
+            std::time::Duration::from_millis(1500),
+        )
+        .ok();
+        flashing.set_value(handle);
+    });
+}

@@ -1,0 +1,133 @@
+//! The ticket form, when nobody can chat (outside business hours, nobody online, nobody
+//! answered): name and email prefilled, the portal's own fields, a description.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use parlor_client::TicketRequest;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::fields::CustomFields;
+use crate::journey::{Stage, TicketReason};
+use crate::prechat::{ContactFields, validate};
+
+/// The ticket form: name and email prefilled, a description; stored and mailed to the team.
+#[component]
+pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
+    let saved = ctx.saved.get_untracked();
+    let name = RwSignal::new(saved.name);
+    let email = RwSignal::new(saved.email);
+    let phone = RwSignal::new(saved.phone);
+    let note = RwSignal::new(String::new());
+    let errors = RwSignal::new((
+        None::<&'static str>,
+        None::<&'static str>,
+        None::<&'static str>,
+    ));
+    let busy = RwSignal::new(false);
+    let first_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = first_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    // A visitor sent here before any chat answers the portal's own fields here; after a chat
+    // nobody took, the server has their answers from the pre-chat form.
+    let form = match reason {
+        TicketReason::NoAnswer => Default::default(),
+        TicketReason::Closed | TicketReason::Nobody => ctx
+            .portal
+            .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
+            .unwrap_or_default(),
+    };
+    let answers = RwSignal::new(HashMap::new());
+    let field_error = RwSignal::new(None::<(String, String)>);
+    let checked_form = form.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = ctx.controls.lang.get_untracked();
+        let (name_error, email_error) =
+            validate(&name.get_untracked(), &email.get_untracked(), lang);
+        let note_error = note
+            .get_untracked()
+            .trim()
+            .is_empty()
+            .then_some(lang.texts().description_required);
+        errors.set((name_error, email_error, note_error));
+        if name_error.is_some() || email_error.is_some() || note_error.is_some() {
+            return;
+        }
+        if ctx.fields_missing(&checked_form, answers, field_error) {
+            return;
+        }
+        busy.set(true);
+        let has_fields = !checked_form.fields.is_empty() || checked_form.consent.is_some();
+        let request = TicketRequest {
+            name: name.get_untracked().trim().to_string(),
+            email: email.get_untracked().trim().to_string(),
+            phone: phone.get_untracked().trim().to_string(),
+            note: note.get_untracked().trim().to_string(),
+            browser_id: ctx.saved.get_untracked().browser_id,
+            queue_id: ctx.queue.get_untracked().map(|q| q.id),
+            fields: has_fields.then(|| answers.with_untracked(crate::fields::to_json).to_string()),
+        };
+        spawn_local(async move {
+            let result = ctx
+                .chat()
+                .create_live_chat_ticket(&ctx.key(), &request)
+                .await;
+            busy.set(false);
+            match result {
+                Ok(ticket) => {
+                    ctx.save(|s| {
+                        s.name = request.name.clone();
+                        s.email = request.email.clone();
+                    });
+                    ctx.forget_chat();
+                    ctx.events.with_value(|e| {
+                        e.emit_with("ticketCreated", &json!({ "ticketId": ticket }))
+                    });
+                    ctx.stage.set(Stage::TicketSent);
+                }
+                Err(error) => ctx.show_error(&error),
+            }
+        });
+    };
+    let t = move || ctx.t();
+    // The portal's own words for "nobody is here", when it has them.
+    let offline = ctx
+        .portal
+        .with_untracked(|p| p.as_ref().map(|p| p.offline_message.clone()))
+        .filter(|text| !text.trim().is_empty());
+    let intro = move || match (reason, offline.clone()) {
+        (TicketReason::NoAnswer, _) => t().ticket_no_answer.to_string(),
+        (TicketReason::Closed | TicketReason::Nobody, Some(text)) => text,
+        (TicketReason::Closed, None) => t().ticket_closed.to_string(),
+        (TicketReason::Nobody, None) => t().ticket_nobody.to_string(),
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <p class="form__intro" role="status">{intro}</p>
+            <ContactFields
+                ctx
+                prefix="parlor-ticket"
+                name
+                email
+                phone
+                name_error=Signal::derive(move || errors.get().0)
+                email_error=Signal::derive(move || errors.get().1)
+                name_ref=first_ref
+                email_ref=NodeRef::new()
+            />
+            <CustomFields form answers error=field_error lang=ctx.controls.lang />
+            <label for="parlor-ticket-note">{move || t().description}</label>
+            <textarea id="parlor-ticket-note" rows="4" maxlength="5000" required
+                aria-invalid=move || errors.get().2.is_some().to_string() aria-describedby="parlor-ticket-note-error"
+                bind:value=note></textarea>
+            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get().2}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>{move || t().send_ticket}</button>
+        </form>
+    }
+}

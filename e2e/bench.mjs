@@ -4,8 +4,9 @@
 //
 //   node e2e/bench.mjs --parts bundle,browser --out target/bench [--runs 5] [--messages 100]
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants } from "node:zlib";
 import { startParlor, launchChromium, startChat, signInConsole } from "./harness.mjs";
 
@@ -24,15 +25,24 @@ const MESSAGE_GAP_MS = 250;
 mkdirSync(out, { recursive: true });
 
 // ---------------------------------------------------------------------------------------------
-// Bundle: raw, `gzip -9 -n` and brotli (quality 11) sizes of each file the widget loads.
+// Bundle: raw, `gzip -9 -n` and brotli (quality 11) sizes of each file the widget loads, and
+// of the agent console's files beside them (no budget there, but the same care).
 
-function bundle(dir) {
-  const roles = [
-    [/^parlor\.js$/, "loader"],
-    [/^parlor-widget\..*\.js$/, "glue"],
-    [/^parlor-widget\..*\.wasm$/, "wasm"],
-    [/^parlor\..*\.css$/, "css"],
-  ];
+const WIDGET_ROLES = [
+  [/^parlor\.js$/, "loader"],
+  [/^parlor-widget\..*\.js$/, "glue"],
+  [/^parlor-widget\..*\.wasm$/, "wasm"],
+  [/^parlor\..*\.css$/, "css"],
+];
+const CONSOLE_ROLES = [
+  [/^index\.html$/, "page"],
+  [/^boot\..*\.js$/, "boot"],
+  [/^parlor-console\..*\.js$/, "glue"],
+  [/^parlor-console\..*\.wasm$/, "wasm"],
+  [/^console\..*\.css$/, "css"],
+];
+
+function bundle(dir, roles) {
   const files = [];
   for (const name of readdirSync(dir).sort()) {
     const role = roles.find(([pattern]) => pattern.test(name))?.[1];
@@ -52,12 +62,35 @@ function bundle(dir) {
       }).length,
     });
   }
-  for (const role of ["loader", "glue", "wasm", "css"]) {
-    if (!files.some((f) => f.role === role)) throw new Error(`${dir} has no ${role} file: build it with \`cargo xtask dist\``);
+  for (const [, role] of roles) {
+    if (!files.some((f) => f.role === role)) throw new Error(`${dir} has no ${role} file: build it with \`cargo xtask build\``);
   }
   const total = { raw: 0, gzip: 0, brotli: 0 };
   for (const f of files) for (const k of Object.keys(total)) total[k] += f[k];
   return { files, total };
+}
+
+// Every run's sizes are kept in bench/sizes.csv (committed), so that the report shows how the
+// weight moved from one change to the next.
+const HISTORY = fileURLToPath(new URL("../bench/sizes.csv", import.meta.url));
+const HISTORY_HEADER = "date,commit,widget_raw,widget_gzip,widget_brotli,console_raw,console_gzip,console_brotli";
+
+function recordSizes(widget, consoleBundle) {
+  let commit = "";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    // not a git checkout: the row goes without its commit
+  }
+  const rows = existsSync(HISTORY) ? readFileSync(HISTORY, "utf8").trim().split("\n").slice(1) : [];
+  const row = [new Date().toISOString().slice(0, 10), commit, widget.total.raw, widget.total.gzip, widget.total.brotli,
+    consoleBundle.total.raw, consoleBundle.total.gzip, consoleBundle.total.brotli].join(",");
+  // A rerun of the same commit replaces its row instead of repeating it.
+  const kept = rows.filter((r) => !commit || r.split(",")[1] !== commit);
+  kept.push(row);
+  writeFileSync(HISTORY, [HISTORY_HEADER, ...kept].join("\n") + "\n");
+  const names = HISTORY_HEADER.split(",");
+  return kept.map((r) => Object.fromEntries(r.split(",").map((v, i) => [names[i], i < 2 ? v : Number(v)])));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +179,29 @@ function stats(values) {
   return { count: sorted.length, median: round(at(0.5)), p99: round(at(0.99)), min: round(sorted[0]), max: round(sorted.at(-1)) };
 }
 
+// A slow mobile link as Chromium emulates it (Lighthouse's "slow 4G"): 1.6 Mbit/s down,
+// 750 kbit/s up, 150 ms round trip.
+const SLOW_LINK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+
+/** Click → pre-chat form usable on the slow link, cold cache, the CPU slowed `cpu` times. */
+async function slowOpen(browser, server, cpu) {
+  const times = [];
+  for (let run = 0; run < runs; run += 1) {
+    const context = await browser.newContext();
+    await context.addInitScript(PROBE);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", SLOW_LINK);
+    if (cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpu });
+    await page.goto(`${server.url}/`, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__bench.painted !== null, null, { timeout: 120_000 });
+    times.push(await clickToUsable(page));
+    await context.close();
+  }
+  return stats(times);
+}
+
 async function pageTimings(browser, server) {
   const painted = [];
   const ready = [];
@@ -203,6 +259,8 @@ async function pageTimings(browser, server) {
     widget_ready_ms: stats(ready),
     open_cold_ms: stats(cold),
     open_warm_ms: stats(warm),
+    open_slow_link_ms: await slowOpen(browser, server, 1),
+    open_slow_link_cpu4_ms: await slowOpen(browser, server, 4),
     long_tasks: { control: merge(control), before_open: merge(before), after_open: merge(after) },
   };
 }
@@ -272,9 +330,12 @@ async function messageLatency(browser, server) {
 // ---------------------------------------------------------------------------------------------
 
 if (parts.includes("bundle")) {
-  const result = bundle(process.env.PARLOR_WIDGET_DIR ?? "pkg");
+  const result = bundle(process.env.PARLOR_WIDGET_DIR ?? "pkg", WIDGET_ROLES);
+  result.console = bundle(process.env.PARLOR_CONSOLE_DIR ?? "console/dist", CONSOLE_ROLES);
+  result.history = recordSizes(result, result.console);
   writeFileSync(join(out, "bundle.json"), JSON.stringify(result, null, 2));
-  console.error(`bench: bundle ${result.total.raw} B raw, ${result.total.gzip} B gzip, ${result.total.brotli} B brotli`);
+  console.error(`bench: widget ${result.total.raw} B raw, ${result.total.gzip} B gzip, ${result.total.brotli} B brotli`);
+  console.error(`bench: console ${result.console.total.raw} B raw, ${result.console.total.gzip} B gzip`);
 }
 
 if (parts.includes("browser")) {

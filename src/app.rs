@@ -1,8 +1,6 @@
 //! The widget's root component: the launcher and the chat panel, and the visitor's journey
 //! through it (queue → pre-chat form → waiting → chat → end, or the ticket form).
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
 use wasm_bindgen::JsValue;
@@ -97,7 +95,7 @@ pub fn App(
         events: StoredValue::new(events),
         stage: RwSignal::new(Stage::PickQueue),
         messages: RwSignal::new(Vec::new()),
-        names: RwSignal::new(HashMap::new()),
+        names: RwSignal::new(Vec::new()),
         online: RwSignal::new(true),
         typing: RwSignal::new(None),
         unread: RwSignal::new(0),

@@ -1,8 +1,6 @@
 //! What every screen of the journey shares ([`Ctx`]): the signals of the visitor's state, the
 //! socket client made on first use, and how its events move the journey on.
 
-use std::collections::HashMap;
-
 use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,6 +14,7 @@ use crate::app::{Controls, Events};
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::options::WidgetOptions;
+use crate::pairs::{self, Pairs};
 use crate::session::Saved;
 
 /// Everything the journey shares, cheap to copy into closures.
@@ -29,7 +28,7 @@ pub struct Ctx {
     pub(crate) saved: RwSignal<Saved>,
     pub(crate) conv: RwSignal<Option<String>>,
     pub(crate) messages: RwSignal<Vec<Message>>,
-    pub(crate) names: RwSignal<HashMap<String, String>>,
+    pub(crate) names: RwSignal<Pairs>,
     pub(crate) online: RwSignal<bool>,
     pub(crate) typing: RwSignal<Option<String>>,
     pub(crate) unread: RwSignal<usize>,
@@ -244,7 +243,7 @@ impl Ctx {
                         p.get("userId").and_then(|v| v.as_str()),
                         p.get("displayName").and_then(|v| v.as_str()),
                     ) {
-                        names.insert(id.to_string(), name.to_string());
+                        pairs::set(names, id.to_string(), name.to_string());
                     }
                 }
             });
@@ -253,7 +252,7 @@ impl Ctx {
 
     pub(crate) fn name_of(&self, user_id: &str) -> String {
         self.names
-            .with_untracked(|n| n.get(user_id).cloned())
+            .with_untracked(|n| pairs::value(n, user_id).map(str::to_string))
             .unwrap_or_else(|| self.t().agent.to_string())
     }
 

@@ -2,14 +2,13 @@
 //! and consent box (Settings › Pre-chat form), rendered and checked here, answered to the
 //! server with the visitor's profile.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use parlor_client::protocol::prechat::{FieldKind, PrechatForm};
 use parlor_client::protocol::rest::ChatProfile;
 use serde_json::{Map, Value};
 
 use crate::i18n::{Lang, with_name};
+use crate::pairs::{self, Pairs};
 
 /// The portal's greeting, or the widget's own, at the top of the first screen.
 #[component]
@@ -26,7 +25,7 @@ pub fn Greeting(portal: RwSignal<Option<ChatProfile>>, lang: RwSignal<Lang>) -> 
 }
 
 /// The visitor's answers: field id → text (`"true"` for a ticked box, `consent` for consent).
-pub type Answers = RwSignal<HashMap<String, String>>;
+pub type Answers = RwSignal<Pairs>;
 
 /// The form's own fields and consent box, after name, email and phone.
 #[component]
@@ -48,13 +47,13 @@ pub fn CustomFields(
     };
     let value_of = move |id: &str| {
         let id = id.to_string();
-        move || answers.with(|a| a.get(&id).cloned().unwrap_or_default())
+        move || answers.with(|a| pairs::value(a, &id).unwrap_or_default().to_string())
     };
     let set = move |id: &str| {
         let id = id.to_string();
         move |value: String| {
             answers.update(|a| {
-                a.insert(id.clone(), value);
+                pairs::set(a, id.clone(), value);
             })
         }
     };
@@ -128,16 +127,9 @@ pub fn CustomFields(
 }
 
 /// The first field the visitor must still answer, with its message; `None` when all is well.
-pub fn missing(
-    form: &PrechatForm,
-    answers: &HashMap<String, String>,
-    lang: Lang,
-) -> Option<(String, String)> {
-    let answered = |id: &str| {
-        answers
-            .get(id)
-            .is_some_and(|v| !v.trim().is_empty() && v != "false")
-    };
+pub fn missing(form: &PrechatForm, answers: &Pairs, lang: Lang) -> Option<(String, String)> {
+    let answered =
+        |id: &str| pairs::value(answers, id).is_some_and(|v| !v.trim().is_empty() && v != "false");
     for field in &form.fields {
         if field.required && !answered(&field.id) {
             let label = field.label.get(lang.tag());
@@ -154,7 +146,7 @@ pub fn missing(
 }
 
 /// The answers as the server takes them (`UPDATE_USER_INFO`'s `fields`).
-pub fn to_json(answers: &HashMap<String, String>) -> Value {
+pub fn to_json(answers: &Pairs) -> Value {
     Value::Object(
         answers
             .iter()

@@ -18,6 +18,7 @@ pub mod journey;
 mod launcher;
 mod message;
 pub mod options;
+mod pairs;
 pub mod prechat;
 pub mod queue_picker;
 pub mod session;

@@ -1,8 +1,6 @@
 //! The pre-chat form: name, email and phone (checked here), the portal's own fields, then the
 //! chat starts (token, connection, profile, conversation).
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::UserInfo;
@@ -47,7 +45,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
         .portal
         .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
         .unwrap_or_default();
-    let answers = RwSignal::new(HashMap::new());
+    let answers = RwSignal::new(Vec::new());
     let field_error = RwSignal::new(None::<(String, String)>);
     let checked_form = form.clone();
     Effect::new(move || {

@@ -1,8 +1,6 @@
 //! The ticket form, when nobody can chat (outside business hours, nobody online, nobody
 //! answered): name and email prefilled, the portal's own fields, a description.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::TicketRequest;
@@ -42,7 +40,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
             .unwrap_or_default(),
     };
-    let answers = RwSignal::new(HashMap::new());
+    let answers = RwSignal::new(Vec::new());
     let field_error = RwSignal::new(None::<(String, String)>);
     let checked_form = form.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -85,9 +85,37 @@ fn kb(bytes: &Value) -> String {
 
 fn bundle_table(bundle: &Value) -> String {
     let mut md = String::from(
-        "## Bundle\n\nWhat a visitor's browser downloads (`gzip -9 -n`, brotli quality 11).\n\n\
-         | File | Raw | gzip | brotli |\n|---|---:|---:|---:|\n",
+        "## Bundle\n\nWhat a visitor's browser downloads to open the widget and reach the \
+         pre-chat form (`gzip -9 -n`, brotli quality 11); budget 100 KB gzip.\n\n",
     );
+    md.push_str(&files_table(bundle));
+    if bundle["console"].is_object() {
+        md.push_str("The agent console, for comparison (no budget):\n\n");
+        md.push_str(&files_table(&bundle["console"]));
+    }
+    if let Some(history) = bundle["history"].as_array().filter(|h| !h.is_empty()) {
+        md.push_str(
+            "Sizes of every benchmarked commit (`bench/sizes.csv`), gzip:\n\n\
+             | Date | Commit | Widget | Console |\n|---|---|---:|---:|\n",
+        );
+        for row in history {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} |",
+                row["date"].as_str().unwrap_or("?"),
+                row["commit"].as_str().unwrap_or("?"),
+                kb(&row["widget_gzip"]),
+                kb(&row["console_gzip"])
+            );
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// One bundle's files and their total.
+fn files_table(bundle: &Value) -> String {
+    let mut md = String::from("| File | Raw | gzip | brotli |\n|---|---:|---:|---:|\n");
     for file in bundle["files"].as_array().into_iter().flatten() {
         let _ = writeln!(
             md,
@@ -113,7 +141,9 @@ fn bundle_table(bundle: &Value) -> String {
 fn browser_tables(browser: &Value) -> String {
     let mut md = format!(
         "## Browser\n\nHeadless Chromium on the demo page, against a real `parlor serve`; \
-         medians of {} page loads (min–max).\n\n| Measure | Median | Min–max |\n|---|---:|---:|\n",
+         medians of {} page loads (min–max). The slow link is Chromium's network emulation at \
+         1.6 Mbit/s down, 750 kbit/s up and 150 ms round trip.\n\n\
+         | Measure | Median | Min–max |\n|---|---:|---:|\n",
         number(&browser["runs"])
     );
     for (key, label) in [
@@ -132,6 +162,14 @@ fn browser_tables(browser: &Value) -> String {
         (
             "open_warm_ms",
             "Click → pre-chat form usable, warm cache (ms)",
+        ),
+        (
+            "open_slow_link_ms",
+            "Click → pre-chat form usable, slow link, cold cache (ms)",
+        ),
+        (
+            "open_slow_link_cpu4_ms",
+            "Click → pre-chat form usable, slow link and 4× slower CPU, cold cache (ms)",
         ),
     ] {
         let m = &browser[key];

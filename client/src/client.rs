@@ -15,7 +15,7 @@
 //!   out) all pass through the same record of seen seqs.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
@@ -33,6 +33,7 @@ use crate::conversation::Conversation;
 use crate::events::{Event, ObjectChange};
 use crate::model::{ChatRequest, ConversationInfo, Message, MessageState, UserInfo};
 use crate::outbox::{Outbox, Pending};
+use crate::table::Table;
 use crate::time::{backoff_ms, now_ms, random, sleep};
 
 /// How long a request waits for its reply before failing with [`Error::NOT_CONNECTED`].
@@ -80,15 +81,15 @@ struct State {
     link: Option<Link>,
     session: Option<Session>,
     next_request: u64,
-    pending: HashMap<u64, oneshot::Sender<Value>>,
+    pending: Table<u64, oneshot::Sender<Value>>,
     subscribers: Vec<mpsc::UnboundedSender<Event>>,
     /// Seqs reported, per conversation.
-    seen: HashMap<String, BTreeSet<i64>>,
+    seen: Table<String, BTreeSet<i64>>,
     /// Per conversation, how far the other members received and read (highest seqs).
-    marks: HashMap<String, (i64, i64)>,
+    marks: Table<String, (i64, i64)>,
     outbox: Outbox,
     /// Callers waiting for their message's acknowledgement, by local id.
-    waiters: HashMap<String, oneshot::Sender<Result<Message, Error>>>,
+    waiters: Table<String, oneshot::Sender<Result<Message, Error>>>,
     /// Whether a task is sending the outbox now.
     flushing: bool,
     /// Wakes the reconnect wait (the browser came back online).
@@ -575,7 +576,6 @@ impl Inner {
             .borrow_mut()
             .seen
             .entry(message.conv_id.clone())
-            .or_default()
             .insert(message.seq)
     }
 
@@ -752,7 +752,7 @@ impl Inner {
                     .as_ref()
                     .is_some_and(|s| s.user_id == text("from"));
                 if !own {
-                    let marks = state.marks.entry(text("convId")).or_default();
+                    let marks = state.marks.entry(text("convId"));
                     marks.0 = marks.0.max(seq);
                     if read {
                         marks.1 = marks.1.max(seq);

@@ -90,6 +90,7 @@ mod error;
 mod events;
 pub mod model;
 mod outbox;
+mod table;
 pub mod theme;
 mod time;
 

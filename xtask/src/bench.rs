@@ -109,8 +109,6 @@ pub fn run(options: &Options) -> Result<(), Failure> {
     setup::run()?;
     if wants("bundle") || wants("browser") {
         crate::bundle::widget(crate::bundle::Profile::Release)?;
-    }
-    if wants("browser") {
         crate::bundle::console()?;
     }
     // Measured builds are release builds.

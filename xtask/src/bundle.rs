@@ -50,13 +50,32 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// The design's budget for everything a visitor's browser downloads to open the widget and
+/// reach the pre-chat form (loader, glue, wasm, CSS), in bytes of `gzip -9`.
+pub const BUDGET_GZIP: u64 = 100_000;
+
+/// What the lint tier lets through: the budget once it is met; until then the size reached so
+/// far, with a little room, so that no change makes the widget heavier unnoticed. Lowered as
+/// cuts land, down to [`BUDGET_GZIP`] (see `docs/performance.md`, "Widget size").
+pub const CEILING_GZIP: u64 = 310_000;
+const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
+
 /// A file written into a bundle folder.
 pub struct Written {
     pub path: PathBuf,
 }
 
-/// Builds the widget bundle into `pkg/` and prints each file's sizes.
-pub fn widget(profile: Profile) -> Result<Vec<Written>, Failure> {
+/// A bundle's total size.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// Builds the widget bundle into `pkg/`, prints each file's sizes and the total against the
+/// budget, and answers the total.
+pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
     let root = root();
     let out = root.join("pkg");
     let staged = wasm_app("parlor-widget", "parlor_widget", &["--lib"], profile)?;
@@ -86,8 +105,45 @@ pub fn widget(profile: Profile) -> Result<Vec<Written>, Failure> {
         .replace("__PARLOR_CSS__", &file_name(&css));
     let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
     let files = vec![loader, glue, wasm, css];
-    compress_and_print("widget bundle (pkg/)", &files);
-    Ok(files)
+    let total = compress_and_print("widget bundle (pkg/)", &files);
+    if profile == Profile::Release {
+        println!("  {}", against_budget(total));
+    }
+    Ok(total)
+}
+
+/// `total` against the budget, in words.
+fn against_budget(total: Sizes) -> String {
+    let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
+    if total.gzip <= BUDGET_GZIP {
+        format!(
+            "budget {} gzip: {} ({} to spare)",
+            kb(BUDGET_GZIP),
+            kb(total.gzip),
+            kb(BUDGET_GZIP - total.gzip)
+        )
+    } else {
+        format!(
+            "budget {} gzip: {} is {} over (ceiling until it is met: {})",
+            kb(BUDGET_GZIP),
+            kb(total.gzip),
+            kb(total.gzip - BUDGET_GZIP),
+            kb(CEILING_GZIP)
+        )
+    }
+}
+
+/// Fails when the release bundle is heavier than the ceiling (the budget, once met).
+pub fn check_budget(total: Sizes) -> Result<(), Failure> {
+    if total.gzip <= CEILING_GZIP {
+        Ok(())
+    } else {
+        Err(Failure::new(format!(
+            "the widget bundle is {} bytes gzip, over the {CEILING_GZIP} bytes allowed ({})",
+            total.gzip,
+            against_budget(total)
+        )))
+    }
 }
 
 /// Builds the agent console into `console/dist/`.
@@ -257,15 +313,15 @@ pub fn precompress(files: &[Written]) -> Vec<(u64, u64, u64)> {
     }
 }
 
-/// Precompresses the files and prints their sizes.
-fn compress_and_print(title: &str, files: &[Written]) {
+/// Precompresses the files, prints their sizes and answers the total.
+fn compress_and_print(title: &str, files: &[Written]) -> Sizes {
     let sizes = precompress(files);
     println!("{title}");
     println!(
         "  {:<44} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip -9", "brotli"
     );
-    let mut total = (0, 0, 0);
+    let mut total = Sizes::default();
     for (file, (raw, gz, br)) in files.iter().zip(&sizes) {
         println!(
             "  {:<44} {:>10} {:>10} {:>10}",
@@ -274,12 +330,15 @@ fn compress_and_print(title: &str, files: &[Written]) {
             gz,
             br
         );
-        total = (total.0 + raw, total.1 + gz, total.2 + br);
+        total.raw += raw;
+        total.gzip += gz;
+        total.brotli += br;
     }
     println!(
         "  {:<44} {:>10} {:>10} {:>10}",
-        "total", total.0, total.1, total.2
+        "total", total.raw, total.gzip, total.brotli
     );
+    total
 }
 
 fn io(e: std::io::Error) -> Failure {

@@ -75,7 +75,7 @@ fn main() -> ExitCode {
             } else {
                 bundle::Profile::Release
             };
-            bundle::widget(profile).map(|_| ())
+            bundle::widget(profile).map(drop)
         }),
         Command::Build => setup::run().and_then(|()| build_all()),
         Command::Run { addr, data } => run(&addr, data.unwrap_or_else(|| root().join("data"))),

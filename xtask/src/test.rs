@@ -128,7 +128,9 @@ fn lint() -> Result<(), Failure> {
     ];
     wasm.extend(WASM_PACKAGES);
     wasm.extend(["--", "-D", "warnings"]);
-    cargo(&wasm)
+    cargo(&wasm)?;
+    // Sizes are deterministic, unlike timings: the bundle's weight is checked here.
+    crate::bundle::check_budget(crate::bundle::widget(crate::bundle::Profile::Release)?)
 }
 
 fn native() -> Result<(), Failure> {

@@ -37,28 +37,48 @@ impl Events {
 
     /// Emits `name` with no detail.
     pub fn emit(&self, name: &str) {
-        self.emit_with(name, &serde_json::Value::Null);
+        self.call(name, &JsValue::NULL);
     }
 
-    /// Emits `name` with `detail` (a JSON value, handed to the listener as an object).
-    pub fn emit_with(&self, name: &str, detail: &serde_json::Value) {
+    /// Emits `name` with a detail object of these string fields.
+    pub fn emit_with(&self, name: &str, detail: &[(&str, &str)]) {
+        let object = js_sys::Object::new();
+        for (key, value) in detail {
+            let _ =
+                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        self.call(name, &object);
+    }
+
+    fn call(&self, name: &str, detail: &JsValue) {
         if let Some(emit) = &self.emit {
-            let detail = serde_wasm_bindgen::to_value(detail).unwrap_or(JsValue::NULL);
             // A listener's failure is the page's business, not the widget's.
-            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), detail);
         }
     }
 }
 
 /// What the page told the widget about the visitor (`Parlor.setUser`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageUser {
     pub name: String,
     pub email: String,
     pub phone: String,
     /// A token the site's backend minted for this user (identity verification).
     pub token: String,
+}
+
+impl PageUser {
+    /// Reads `Parlor.setUser`'s object; a field missing or not a string stays empty.
+    pub fn from_js(user: &JsValue) -> Self {
+        use crate::options::text;
+        Self {
+            name: text(user, "name"),
+            email: text(user, "email"),
+            phone: text(user, "phone"),
+            token: text(user, "token"),
+        }
+    }
 }
 
 /// Signals the JS handle drives.

@@ -7,7 +7,6 @@ use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::protocol::rest::{ChatProfile, Queue};
 use parlor_client::{Chat, Client, ClientConfig, Event, Message, ObjectChange};
-use serde_json::json;
 use wasm_bindgen::JsCast;
 
 use crate::app::{Controls, Events};
@@ -166,7 +165,7 @@ impl Ctx {
         if let Some(next) = self.stage.get_untracked().on_event(&event, &conv) {
             if next == Stage::Ended {
                 self.events
-                    .with_value(|e| e.emit_with("chatEnded", &json!({ "convId": conv })));
+                    .with_value(|e| e.emit_with("chatEnded", &[("convId", &conv)]));
             }
             self.stage.set(next);
         }
@@ -198,7 +197,7 @@ impl Ctx {
                         }
                     }
                     self.events.with_value(|e| {
-                        e.emit_with("message", &json!({ "from": name, "text": text }))
+                        e.emit_with("message", &[("from", &name), ("text", &text)])
                     });
                 }
                 if message.kind == kind::NOTIFICATION {

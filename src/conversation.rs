@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::Client;
 use parlor_client::model::kind;
-use serde_json::json;
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
@@ -130,9 +129,8 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         spawn_local(async move {
             match conversation.end_chat().await {
                 Ok(()) => {
-                    ctx.events.with_value(|e| {
-                        e.emit_with("chatEnded", &json!({ "convId": conversation.id() }))
-                    });
+                    ctx.events
+                        .with_value(|e| e.emit_with("chatEnded", &[("convId", conversation.id())]));
                     ctx.stage.set(Stage::Ended);
                 }
                 Err(error) => ctx.show_error(&error),

@@ -61,9 +61,10 @@ impl WidgetHandle {
     /// site's backend becomes the identity the chat uses.
     #[wasm_bindgen(js_name = setUser)]
     pub fn set_user(&self, user: JsValue) -> Result<(), JsValue> {
-        let user: PageUser = serde_wasm_bindgen::from_value(user)
-            .map_err(|e| JsValue::from_str(&format!("Parlor.setUser: {e}")))?;
-        self.controls.user.set(user);
+        if !user.is_object() {
+            return Err(JsValue::from_str("Parlor.setUser: expected an object"));
+        }
+        self.controls.user.set(PageUser::from_js(&user));
         Ok(())
     }
 
@@ -85,8 +86,12 @@ pub fn mount(
     options: JsValue,
     emit: js_sys::Function,
 ) -> Result<WidgetHandle, JsValue> {
-    let options: WidgetOptions = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| JsValue::from_str(&format!("Parlor: invalid widget options: {e}")))?;
+    if !options.is_object() {
+        return Err(JsValue::from_str(
+            "Parlor: the widget options must be an object",
+        ));
+    }
+    let options = WidgetOptions::from_js(&options);
     // Created outside the mounted tree on purpose: the handle outlives any render of the app,
     // and there is one widget per page for the page's whole life.
     // Until the portal's language is known, the browser's; `data-locale` and `setLocale` win.

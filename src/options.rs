@@ -1,14 +1,12 @@
 //! The widget's configuration, as the loader passes it (from the script tag's `data-*`).
 
-use serde::Deserialize;
+use wasm_bindgen::JsValue;
 
 /// Which bottom corner the launcher sits in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Position {
     /// Not set on the script tag: the portal's setting (bottom right unless it says left).
     #[default]
-    #[serde(rename = "")]
     Portal,
     /// Bottom right.
     Right,
@@ -17,8 +15,7 @@ pub enum Position {
 }
 
 /// Options from the embedding script tag.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WidgetOptions {
     /// The portal's widget key (`data-widget-key`).
     pub widget_key: String,
@@ -33,4 +30,34 @@ pub struct WidgetOptions {
     /// Whether a message that arrives while the panel is closed plays a short chime
     /// (`data-sound="off"` turns it off).
     pub sound: bool,
+}
+
+impl WidgetOptions {
+    /// Reads the loader's options object (`widgetKey`, `server`, `locale`, `position`, `color`,
+    /// `sound`); a field missing or of another type keeps its default.
+    pub fn from_js(options: &JsValue) -> Self {
+        Self {
+            widget_key: text(options, "widgetKey"),
+            server: text(options, "server"),
+            locale: text(options, "locale"),
+            position: match text(options, "position").as_str() {
+                "left" => Position::Left,
+                "right" => Position::Right,
+                _ => Position::Portal,
+            },
+            color: text(options, "color"),
+            sound: js_sys::Reflect::get(options, &JsValue::from_str("sound"))
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// The string field `name` of a JS object; empty when missing or not a string.
+pub fn text(object: &JsValue, name: &str) -> String {
+    js_sys::Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }

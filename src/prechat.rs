@@ -238,6 +238,6 @@ async fn start_chat(
     ctx.messages.set(Vec::new());
     ctx.stage.set(Stage::of_status(&info.status));
     ctx.events
-        .with_value(|e| e.emit_with("chatStarted", &json!({ "convId": conv, "queueId": queue })));
+        .with_value(|e| e.emit_with("chatStarted", &[("convId", &conv), ("queueId", &queue)]));
     Ok(())
 }

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::TicketRequest;
-use serde_json::json;
 
 use crate::context::Ctx;
 use crate::fields::CustomFields;
@@ -84,9 +83,8 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                         s.email = request.email.clone();
                     });
                     ctx.forget_chat();
-                    ctx.events.with_value(|e| {
-                        e.emit_with("ticketCreated", &json!({ "ticketId": ticket }))
-                    });
+                    ctx.events
+                        .with_value(|e| e.emit_with("ticketCreated", &[("ticketId", &ticket)]));
                     ctx.stage.set(Stage::TicketSent);
                 }
                 Err(error) => ctx.show_error(&error),

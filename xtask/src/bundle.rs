@@ -2,8 +2,8 @@
 //! (`console/dist/`).
 //!
 //! Each is: `cargo build` for wasm32 with the size-tuned `wasm-release` profile, `wasm-bindgen
-//! --target web`, `wasm-opt -Oz`, then content-hashed file names so that the server can let
-//! browsers cache them forever. Only the widget's loader (`parlor.js`) and the console's
+//! --target web`, `wasm-opt -Os -Oz`, the JavaScript minified (terser), then content-hashed file
+//! names so that the server can let browsers cache them forever. Only the widget's loader (`parlor.js`) and the console's
 //! `index.html` keep fixed names: they are the entry points, and they name the hashed files.
 
 use std::fs;
@@ -17,7 +17,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// How to build a wasm app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// Size-tuned (`wasm-release` profile, then `wasm-opt -Oz`): what is shipped.
+    /// Size-tuned (`wasm-release` profile, then `wasm-opt -Os -Oz`): what is shipped.
     Release,
     /// Unoptimised and quick to build, for `trunk serve`'s edit-reload loop.
     Dev,
@@ -57,7 +57,7 @@ pub const BUDGET_GZIP: u64 = 100_000;
 /// What the lint tier lets through: the budget once it is met; until then the size reached so
 /// far, with a little room, so that no change makes the widget heavier unnoticed. Lowered as
 /// cuts land, down to [`BUDGET_GZIP`] (see `docs/performance.md`, "Widget size").
-pub const CEILING_GZIP: u64 = 310_000;
+pub const CEILING_GZIP: u64 = 300_000;
 const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
 
 /// A file written into a bundle folder.
@@ -104,6 +104,9 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         .replace("__PARLOR_WASM__", &file_name(&wasm))
         .replace("__PARLOR_CSS__", &file_name(&css));
     let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
+    if profile == Profile::Release {
+        minify(&loader.path, Script::Classic)?;
+    }
     let files = vec![loader, glue, wasm, css];
     let total = compress_and_print("widget bundle (pkg/)", &files);
     if profile == Profile::Release {
@@ -227,15 +230,41 @@ fn wasm_app(
     if profile == Profile::Release {
         let bg = staged.join(format!("{package}_bg.wasm"));
         shell::run(
+            // -Os then -Oz: about 1 KB of gzip smaller than -Oz alone (docs/performance.md).
             command("wasm-opt")
-                .arg("-Oz")
+                .args(["-Os", "-Oz"])
                 .args(WASM_FEATURES)
                 .arg(&bg)
                 .arg("-o")
                 .arg(&bg),
         )?;
+        minify(&staged.join(format!("{package}.js")), Script::Module)?;
     }
     Ok(staged)
+}
+
+/// How a script is loaded, which decides what a minifier may rename.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// An ES module (`import`/`export`): its top level is its own.
+    Module,
+    /// A classic script: its top level is the page's.
+    Classic,
+}
+
+/// Minifies a JavaScript file in place (terser, from the project's npm packages: compress and
+/// mangle, comments dropped).
+fn minify(path: &Path, kind: Script) -> Result<(), Failure> {
+    let mut terser = command("terser");
+    terser.arg(path);
+    if kind == Script::Module {
+        terser.arg("--module");
+    }
+    shell::run(
+        terser
+            .args(["--compress", "--mangle", "--output"])
+            .arg(path),
+    )
 }
 
 fn reset_dir(dir: &Path) -> Result<(), Failure> {

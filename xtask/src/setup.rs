@@ -88,6 +88,7 @@ fn npm_packages() -> Result<(), Failure> {
         .zip(modified(&lock))
         .is_some_and(|(installed, wanted)| installed >= wanted)
         && root.join("node_modules/.bin/wasm-opt").exists()
+        && root.join("node_modules/.bin/terser").exists()
         && root.join("node_modules/playwright-core").exists()
         && root.join("node_modules/axe-core").exists();
     if current {

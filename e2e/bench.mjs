@@ -90,7 +90,7 @@ function recordSizes(widget, consoleBundle) {
   kept.push(row);
   writeFileSync(HISTORY, [HISTORY_HEADER, ...kept].join("\n") + "\n");
   const names = HISTORY_HEADER.split(",");
-  return kept.map((r) => Object.fromEntries(r.split(",").map((v, i) => [names[i], i < 2 ? v : Number(v)])));
+  return kept.map((r) => Object.fromEntries(r.split(",").map((v, i) => [names[i], i < 2 || v === "" ? v || null : Number(v)])));
 }
 
 // ---------------------------------------------------------------------------------------------

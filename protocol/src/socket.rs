@@ -86,6 +86,15 @@ pub mod service {
     pub const CHAT_REQUEST_LOAD: u16 = 99;
     /// Parlor extension: an agent sets itself available or away (`{"status": "available"|"away"}`).
     pub const AGENT_SET_PRESENCE: u16 = 1001;
+    /// Parlor extension: an agent adds a private note to a conversation (`{"convId", "text"}`);
+    /// the reply carries the `note`. Visitors are refused (403).
+    pub const NOTE_ADD: u16 = 1002;
+    /// Parlor extension, push to the conversation's other agents: a note was added (`{"note"}`).
+    /// Never sent to a visitor.
+    pub const NOTE_FROM_SERVER: u16 = 1003;
+    /// Parlor extension: an agent loads a conversation's notes, oldest first (`{"convId"}` →
+    /// `{"notes": [...]}`). Visitors are refused (403).
+    pub const NOTES_LOAD: u16 = 1004;
 }
 
 /// AUTHEN result codes (Stringee's).

@@ -12,7 +12,7 @@ use crate::routing::{ChatRef, Transfer, TransferError};
 use crate::store::{Conversation, Status};
 use crate::ws::{Refusal, Session};
 
-fn agents_only(session: &Session) -> Result<(), Refusal> {
+pub(crate) fn agents_only(session: &Session) -> Result<(), Refusal> {
     if session.agent {
         Ok(())
     } else {

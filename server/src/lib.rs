@@ -35,6 +35,7 @@ pub mod ids;
 pub mod mail;
 pub mod metrics;
 pub mod migrate;
+pub mod note;
 pub mod operator;
 pub mod origin;
 pub mod portals;

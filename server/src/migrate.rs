@@ -180,6 +180,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
         ),
         ("file_links", &[("file_id", Text), ("conv_id", Text)]),
         (
+            "notes",
+            &[
+                ("id", Text),
+                ("conv_id", Text),
+                ("author", Text),
+                ("author_name", Text),
+                ("text", Text),
+                ("created_at", Int),
+            ],
+        ),
+        (
             "invitations",
             &[
                 ("token_hash", Text),

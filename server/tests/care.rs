@@ -8,7 +8,7 @@ use crate::journey::{agent, push_of, visitor};
 use crate::socket::Client;
 
 /// A visitor's chat in Sales, accepted by agent 0 (Alice). Returns (visitor, alice, bob, conv).
-async fn accepted_chat(server: &TestServer) -> (Client, Client, Client, String) {
+pub async fn accepted_chat(server: &TestServer) -> (Client, Client, Client, String) {
     let sales = server.facts.queues[0].id.clone();
     let mut alice = agent(server, 0).await;
     let bob = agent(server, 1).await;

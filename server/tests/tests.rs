@@ -13,6 +13,7 @@ mod journey;
 mod limits;
 mod metrics;
 mod migrate;
+mod note;
 mod openapi;
 mod operator;
 mod profile;

@@ -42,12 +42,14 @@ macro_rules! select_conversation {
 
 pub mod admin;
 pub mod chat;
+pub mod note;
 pub mod postgres;
 pub mod sqlite;
 
 pub use admin::{
     AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
 };
+pub use note::{Note, NoteStore};
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
@@ -266,9 +268,9 @@ pub struct NewPortal {
 }
 
 /// The storage operations Parlor needs, whatever the database; the administration's are in
-/// [`AdminStore`].
+/// [`AdminStore`], the private notes' in [`NoteStore`].
 #[async_trait]
-pub trait Store: AdminStore + Send + Sync + 'static {
+pub trait Store: AdminStore + NoteStore + Send + Sync + 'static {
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
     /// The portal with this id.

@@ -857,3 +857,4 @@ impl Store for PostgresStore {
 }
 
 mod admin;
+mod note;

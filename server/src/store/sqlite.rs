@@ -860,3 +860,4 @@ impl Store for SqliteStore {
 }
 
 mod admin;
+mod note;

@@ -4,6 +4,7 @@
 
 mod admin;
 mod conversations;
+mod notes;
 mod portals;
 mod records;
 
@@ -11,6 +12,7 @@ use admin::administration_changes_are_audited_together;
 use conversations::{
     a_conversation_from_queue_to_end, concurrent_messages_take_distinct_consecutive_seqs,
 };
+use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
 use records::missed_chats_tickets_and_files;
 
@@ -92,4 +94,5 @@ crate::on_both_backends!(
     concurrent_messages_take_distinct_consecutive_seqs,
     missed_chats_tickets_and_files,
     administration_changes_are_audited_together,
+    notes_are_kept_per_conversation_oldest_first,
 );

@@ -31,7 +31,7 @@ use crate::Error;
 use crate::chat::ClientConfig;
 use crate::conversation::Conversation;
 use crate::events::{Event, ObjectChange};
-use crate::model::{ChatRequest, ConversationInfo, Message, MessageState, UserInfo};
+use crate::model::{ChatRequest, ConversationInfo, Message, MessageState, Note, UserInfo};
 use crate::outbox::{Outbox, Pending};
 use crate::table::Table;
 use crate::time::{backoff_ms, now_ms, random, sleep};
@@ -805,6 +805,10 @@ impl Inner {
                 display_name: text("displayName"),
             },
             service::USER_INFO_CHANGED => Event::UserInfoChanged(body),
+            service::NOTE_FROM_SERVER => match body.get("note").and_then(Note::from_wire) {
+                Some(note) => Event::NoteAdded(note),
+                None => return,
+            },
             _ => return,
         };
         self.emit(event);

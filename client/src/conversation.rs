@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::Error;
 use crate::client::Client;
-use crate::model::{ConversationInfo, Message, kind};
+use crate::model::{ConversationInfo, Message, Note, kind};
 
 /// A rating of a chat (Stringee's values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +215,28 @@ impl Conversation {
             .await?;
         ConversationInfo::from_wire(&reply)
             .ok_or_else(|| Error::new(Error::INVALID_VALUE, "the server answered no conversation"))
+    }
+
+    /// Adds a private note (agents): the conversation's other agents are told; visitors never
+    /// see it.
+    pub async fn add_note(&self, text: &str) -> Result<Note, Error> {
+        let reply = self
+            .call(service::NOTE_ADD, json!({ "text": text }))
+            .await?;
+        reply
+            .get("note")
+            .and_then(Note::from_wire)
+            .ok_or_else(|| Error::new(Error::INVALID_VALUE, "the server answered no note"))
+    }
+
+    /// The conversation's private notes, oldest first (agents).
+    pub async fn notes(&self) -> Result<Vec<Note>, Error> {
+        let reply = self.call(service::NOTES_LOAD, json!({})).await?;
+        Ok(reply
+            .get("notes")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Note::from_wire).collect())
+            .unwrap_or_default())
     }
 
     /// The conversation's facts now.

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::Error;
-use crate::model::{ChatRequest, Message, MessageState};
+use crate::model::{ChatRequest, Message, MessageState, Note};
 
 /// An event of the client; receive them from [`crate::Client::events`].
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +78,8 @@ pub enum Event {
         /// Their name, to show.
         display_name: String,
     },
+    /// Another agent of a conversation added a private note (agents only).
+    NoteAdded(Note),
     /// A member's profile changed (`userId`, `display_name`, `email`, `phone`, `details`…).
     UserInfoChanged(Value),
     /// Messages changed (`didReceiveObjectChange`).

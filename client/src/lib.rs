@@ -99,5 +99,5 @@ pub use client::{Client, TokenProvider};
 pub use conversation::{Conversation, Rating};
 pub use error::Error;
 pub use events::{Event, ObjectChange};
-pub use model::{ChatRequest, ConversationInfo, Message, MessageState, UserInfo};
+pub use model::{ChatRequest, ConversationInfo, Message, MessageState, Note, UserInfo};
 pub use parlor_protocol as protocol;

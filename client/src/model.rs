@@ -112,6 +112,45 @@ impl Message {
     }
 }
 
+/// A private note of a conversation: agents write them for one another; visitors never see
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The note's id.
+    pub id: String,
+    /// Its conversation.
+    pub conv_id: String,
+    /// The agent who wrote it.
+    pub author: String,
+    /// Their name.
+    pub author_name: String,
+    /// What they wrote.
+    pub text: String,
+    /// When, in milliseconds since the epoch.
+    pub created: i64,
+}
+
+impl Note {
+    /// Reads a note as the server sends it; `None` without an id.
+    pub fn from_wire(body: &Value) -> Option<Self> {
+        let text = |name: &str| {
+            body.get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let id = text("id");
+        (!id.is_empty()).then(|| Self {
+            id,
+            conv_id: text("convId"),
+            author: text("author"),
+            author_name: text("authorName"),
+            text: text("text"),
+            created: body.get("created").and_then(Value::as_i64).unwrap_or(0),
+        })
+    }
+}
+
 /// A chat offered to an agent (`type` 0), or a transfer asked of them (`type` 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatRequest {

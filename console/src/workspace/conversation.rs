@@ -7,11 +7,14 @@ use parlor_client::{Agent, Chat, ClientConfig};
 use serde_json::Value;
 
 use super::desk::Desk;
+use super::note::{Line, NoteLine, interleave};
 
-/// One conversation: history, typing, composer, end.
+/// One conversation: history and private notes, typing, composer, end.
 #[component]
 pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let draft = RwSignal::new(String::new());
+    // Writing a private note rather than a reply.
+    let noting = RwSignal::new(false);
     let me = desk.me.get_value();
     let conversation = move |conv: &str| desk.client.get_value().conversation(conv);
     let send = {
@@ -23,6 +26,19 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
             }
             draft.set(String::new());
             let conversation = conversation(&conv);
+            if noting.get_untracked() {
+                spawn_local(async move {
+                    match conversation.add_note(text.trim_end()).await {
+                        Ok(note) => desk.add_note(note),
+                        Err(error) => {
+                            // What the agent wrote stays in the box to try again.
+                            draft.set(text);
+                            desk.fail(&error);
+                        }
+                    }
+                });
+                return;
+            }
             spawn_local(async move {
                 if let Err(error) = conversation.send_text(text.trim_end()).await {
                     desk.fail(&error);
@@ -35,7 +51,8 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
         let conv = conv.clone();
         move |_| {
             let now = js_sys::Date::now();
-            if now - last_typing.get_value() > 3_000.0 {
+            // A note being written is nobody's business but the agents'.
+            if !noting.get_untracked() && now - last_typing.get_value() > 3_000.0 {
                 last_typing.set_value(now);
                 let conversation = conversation(&conv);
                 spawn_local(async move {
@@ -140,13 +157,17 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
             <ol class="pane__messages" tabindex="0" aria-label="Messages">
                 {move || {
                     let me = me.clone();
+                    let notes = desk.notes.with(|all| all.get(&list_conv).cloned().unwrap_or_default());
                     desk.messages.with(|all| {
-                        all.get(&list_conv)
-                            .cloned()
-                            .unwrap_or_default()
+                        let messages = all.get(&list_conv).cloned().unwrap_or_default();
+                        interleave(messages, &notes)
                             .into_iter()
-                            .filter(|m| m.kind != kind::CREATED)
-                            .map(|m| {
+                            .filter(|line| !matches!(line, Line::Message(m) if m.kind == kind::CREATED))
+                            .map(|line| {
+                                let m = match line {
+                                    Line::Note(note) => return view! { <NoteLine note /> }.into_any(),
+                                    Line::Message(m) => m,
+                                };
                                 let own = m.from == me;
                                 let text = match m.kind {
                                     kind::NOTIFICATION => match m.content.get("type").and_then(Value::as_i64) {
@@ -192,6 +213,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                         {state.map(|s| view! { <span class="msg__state">{s}</span> })}
                                     </li>
                                 }
+                                .into_any()
                             })
                             .collect_view()
                     })
@@ -210,12 +232,27 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                     let transfer = transfer.clone();
                     let on_input = on_input.clone();
                     view! {
-                        <div class="composer">
-                            <label for="reply" class="sr-only">"Reply"</label>
-                            <textarea id="reply" rows="2" placeholder="Reply…" bind:value=draft on:keydown=send_on_enter on:input=on_input></textarea>
-                            <button type="button" on:click=move |_| send()>"Send"</button>
+                        <div class="composer" class:composer--note=move || noting.get()>
+                            <label for="reply" class="sr-only">{move || if noting.get() { "Private note" } else { "Reply" }}</label>
+                            <textarea
+                                id="reply"
+                                rows="2"
+                                placeholder=move || if noting.get() { "Private note: only agents see it…" } else { "Reply…" }
+                                bind:value=draft
+                                on:keydown=send_on_enter
+                                on:input=on_input
+                            ></textarea>
+                            <button type="button" on:click=move |_| send()>{move || if noting.get() { "Add note" } else { "Send" }}</button>
                             <button type="button" class="secondary" on:click=end>"End chat"</button>
                         </div>
+                        <button
+                            type="button"
+                            class="small secondary"
+                            aria-pressed=move || noting.get().to_string()
+                            on:click=move |_| noting.update(|n| *n = !*n)
+                        >
+                            "Private note"
+                        </button>
                         <div class="transfer">
                             <button type="button" class="small secondary" on:click=load_colleagues>"Transfer…"</button>
                             <Show when=move || !colleagues.with(Vec::is_empty)>

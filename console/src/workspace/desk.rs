@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_client::{ChatRequest, Client, Event, Message, ObjectChange};
+use parlor_client::{ChatRequest, Client, Event, Message, Note, ObjectChange};
 use serde_json::Value;
 
 /// AUTHEN's answer to an agent whose account was deactivated or deleted.
@@ -36,6 +36,8 @@ pub(super) struct Desk {
     pub(super) chats: RwSignal<Vec<ChatItem>>,
     pub(super) selected: RwSignal<Option<String>>,
     pub(super) messages: RwSignal<HashMap<String, Vec<Message>>>,
+    /// Each chat's private notes, oldest first.
+    pub(super) notes: RwSignal<HashMap<String, Vec<Note>>>,
     pub(super) typing: RwSignal<HashMap<String, String>>,
     pub(super) visitors: RwSignal<HashMap<String, Value>>,
     pub(super) error: RwSignal<Option<String>>,
@@ -75,6 +77,12 @@ impl Desk {
                 }
             });
         }
+    }
+
+    pub(super) fn add_note(&self, note: Note) {
+        self.notes.update(|all| {
+            super::note::insert(all.entry(note.conv_id.clone()).or_default(), note);
+        });
     }
 
     pub(super) fn on_event(&self, event: Event) {
@@ -148,6 +156,7 @@ impl Desk {
                     });
                 }
             }
+            Event::NoteAdded(note) => self.add_note(note),
             Event::UserInfoChanged(info) => {
                 if let Some(id) = info.get("userId").and_then(Value::as_str) {
                     let id = id.to_string();
@@ -215,6 +224,11 @@ impl Desk {
             if let Ok(history) = client.conversation(&conv_id).last_messages(100).await {
                 for message in history {
                     desk.add_message(message);
+                }
+            }
+            if let Ok(notes) = client.conversation(&conv_id).notes().await {
+                for note in notes {
+                    desk.add_note(note);
                 }
             }
             if let Ok(users) = client.get_users_info(&[&customer_id]).await

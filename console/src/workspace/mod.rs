@@ -17,6 +17,7 @@ use tickets::Tickets;
 mod conversation;
 mod desk;
 mod details;
+mod note;
 mod side;
 mod tickets;
 
@@ -39,6 +40,7 @@ pub fn Workspace(
         chats: RwSignal::new(Vec::new()),
         selected: RwSignal::new(None),
         messages: RwSignal::new(HashMap::new()),
+        notes: RwSignal::new(HashMap::new()),
         typing: RwSignal::new(HashMap::new()),
         visitors: RwSignal::new(HashMap::new()),
         error: RwSignal::new(None),

@@ -180,6 +180,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
         ),
         ("file_links", &[("file_id", Text), ("conv_id", Text)]),
         (
+            "canned_responses",
+            &[
+                ("id", Text),
+                ("portal_id", Text),
+                ("owner", Text),
+                ("shortcut", Text),
+                ("text", Text),
+                ("created_at", Int),
+            ],
+        ),
+        (
             "notes",
             &[
                 ("id", Text),

@@ -4,6 +4,7 @@
 mod admin;
 mod backends;
 mod bus;
+mod canned;
 mod care;
 mod cluster;
 mod common;

@@ -6,6 +6,7 @@ mod address;
 pub mod admin;
 mod agent;
 pub mod caller;
+mod canned;
 mod customer;
 mod extract;
 pub mod files;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agent::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(canned::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router());

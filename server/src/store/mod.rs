@@ -41,6 +41,7 @@ macro_rules! select_conversation {
 }
 
 pub mod admin;
+pub mod canned;
 pub mod chat;
 pub mod note;
 pub mod postgres;
@@ -49,6 +50,7 @@ pub mod sqlite;
 pub use admin::{
     AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
 };
+pub use canned::{Canned, CannedStore};
 pub use note::{Note, NoteStore};
 
 pub use chat::{
@@ -268,9 +270,10 @@ pub struct NewPortal {
 }
 
 /// The storage operations Parlor needs, whatever the database; the administration's are in
-/// [`AdminStore`], the private notes' in [`NoteStore`].
+/// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
+/// [`CannedStore`].
 #[async_trait]
-pub trait Store: AdminStore + NoteStore + Send + Sync + 'static {
+pub trait Store: AdminStore + NoteStore + CannedStore + Send + Sync + 'static {
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
     /// The portal with this id.

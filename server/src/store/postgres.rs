@@ -857,4 +857,5 @@ impl Store for PostgresStore {
 }
 
 mod admin;
+mod canned;
 mod note;

@@ -860,4 +860,5 @@ impl Store for SqliteStore {
 }
 
 mod admin;
+mod canned;
 mod note;

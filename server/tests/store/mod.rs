@@ -3,12 +3,14 @@
 //! kind of record; the helpers they share are here.
 
 mod admin;
+mod canned;
 mod conversations;
 mod notes;
 mod portals;
 mod records;
 
 use admin::administration_changes_are_audited_together;
+use canned::canned_responses_are_shared_or_personal;
 use conversations::{
     a_conversation_from_queue_to_end, concurrent_messages_take_distinct_consecutive_seqs,
 };
@@ -95,4 +97,5 @@ crate::on_both_backends!(
     missed_chats_tickets_and_files,
     administration_changes_are_audited_together,
     notes_are_kept_per_conversation_oldest_first,
+    canned_responses_are_shared_or_personal,
 );

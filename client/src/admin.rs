@@ -50,9 +50,12 @@ impl Admin {
         decode_response(sent).await
     }
 
-    /// `GET path`, answering the reply's `field`.
+    /// `GET path`, answering the reply's `field` (the whole reply when `field` is empty).
     pub async fn get(&self, path: &str, field: &str) -> Result<Value, Error> {
         let reply = self.call(Method::GET, path, None).await?;
+        if field.is_empty() {
+            return Ok(reply);
+        }
         Ok(reply.get(field).cloned().unwrap_or(Value::Null))
     }
 

@@ -1,4 +1,4 @@
-//! Account: the signed-in agent's own name and password.
+//! Account: the signed-in agent's own name and password, and their own canned responses.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -6,9 +6,12 @@ use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
 use serde_json::json;
 
+use crate::canned::CannedResponses;
+
 /// The agent's own account page.
 #[component]
 pub fn Account(token: String) -> impl IntoView {
+    let canned_token = token.clone();
     let api = StoredValue::new(Admin::new(ClientConfig::new(""), &token));
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -54,6 +57,7 @@ pub fn Account(token: String) -> impl IntoView {
                 <button type="submit">"Save"</button>
                 <p role="status">{move || status.get()}</p>
             </form>
+            <CannedResponses token=canned_token shared=false />
         </main>
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod app;
+pub mod canned;
 pub mod invite;
 pub mod settings;
 pub mod workspace;

@@ -71,6 +71,7 @@ async fn admins_share_canned_responses_and_each_agent_keeps_their_own() {
         .call(Method::GET, "/v1/canned", Some(&bob), None)
         .await;
     assert_eq!(shortcuts(&bobs), ["hello", "refund"]);
+    assert_eq!(bobs["placeholders"]["agent.name"], "Bob");
     let (_, alices) = server
         .call(Method::GET, "/v1/canned", Some(&alice), None)
         .await;

@@ -15,11 +15,14 @@ use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
 use serde_json::Value;
 
+use crate::canned::CannedResponses;
+
 /// The pages, in the order of the menu.
-const PAGES: [(&str, &str); 7] = [
+const PAGES: [(&str, &str); 8] = [
     ("widget", "Widget"),
     ("queues", "Queues"),
     ("agents", "Agents"),
+    ("canned", "Canned responses"),
     ("hours", "Business hours"),
     ("prechat", "Pre-chat form"),
     ("security", "Security"),
@@ -98,6 +101,7 @@ pub fn text(portal: &Value, name: &str) -> String {
 /// The Settings area: a menu of pages and the chosen one.
 #[component]
 pub fn Settings(token: String) -> impl IntoView {
+    let canned_token = token.clone();
     let ctx = Ctx {
         api: StoredValue::new(Admin::new(ClientConfig::new(""), &token)),
         portal: RwSignal::new(Value::Null),
@@ -147,6 +151,7 @@ pub fn Settings(token: String) -> impl IntoView {
                     match page.get() {
                         "queues" => view! { <queues::Queues ctx /> }.into_any(),
                         "agents" => view! { <agents::Agents ctx /> }.into_any(),
+                        "canned" => view! { <CannedResponses token=canned_token.clone() shared=true /> }.into_any(),
                         "hours" => view! { <hours::Hours ctx /> }.into_any(),
                         "prechat" => view! { <prechat::Prechat ctx /> }.into_any(),
                         "security" => view! { <security::Security ctx /> }.into_any(),

@@ -6,6 +6,7 @@ use parlor_client::model::kind;
 use parlor_client::{Agent, Chat, ClientConfig};
 use serde_json::Value;
 
+use super::canned::{CannedOptions, LIST_ID, Picker};
 use super::desk::Desk;
 use super::note::{Line, NoteLine, interleave};
 
@@ -15,6 +16,24 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     // Writing a private note rather than a reply.
     let noting = RwSignal::new(false);
+    let picker = Picker::new(draft);
+    picker.load(&desk.token.get_value());
+    Effect::new(move || {
+        draft.track();
+        picker.on_input(&desk.token.get_value());
+    });
+    let visitor = {
+        let conv = conv.clone();
+        Signal::derive(move || {
+            desk.chats.with(|chats| {
+                chats
+                    .iter()
+                    .find(|c| c.conv_id == conv)
+                    .map(|c| c.customer_name.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
     let me = desk.me.get_value();
     let conversation = move |conv: &str| desk.client.get_value().conversation(conv);
     let send = {
@@ -64,6 +83,9 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let send_on_enter = {
         let send = send.clone();
         move |ev: leptos::ev::KeyboardEvent| {
+            if picker.on_keydown(&ev, &visitor.get_untracked()) {
+                return;
+            }
             if ev.key() == "Enter" && !ev.shift_key() {
                 ev.prevent_default();
                 send();
@@ -237,7 +259,10 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                             <textarea
                                 id="reply"
                                 rows="2"
-                                placeholder=move || if noting.get() { "Private note: only agents see it…" } else { "Reply…" }
+                                placeholder=move || if noting.get() { "Private note: only agents see it…" } else { "Reply… (/ for canned responses)" }
+                                aria-autocomplete="list"
+                                aria-controls=move || picker.open().then_some(LIST_ID)
+                                aria-activedescendant=move || picker.active_id()
                                 bind:value=draft
                                 on:keydown=send_on_enter
                                 on:input=on_input
@@ -245,6 +270,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                             <button type="button" on:click=move |_| send()>{move || if noting.get() { "Add note" } else { "Send" }}</button>
                             <button type="button" class="secondary" on:click=end>"End chat"</button>
                         </div>
+                        <CannedOptions picker visitor />
                         <button
                             type="button"
                             class="small secondary"

@@ -14,6 +14,7 @@ use details::Details;
 use side::Side;
 use tickets::Tickets;
 
+mod canned;
 mod conversation;
 mod desk;
 mod details;

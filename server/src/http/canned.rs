@@ -88,16 +88,24 @@ async fn found(state: &AppState, caller: &Caller, id: &str) -> Result<Canned, Ap
 /// `GET /v1/canned`: the portal's shared ones and the caller's own, by shortcut.
 #[utoipa::path(get, path = "/v1/canned", tag = "agent",
     description = "The canned responses an agent may use: the portal's shared ones and their own.",
-    responses((status = 200, description = "`{r, canned}`"), (status = 401), (status = 403)))]
+    responses((status = 200, description = "`{r, canned, placeholders}`: each `{id, shortcut, text, shared}`; `placeholders` gives `agent.name` and `portal.name`"), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
     let list = state
         .store
         .canned_for(&caller.portal_id, &caller.user_id)
         .await?;
-    Ok(Json(
-        json!({ "r": 0, "canned": list.iter().map(canned_json).collect::<Vec<_>>() }),
-    ))
+    // What the console fills `{agent.name}` and `{portal.name}` with (it knows the visitor).
+    let agent = state.store.agent(&caller.user_id).await?;
+    let portal = state.store.portal(&caller.portal_id).await?;
+    Ok(Json(json!({
+        "r": 0,
+        "canned": list.iter().map(canned_json).collect::<Vec<_>>(),
+        "placeholders": {
+            "agent.name": agent.map(|a| a.display_name).unwrap_or_default(),
+            "portal.name": portal.map(|p| p.name).unwrap_or_default(),
+        },
+    })))
 }
 
 /// `POST /v1/canned` with `shortcut` and `text` (and `shared`, admins) → 201.

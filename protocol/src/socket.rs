@@ -95,6 +95,10 @@ pub mod service {
     /// Parlor extension: an agent loads a conversation's notes, oldest first (`{"convId"}` →
     /// `{"notes": [...]}`). Visitors are refused (403).
     pub const NOTES_LOAD: u16 = 1004;
+    /// Parlor extension, push to a waiting visitor: their chat's place in the queue and an
+    /// estimate of the wait (`{"convId", "queueId", "position", "estimateMs"}`, `estimateMs`
+    /// null when the queue has answered no chat lately), each time either changes.
+    pub const QUEUE_POSITION: u16 = 1005;
 }
 
 /// AUTHEN result codes (Stringee's).

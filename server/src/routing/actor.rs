@@ -399,6 +399,20 @@ async fn run(
         for effect in effects {
             apply(effect, &hub, &store, &metrics);
         }
+        for moved in engine.queue_moves() {
+            hub.push(
+                &moved.chat.visitor_id,
+                &Frame {
+                    service: service::QUEUE_POSITION,
+                    body: json!({
+                        "convId": moved.chat.conv_id,
+                        "queueId": moved.chat.queue_id,
+                        "position": moved.position,
+                        "estimateMs": moved.estimate.map(|e| e.as_millis() as u64),
+                    }),
+                },
+            );
+        }
     }
 }
 

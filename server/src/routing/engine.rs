@@ -21,7 +21,10 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+mod position;
 mod staff;
+
+pub use position::QueueMove;
 
 use tokio::time::Instant;
 
@@ -157,6 +160,10 @@ pub struct Engine {
     serving: HashMap<String, String>,
     /// Chat → the transfer waiting for its receiver's answer.
     transfers: HashMap<String, Transfer>,
+    /// The waits of each queue's recently answered chats, for the estimates.
+    answer_times: position::AnswerTimes,
+    /// Waiting chat → the place and estimate its visitor was last told.
+    reported: HashMap<String, (usize, Option<Duration>)>,
 }
 
 impl Engine {
@@ -380,7 +387,10 @@ impl Engine {
             entry.offer = None;
         }
         if accept {
-            self.waiting.remove(conv_id);
+            if let Some(waiting) = self.waiting.remove(conv_id) {
+                let waited = now.saturating_duration_since(waiting.enqueued);
+                self.answer_times.record(&waiting.chat.queue_id, waited);
+            }
             self.serving.insert(conv_id.to_string(), agent.to_string());
             if let Some(entry) = self.agents.get_mut(agent) {
                 entry.active.insert(conv_id.to_string());

@@ -340,3 +340,62 @@ fn chats_restored_after_a_restart_count_against_capacity() {
     engine.chat_ended("old", t0);
     assert_eq!(engine.offers_of("alice"), [chat("c1", "sales")]);
 }
+
+/// The moves, as (chat, place, estimate in seconds), by chat.
+fn places(mut moves: Vec<QueueMove>) -> Vec<(String, usize, Option<u64>)> {
+    moves.sort_by(|a, b| a.chat.conv_id.cmp(&b.chat.conv_id));
+    moves
+        .into_iter()
+        .map(|m| (m.chat.conv_id, m.position, m.estimate.map(|e| e.as_secs())))
+        .collect()
+}
+
+fn place(conv: &str, position: usize, estimate: Option<u64>) -> (String, usize, Option<u64>) {
+    (conv.to_string(), position, estimate)
+}
+
+#[test]
+fn waiting_chats_are_told_their_place_and_an_estimate_from_the_queue_s_recent_answers() {
+    let t0 = Instant::now() + Duration::from_secs(100);
+    let at = |s: u64| t0 + Duration::from_secs(s);
+    let mut engine = Engine::default();
+    engine.enqueue(chat("c1", "sales"), timeouts(), at(0));
+    engine.enqueue(chat("c2", "sales"), timeouts(), at(1));
+    engine.enqueue(chat("c3", "support"), timeouts(), at(2));
+    engine.enqueue(chat("c4", "sales"), timeouts(), at(3));
+    // Places count within each queue, oldest first; no answer yet, so no estimate.
+    assert_eq!(
+        places(engine.queue_moves()),
+        [
+            place("c1", 1, None),
+            place("c2", 2, None),
+            place("c3", 1, None),
+            place("c4", 3, None)
+        ]
+    );
+    // Nothing changed, nothing to tell.
+    assert!(engine.queue_moves().is_empty());
+
+    // Alice comes at 20 s and takes c1, which waited 20 s; c2 is offered to her next, and an
+    // offered chat still waits in line.
+    let effects = engine.agent_connected("alice", queues(&["sales"]), 3, at(20));
+    assert_eq!(effects, vec![offer("alice", "c1", "sales")]);
+    assert!(engine.queue_moves().is_empty());
+    let (_, effects) = engine.answer("alice", "c1", true, at(20)).unwrap();
+    assert_eq!(effects, vec![offer("alice", "c2", "sales")]);
+    // Sales moved up, with the median wait of its answers (20 s) per place; support did not.
+    assert_eq!(
+        places(engine.queue_moves()),
+        [place("c2", 1, Some(20)), place("c4", 2, Some(40))]
+    );
+
+    // c2 is taken after 41 s: the median of 20 and 41 is 41 (the upper one of two).
+    engine.answer("alice", "c2", true, at(42)).unwrap();
+    assert_eq!(places(engine.queue_moves()), [place("c4", 1, Some(41))]);
+
+    // A chat that leaves the queue (missed at its timeout) moves the others up too.
+    engine.enqueue(chat("c5", "support"), timeouts(), at(50));
+    assert_eq!(places(engine.queue_moves()), [place("c5", 2, None)]);
+    engine.tick(at(62));
+    assert_eq!(places(engine.queue_moves()), [place("c5", 1, None)]);
+}

@@ -118,6 +118,7 @@ pub fn App(
         names: RwSignal::new(Vec::new()),
         online: RwSignal::new(true),
         typing: RwSignal::new(None),
+        place: RwSignal::new(None),
         unread: RwSignal::new(0),
         announce: RwSignal::new(String::new()),
         marks: RwSignal::new(0),

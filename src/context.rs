@@ -30,6 +30,9 @@ pub struct Ctx {
     pub(crate) names: RwSignal<Pairs>,
     pub(crate) online: RwSignal<bool>,
     pub(crate) typing: RwSignal<Option<String>>,
+    /// A waiting chat's place in the queue and the estimated wait (ms), by chat: the first may
+    /// come before the reply that names the chat.
+    pub(crate) place: RwSignal<Option<(String, usize, Option<u64>)>>,
     pub(crate) unread: RwSignal<usize>,
     pub(crate) announce: RwSignal<String>,
     /// Bumped when delivered/read marks change, so message states re-render.
@@ -225,6 +228,13 @@ impl Ctx {
                 self.typing.set(Some(display_name));
             }
             Event::UserEndTyping { conv_id, .. } if conv_id == conv => self.typing.set(None),
+            Event::QueuePosition {
+                conv_id,
+                position,
+                estimate_ms,
+            } => self
+                .place
+                .set(Some((conv_id, position as usize, estimate_ms))),
             _ => {}
         }
     }
@@ -303,6 +313,7 @@ impl Ctx {
         self.conv.set(None);
         self.messages.set(Vec::new());
         self.typing.set(None);
+        self.place.set(None);
     }
 }
 

@@ -30,6 +30,37 @@ impl Lang {
         }
     }
 
+    /// "You are 3rd in line · about 2 minutes": the visitor's place in the queue and, when
+    /// known, the estimated wait in milliseconds.
+    pub fn place_in_line(self, position: usize, estimate_ms: Option<u64>) -> String {
+        let t = self.texts();
+        let place = match self {
+            Lang::En => {
+                let suffix = match (position % 100, position % 10) {
+                    (11..=13, _) => "th",
+                    (_, 1) => "st",
+                    (_, 2) => "nd",
+                    (_, 3) => "rd",
+                    _ => "th",
+                };
+                format!("{position}{suffix}")
+            }
+            Lang::Vi => position.to_string(),
+        };
+        let mut line = with_name(t.place, &place);
+        if let Some(ms) = estimate_ms {
+            let minutes = ((ms + 30_000) / 60_000) as usize;
+            let wait = match (ms, minutes) {
+                (0..60_000, _) => t.wait_soon.to_string(),
+                (_, 1) => t.wait_minute.to_string(),
+                _ => with_count(t.wait_minutes, minutes),
+            };
+            line.push_str(" · ");
+            line.push_str(&wait);
+        }
+        line
+    }
+
     /// The widget's words in this language.
     pub fn texts(self) -> &'static Texts {
         match self {
@@ -69,6 +100,12 @@ pub struct Texts {
     pub email_invalid: &'static str,
     pub waiting: &'static str,
     pub waiting_hint: &'static str,
+    /// The visitor's place in the queue; `{name}` is the place as the language says it.
+    pub place: &'static str,
+    /// Estimates of the wait: under a minute, about one, about `{count}`.
+    pub wait_soon: &'static str,
+    pub wait_minute: &'static str,
+    pub wait_minutes: &'static str,
     pub joined: &'static str,
     pub left: &'static str,
     pub composer_label: &'static str,
@@ -140,6 +177,10 @@ pub static EN: Texts = Texts {
     email_invalid: "Please enter a valid email address, like name@example.com.",
     waiting: "Connecting you…",
     waiting_hint: "We usually reply in a few minutes. You can write your question now.",
+    place: "You are {name} in line",
+    wait_soon: "less than a minute",
+    wait_minute: "about a minute",
+    wait_minutes: "about {count} minutes",
     joined: "{name} joined the chat",
     left: "{name} left the chat",
     composer_label: "Message",
@@ -211,6 +252,10 @@ pub static VI: Texts = Texts {
     email_invalid: "Vui lòng nhập email hợp lệ, ví dụ ten@example.com.",
     waiting: "Đang kết nối…",
     waiting_hint: "Chúng tôi thường trả lời trong vài phút. Bạn có thể đặt câu hỏi ngay.",
+    place: "Bạn đang ở vị trí thứ {name}",
+    wait_soon: "dưới một phút",
+    wait_minute: "khoảng một phút",
+    wait_minutes: "khoảng {count} phút",
     joined: "{name} đã tham gia",
     left: "{name} đã rời cuộc trò chuyện",
     composer_label: "Tin nhắn",

@@ -154,3 +154,26 @@ fn only_http_links_become_links_and_markup_stays_text() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn the_place_in_line_reads_naturally_in_both_languages() {
+    let en = |position, estimate| Lang::En.place_in_line(position, estimate);
+    assert_eq!(en(1, None), "You are 1st in line");
+    assert_eq!(
+        en(2, Some(20_000)),
+        "You are 2nd in line · less than a minute"
+    );
+    assert_eq!(
+        en(3, Some(100_000)),
+        "You are 3rd in line · about 2 minutes"
+    );
+    assert_eq!(
+        en(11, Some(60_000)),
+        "You are 11th in line · about a minute"
+    );
+    assert_eq!(en(22, None), "You are 22nd in line");
+    assert_eq!(
+        Lang::Vi.place_in_line(3, Some(150_000)),
+        "Bạn đang ở vị trí thứ 3 · khoảng 3 phút"
+    );
+}

@@ -805,6 +805,11 @@ impl Inner {
                 display_name: text("displayName"),
             },
             service::USER_INFO_CHANGED => Event::UserInfoChanged(body),
+            service::QUEUE_POSITION => Event::QueuePosition {
+                conv_id: text("convId"),
+                position: body.get("position").and_then(Value::as_u64).unwrap_or(0) as u32,
+                estimate_ms: body.get("estimateMs").and_then(Value::as_u64),
+            },
             service::NOTE_FROM_SERVER => match body.get("note").and_then(Note::from_wire) {
                 Some(note) => Event::NoteAdded(note),
                 None => return,

@@ -78,6 +78,15 @@ pub enum Event {
         /// Their name, to show.
         display_name: String,
     },
+    /// The visitor's waiting chat moved in its queue (Parlor's).
+    QueuePosition {
+        /// The chat.
+        conv_id: String,
+        /// Its place in line: 1 is next.
+        position: u32,
+        /// About how long until an agent answers, when the server can tell.
+        estimate_ms: Option<u64>,
+    },
     /// Another agent of a conversation added a private note (agents only).
     NoteAdded(Note),
     /// A member's profile changed (`userId`, `display_name`, `email`, `phone`, `details`…).

@@ -1,0 +1,54 @@
+// The visitor's place in line, in real browsers: three visitors wait for one agent, and the
+// last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startParlor();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test(
+  "waiting visitors see their place in line change as an agent takes chats",
+  keepScreenshots(() => browser, async () => {
+    const { page: agent, errors } = await signInConsole(browser, server, 0);
+    const visitors = [];
+    for (const name of ["Ann First", "Ben Second", "Cat Third"]) {
+      const page = await browser.newPage();
+      const pageErrors = watchErrors(page);
+      const panel = await startChat(page, server, "Sales", name, `${name.split(" ")[0].toLowerCase()}@example.com`);
+      await panel.getByText("Connecting you…").waitFor();
+      visitors.push({ name, page, panel, errors: pageErrors });
+    }
+    const [ann, ben, cat] = visitors;
+    await cat.panel.getByText("You are 3rd in line").waitFor();
+    await ben.panel.getByText("You are 2nd in line").waitFor();
+    assert.deepEqual(await auditWidget(cat.page, cat.errors), []);
+
+    // The agent takes the chats in order; the others move up, now with an estimate from the
+    // queue's answers.
+    const accept = async (visitor) => {
+      await agent.locator(".request").filter({ hasText: visitor.name }).getByRole("button", { name: "Accept" }).click();
+      await visitor.panel.getByText("Alice joined the chat").waitFor();
+    };
+    await accept(ann);
+    await cat.panel.getByText(/^You are 2nd in line · less than a minute$/).waitFor();
+    await ben.panel.getByText(/^You are 1st in line · less than a minute$/).waitFor();
+    await accept(ben);
+    await cat.panel.getByText(/^You are 1st in line · less than a minute$/).waitFor();
+    await accept(cat);
+    assert.equal(await cat.panel.getByText(/in line/).count(), 0);
+
+    for (const visitor of visitors) assert.deepEqual(visitor.errors, [], visitor.name);
+    assert.deepEqual(errors, []);
+  }),
+);

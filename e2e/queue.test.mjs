@@ -1,5 +1,6 @@
 // The visitor's place in line, in real browsers: three visitors wait for one agent, and the
-// last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs.
+// last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs; the agent
+// sees the queue's length.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
@@ -32,6 +33,8 @@ test(
     const [ann, ben, cat] = visitors;
     await cat.panel.getByText("You are 3rd in line").waitFor();
     await ben.panel.getByText("You are 2nd in line").waitFor();
+    // The agent sees how many wait in each queue.
+    await agent.getByRole("status", { name: "Waiting in the queues" }).getByText("Waiting: Sales 3").waitFor();
     assert.deepEqual(await auditWidget(cat.page, cat.errors), []);
 
     // The agent takes the chats in order; the others move up, now with an estimate from the
@@ -47,6 +50,7 @@ test(
     await cat.panel.getByText(/^You are 1st in line · less than a minute$/).waitFor();
     await accept(cat);
     assert.equal(await cat.panel.getByText(/in line/).count(), 0);
+    await agent.getByText("Queues: nobody waiting").waitFor();
 
     for (const visitor of visitors) assert.deepEqual(visitor.errors, [], visitor.name);
     assert.deepEqual(errors, []);

@@ -31,7 +31,7 @@ use crate::Error;
 use crate::chat::ClientConfig;
 use crate::conversation::Conversation;
 use crate::events::{Event, ObjectChange};
-use crate::model::{ChatRequest, ConversationInfo, Message, MessageState, Note, UserInfo};
+use crate::model::{ChatRequest, ConversationInfo, Message, MessageState, UserInfo};
 use crate::outbox::{Outbox, Pending};
 use crate::table::Table;
 use crate::time::{backoff_ms, now_ms, random, sleep};
@@ -773,17 +773,21 @@ impl Inner {
                 from_user_id: text("fromUserId"),
                 message: body.get("message").cloned().unwrap_or(Value::Null),
             },
+            #[cfg(feature = "agent")]
             service::CHAT_ROUTE_TO_AGENT => {
                 Event::ChatRequest(ChatRequest::from_wire(&body, false))
             }
+            #[cfg(feature = "agent")]
             service::CHAT_TRANSFER_REQUEST_FROM_ANOTHER_AGENT => {
                 Event::TransferChatRequest(ChatRequest::from_wire(&body, true))
             }
+            #[cfg(feature = "agent")]
             service::CHAT_CONFIRM_TRANSFER_REQUEST => Event::TransferAnswered {
                 conv_id: text("convId"),
                 to_user_id: text("toUserId"),
                 accepted: body.get("answer").and_then(Value::as_bool).unwrap_or(false),
             },
+            #[cfg(feature = "agent")]
             service::TIMEOUT_ROUTE_TO_AGENT => Event::TimeoutAnswerChat {
                 conv_id: text("convId"),
             },
@@ -810,10 +814,28 @@ impl Inner {
                 position: body.get("position").and_then(Value::as_u64).unwrap_or(0) as u32,
                 estimate_ms: body.get("estimateMs").and_then(Value::as_u64),
             },
-            service::NOTE_FROM_SERVER => match body.get("note").and_then(Note::from_wire) {
-                Some(note) => Event::NoteAdded(note),
-                None => return,
-            },
+            #[cfg(feature = "agent")]
+            service::QUEUE_LENGTHS => Event::QueueLengths(
+                list(&body, "queues")
+                    .iter()
+                    .map(|q| {
+                        (
+                            q.get("queueName")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_string(),
+                            q.get("waiting").and_then(Value::as_u64).unwrap_or(0) as usize,
+                        )
+                    })
+                    .collect(),
+            ),
+            #[cfg(feature = "agent")]
+            service::NOTE_FROM_SERVER => {
+                match body.get("note").and_then(crate::model::Note::from_wire) {
+                    Some(note) => Event::NoteAdded(note),
+                    None => return,
+                }
+            }
             _ => return,
         };
         self.emit(event);

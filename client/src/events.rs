@@ -87,6 +87,9 @@ pub enum Event {
         /// About how long until an agent answers, when the server can tell.
         estimate_ms: Option<u64>,
     },
+    /// How many chats wait in each queue, as (queue name, count), queues with none left out
+    /// (agents, Parlor's).
+    QueueLengths(Vec<(String, usize)>),
     /// Another agent of a conversation added a private note (agents only).
     NoteAdded(Note),
     /// A member's profile changed (`userId`, `display_name`, `email`, `phone`, `details`…).

@@ -99,6 +99,10 @@ pub mod service {
     /// estimate of the wait (`{"convId", "queueId", "position", "estimateMs"}`, `estimateMs`
     /// null when the queue has answered no chat lately), each time either changes.
     pub const QUEUE_POSITION: u16 = 1005;
+    /// Parlor extension, push to online agents: how many chats wait in each queue
+    /// (`{"queues": [{"queueId", "queueName", "waiting"}]}`, queues with none left out), when
+    /// it changes and when the agent comes online.
+    pub const QUEUE_LENGTHS: u16 = 1006;
 }
 
 /// AUTHEN result codes (Stringee's).

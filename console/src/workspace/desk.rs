@@ -36,6 +36,8 @@ pub(super) struct Desk {
     pub(super) chats: RwSignal<Vec<ChatItem>>,
     pub(super) selected: RwSignal<Option<String>>,
     pub(super) messages: RwSignal<HashMap<String, Vec<Message>>>,
+    /// How many chats wait in each queue (name, count), queues with none left out.
+    pub(super) queue_lengths: RwSignal<Vec<(String, usize)>>,
     /// Each chat's private notes, oldest first.
     pub(super) notes: RwSignal<HashMap<String, Vec<Note>>>,
     pub(super) typing: RwSignal<HashMap<String, String>>,
@@ -157,6 +159,7 @@ impl Desk {
                 }
             }
             Event::NoteAdded(note) => self.add_note(note),
+            Event::QueueLengths(lengths) => self.queue_lengths.set(lengths),
             Event::UserInfoChanged(info) => {
                 if let Some(id) = info.get("userId").and_then(Value::as_str) {
                     let id = id.to_string();

@@ -42,6 +42,7 @@ pub fn Workspace(
         selected: RwSignal::new(None),
         messages: RwSignal::new(HashMap::new()),
         notes: RwSignal::new(HashMap::new()),
+        queue_lengths: RwSignal::new(Vec::new()),
         typing: RwSignal::new(HashMap::new()),
         visitors: RwSignal::new(HashMap::new()),
         error: RwSignal::new(None),

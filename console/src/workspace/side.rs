@@ -39,6 +39,20 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                 {move || if desk.available.get() { "Set away" } else { "Set available" }}
             </button>
         </div>
+        <p class="queues-waiting" role="status" aria-label="Waiting in the queues">
+            {move || {
+                let lengths = desk.queue_lengths.get();
+                if lengths.is_empty() {
+                    "Queues: nobody waiting".to_string()
+                } else {
+                    let each: Vec<String> = lengths
+                        .iter()
+                        .map(|(queue, waiting)| format!("{queue} {waiting}"))
+                        .collect();
+                    format!("Waiting: {}", each.join(" · "))
+                }
+            }}
+        </p>
         <h2>"Chat requests"</h2>
         <ul class="list" aria-live="polite">
             <For

@@ -399,6 +399,24 @@ async fn run(
         for effect in effects {
             apply(effect, &hub, &store, &metrics);
         }
+        if let Some((agents, lengths)) = engine.queue_lengths() {
+            let frame = Frame {
+                service: service::QUEUE_LENGTHS,
+                body: json!({
+                    "queues": lengths
+                        .iter()
+                        .map(|l| json!({
+                            "queueId": l.queue_id,
+                            "queueName": l.queue_name,
+                            "waiting": l.waiting,
+                        }))
+                        .collect::<Vec<_>>(),
+                }),
+            };
+            for agent in agents {
+                hub.push(&agent, &frame);
+            }
+        }
         for moved in engine.queue_moves() {
             hub.push(
                 &moved.chat.visitor_id,

@@ -24,7 +24,7 @@ use std::time::Duration;
 mod position;
 mod staff;
 
-pub use position::QueueMove;
+pub use position::{QueueLength, QueueMove};
 
 use tokio::time::Instant;
 
@@ -164,6 +164,9 @@ pub struct Engine {
     answer_times: position::AnswerTimes,
     /// Waiting chat → the place and estimate its visitor was last told.
     reported: HashMap<String, (usize, Option<Duration>)>,
+    /// The queue lengths the online agents were last told, and those agents (sorted).
+    told_lengths: Vec<QueueLength>,
+    told_agents: Vec<String>,
 }
 
 impl Engine {

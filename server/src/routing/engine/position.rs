@@ -90,3 +90,49 @@ impl Engine {
         moves
     }
 }
+
+/// How many chats wait in a queue, for the agents' console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueLength {
+    pub queue_id: String,
+    pub queue_name: String,
+    pub waiting: usize,
+}
+
+impl Engine {
+    /// The queues' lengths (queues with nobody waiting left out), and the online agents to tell
+    /// them to: every online agent when a length changed, else those who came online since the
+    /// last call. `None` when nobody needs telling.
+    pub fn queue_lengths(&mut self) -> Option<(Vec<String>, Vec<QueueLength>)> {
+        let mut lengths: Vec<QueueLength> = Vec::new();
+        for waiting in self.waiting.values() {
+            match lengths
+                .iter_mut()
+                .find(|l| l.queue_id == waiting.chat.queue_id)
+            {
+                Some(length) => length.waiting += 1,
+                None => lengths.push(QueueLength {
+                    queue_id: waiting.chat.queue_id.clone(),
+                    queue_name: waiting.chat.queue_name.clone(),
+                    waiting: 1,
+                }),
+            }
+        }
+        lengths.sort_by(|a, b| a.queue_name.cmp(&b.queue_name));
+        let mut online = self.online_agents();
+        online.sort();
+        let changed = lengths != self.told_lengths;
+        let to: Vec<String> = if changed {
+            online.clone()
+        } else {
+            online
+                .iter()
+                .filter(|a| self.told_agents.binary_search(a).is_err())
+                .cloned()
+                .collect()
+        };
+        self.told_agents = online;
+        self.told_lengths = lengths.clone();
+        (!to.is_empty()).then_some((to, lengths))
+    }
+}

@@ -399,3 +399,49 @@ fn waiting_chats_are_told_their_place_and_an_estimate_from_the_queue_s_recent_an
     engine.tick(at(62));
     assert_eq!(places(engine.queue_moves()), [place("c5", 1, None)]);
 }
+
+#[test]
+fn agents_are_told_the_queue_lengths_when_they_change_and_when_they_come_online() {
+    let t0 = Instant::now() + Duration::from_secs(100);
+    let at = |s: u64| t0 + Duration::from_secs(s);
+    let lengths = |told: Option<(Vec<String>, Vec<QueueLength>)>| {
+        told.map(|(to, lengths)| {
+            let lengths: Vec<(String, usize)> = lengths
+                .into_iter()
+                .map(|l| (l.queue_name, l.waiting))
+                .collect();
+            (to, lengths)
+        })
+    };
+    let mut engine = Engine::default();
+    // Nobody online: nobody to tell.
+    engine.enqueue(chat("c1", "sales"), timeouts(), at(0));
+    assert_eq!(lengths(engine.queue_lengths()), None);
+    // Bob comes (serving support only, so sales keeps waiting): he is told.
+    engine.agent_connected("bob", queues(&["support"]), 3, at(1));
+    assert_eq!(
+        lengths(engine.queue_lengths()),
+        Some((vec!["bob".to_string()], vec![("SALES".to_string(), 1)]))
+    );
+    assert_eq!(lengths(engine.queue_lengths()), None);
+    // Two more chats: every online agent is told, queues by name.
+    engine.enqueue(chat("c2", "support"), timeouts(), at(2));
+    engine.answer("bob", "c2", true, at(3)).unwrap();
+    engine.enqueue(chat("c3", "sales"), timeouts(), at(4));
+    assert_eq!(
+        lengths(engine.queue_lengths()),
+        Some((vec!["bob".to_string()], vec![("SALES".to_string(), 2)]))
+    );
+    // Alice comes: only she needs telling; then the queue empties and both are told.
+    engine.agent_connected("alice", queues(&["sales"]), 3, at(5));
+    assert_eq!(
+        lengths(engine.queue_lengths()),
+        Some((vec!["alice".to_string()], vec![("SALES".to_string(), 2)]))
+    );
+    engine.answer("alice", "c1", true, at(6)).unwrap();
+    engine.answer("alice", "c3", true, at(7)).unwrap();
+    assert_eq!(
+        lengths(engine.queue_lengths()),
+        Some((vec!["alice".to_string(), "bob".to_string()], vec![]))
+    );
+}

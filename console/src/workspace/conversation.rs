@@ -18,6 +18,15 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let noting = RwSignal::new(false);
     let picker = Picker::new(draft);
     picker.load(&desk.token.get_value());
+    // The shortcut for canned responses: the list opens in the reply box.
+    Effect::new(move |seen: Option<u32>| {
+        let wanted = desk.canned_wanted.get();
+        if seen.is_some_and(|seen| seen != wanted) {
+            draft.set("/".into());
+            super::keys::focus_reply();
+        }
+        wanted
+    });
     Effect::new(move || {
         draft.track();
         picker.on_input(&desk.token.get_value());

@@ -36,6 +36,8 @@ pub(super) struct Desk {
     pub(super) chats: RwSignal<Vec<ChatItem>>,
     pub(super) selected: RwSignal<Option<String>>,
     pub(super) messages: RwSignal<HashMap<String, Vec<Message>>>,
+    /// Bumped by the canned responses' shortcut: the open chat's reply box starts with `/`.
+    pub(super) canned_wanted: RwSignal<u32>,
     /// How many chats wait in each queue (name, count), queues with none left out.
     pub(super) queue_lengths: RwSignal<Vec<(String, usize)>>,
     /// Each chat's private notes, oldest first.
@@ -99,6 +101,17 @@ impl Desk {
             }
             Event::Failed(error) => self.fail(&error),
             Event::ChatRequest(request) | Event::TransferChatRequest(request) => {
+                let title = if request.transfer {
+                    "Transfer request"
+                } else {
+                    "Chat request"
+                };
+                let about = if request.queue_name.is_empty() {
+                    request.customer_name.clone()
+                } else {
+                    format!("{} · {}", request.customer_name, request.queue_name)
+                };
+                super::alerts::notify(*self, title, &about, &request.conv_id, false);
                 self.asked_at.update(|at| {
                     at.insert(request.conv_id.clone(), js_sys::Date::now());
                 });
@@ -127,6 +140,19 @@ impl Desk {
                 self.typing.update(|t| {
                     t.remove(&message.conv_id);
                 });
+                if message.from != self.me.get_value()
+                    && let Some(text) = message.text()
+                {
+                    let who = self.chats.with_untracked(|chats| {
+                        chats
+                            .iter()
+                            .find(|c| c.conv_id == message.conv_id)
+                            .map(|c| c.customer_name.clone())
+                            .filter(|name| !name.is_empty())
+                            .unwrap_or_else(|| "New message".to_string())
+                    });
+                    super::alerts::notify(*self, &who, text, &message.conv_id, true);
+                }
                 self.add_message(message);
             }
             Event::UserBeginTyping {

@@ -14,10 +14,12 @@ use details::Details;
 use side::Side;
 use tickets::Tickets;
 
+mod alerts;
 mod canned;
 mod conversation;
 mod desk;
 mod details;
+mod keys;
 mod note;
 mod side;
 mod tickets;
@@ -43,6 +45,7 @@ pub fn Workspace(
         messages: RwSignal::new(HashMap::new()),
         notes: RwSignal::new(HashMap::new()),
         queue_lengths: RwSignal::new(Vec::new()),
+        canned_wanted: RwSignal::new(0),
         typing: RwSignal::new(HashMap::new()),
         visitors: RwSignal::new(HashMap::new()),
         error: RwSignal::new(None),
@@ -76,8 +79,11 @@ pub fn Workspace(
     });
     client.connect(&agent.access_token);
     on_cleanup(move || desk.client.get_value().disconnect());
+    let help = RwSignal::new(false);
+    keys::listen(desk, help);
 
     view! {
+        <keys::ShortcutsHelp open=help />
         <div class="desk">
             <Side desk />
             <main class="desk__main">

@@ -20,8 +20,15 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
         });
     };
 
+    // Browsers ask for notifications only from a click: a button, until the agent answered.
+    let decided = RwSignal::new(!super::alerts::undecided());
     view! {
     <nav class="desk__side" aria-label="Chats">
+        <Show when=move || !decided.get()>
+            <button type="button" class="small secondary" on:click=move |_| super::alerts::ask(decided)>
+                "Turn on desktop notifications"
+            </button>
+        </Show>
         <div class="presence">
             <span class="presence__dot" class:presence__dot--on=move || desk.connected.get() && desk.available.get()></span>
             <span>{move || match (desk.connected.get(), desk.available.get()) {

@@ -9,6 +9,7 @@ mod care;
 mod cluster;
 mod common;
 mod files;
+mod history;
 mod init;
 mod journey;
 mod limits;

@@ -11,6 +11,7 @@ mod customer;
 mod extract;
 pub mod files;
 mod health;
+mod history;
 mod metrics;
 pub mod openapi;
 mod site;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(admin::router())
         .merge(canned::router())
+        .merge(history::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router());

@@ -43,6 +43,7 @@ macro_rules! select_conversation {
 pub mod admin;
 pub mod canned;
 pub mod chat;
+pub mod history;
 pub mod note;
 pub mod postgres;
 pub mod sqlite;
@@ -51,6 +52,7 @@ pub use admin::{
     AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
 };
 pub use canned::{Canned, CannedStore};
+pub use history::{HistoryStore, PastChat};
 pub use note::{Note, NoteStore};
 
 pub use chat::{
@@ -271,9 +273,11 @@ pub struct NewPortal {
 
 /// The storage operations Parlor needs, whatever the database; the administration's are in
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
-/// [`CannedStore`].
+/// [`CannedStore`], the visitors' history in [`HistoryStore`].
 #[async_trait]
-pub trait Store: AdminStore + NoteStore + CannedStore + Send + Sync + 'static {
+pub trait Store:
+    AdminStore + NoteStore + CannedStore + HistoryStore + Send + Sync + 'static
+{
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;
     /// The portal with this id.

@@ -858,4 +858,5 @@ impl Store for PostgresStore {
 
 mod admin;
 mod canned;
+mod history;
 mod note;

@@ -861,4 +861,5 @@ impl Store for SqliteStore {
 
 mod admin;
 mod canned;
+mod history;
 mod note;

@@ -5,6 +5,7 @@
 mod admin;
 mod canned;
 mod conversations;
+mod history;
 mod notes;
 mod portals;
 mod records;
@@ -14,6 +15,7 @@ use canned::canned_responses_are_shared_or_personal;
 use conversations::{
     a_conversation_from_queue_to_end, concurrent_messages_take_distinct_consecutive_seqs,
 };
+use history::a_visitor_s_history_follows_their_email_across_browsers;
 use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
 use records::missed_chats_tickets_and_files;
@@ -98,4 +100,5 @@ crate::on_both_backends!(
     administration_changes_are_audited_together,
     notes_are_kept_per_conversation_oldest_first,
     canned_responses_are_shared_or_personal,
+    a_visitor_s_history_follows_their_email_across_browsers,
 );

@@ -1,10 +1,11 @@
 //! The right column: who the visitor of the selected chat is (contact, queue, wait, page,
-//! browser, and their answers to the portal's pre-chat fields).
+//! browser, and their answers to the portal's pre-chat fields), and their earlier chats.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
 use super::desk::Desk;
+use super::history::VisitorHistory;
 
 /// The right column.
 #[component]
@@ -32,6 +33,7 @@ pub(super) fn Details(desk: Desk) -> impl IntoView {
                         <dd>{answer["value"].as_str().unwrap_or_default().to_string()}</dd>
                     }).collect_view()}
                 </dl>
+                <VisitorHistory desk visitor_id=chat.customer_id.clone() current=chat.conv_id.clone() />
             })
         }}
     </aside>

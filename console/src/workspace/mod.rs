@@ -19,6 +19,7 @@ mod canned;
 mod conversation;
 mod desk;
 mod details;
+mod history;
 mod keys;
 mod note;
 mod side;

@@ -151,4 +151,23 @@
   }
   if (document.body) attach();
   else document.addEventListener("DOMContentLoaded", attach);
+
+  // Where the visitor goes on the site, single-page apps included (History API, hash links):
+  // the widget tells the agent while a chat is open. The title is read a moment later, once
+  // the app has set it.
+  function pageChanged() {
+    setTimeout(function () {
+      if (widget) widget.pageChanged(location.href, document.title);
+    }, 100);
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      pageChanged();
+      return result;
+    };
+  });
+  window.addEventListener("popstate", pageChanged);
+  window.addEventListener("hashchange", pageChanged);
 })();

@@ -93,6 +93,8 @@ pub struct Controls {
     pub lang_chosen: RwSignal<bool>,
     /// What `Parlor.setUser` said.
     pub user: RwSignal<PageUser>,
+    /// The page the visitor went to last (URL, title), as the loader reports it.
+    pub page: RwSignal<Option<(String, String)>>,
 }
 
 /// The whole widget: launcher button, and the panel when open.
@@ -180,6 +182,25 @@ pub fn App(
                 .with_value(|e| e.emit(if is_open { "opened" } else { "closed" }));
         }
         is_open
+    });
+    // While a chat is open, the agent sees the pages the visitor goes to.
+    Effect::new(move || {
+        let Some((url, title)) = controls.page.get() else {
+            return;
+        };
+        if ctx.conv.get_untracked().is_none() {
+            return;
+        }
+        let client = ctx.client();
+        leptos::task::spawn_local(async move {
+            let _ = client
+                .update_user_info(&parlor_client::UserInfo {
+                    page_url: Some(url),
+                    page_title: Some(title),
+                    ..parlor_client::UserInfo::default()
+                })
+                .await;
+        });
     });
     // The page's user fills the forms; a token of theirs is the identity the chat uses.
     Effect::new(move || {

@@ -68,6 +68,13 @@ impl WidgetHandle {
         Ok(())
     }
 
+    /// The loader's report that the visitor went to another page of the site (also within a
+    /// single-page app): told to the agent while a chat is open.
+    #[wasm_bindgen(js_name = pageChanged)]
+    pub fn page_changed(&self, url: String, title: String) {
+        self.controls.page.set(Some((url, title)));
+    }
+
     /// `Parlor.setLocale("vi")`: the widget's language from now on.
     #[wasm_bindgen(js_name = setLocale)]
     pub fn set_locale(&self, tag: &str) {
@@ -108,6 +115,7 @@ pub fn mount(
         lang: RwSignal::new(i18n::Lang::from_tag(tag)),
         lang_chosen: RwSignal::new(!options.locale.is_empty()),
         user: RwSignal::new(PageUser::default()),
+        page: RwSignal::new(None),
     };
     let events = app::Events::new(emit);
     leptos::mount::mount_to(container, move || view! { <App options controls events /> }).forget();

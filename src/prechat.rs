@@ -219,6 +219,7 @@ async fn start_chat(
             email: Some(email),
             phone: (!phone.is_empty()).then_some(phone),
             page_url: page.clone(),
+            page_title: Some(document().title()),
             useragent: agent,
             language: Some(ctx.controls.lang.get_untracked().tag().to_string()),
             fields,

@@ -276,6 +276,9 @@ pub struct UserInfo {
     /// The page the visitor is on.
     #[serde(rename = "pageUrl", skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
+    /// That page's title (Parlor's).
+    #[serde(rename = "pageTitle", skip_serializing_if = "Option::is_none")]
+    pub page_title: Option<String>,
     /// The browser's name and version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,

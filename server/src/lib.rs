@@ -38,6 +38,7 @@ pub mod migrate;
 pub mod note;
 pub mod operator;
 pub mod origin;
+pub mod page;
 pub mod portals;
 pub mod profile;
 pub mod routing;

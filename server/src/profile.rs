@@ -11,7 +11,7 @@ use crate::ws::{Refusal, Session};
 /// Longest profile field (name, phone, browser…), in characters.
 const MAX_FIELD: usize = 256;
 /// Profile fields beyond name, email, phone and avatar that the widget may report.
-const DETAIL_FIELDS: [&str; 9] = [
+const DETAIL_FIELDS: [&str; 10] = [
     "location",
     "browser",
     "platform",
@@ -20,6 +20,7 @@ const DETAIL_FIELDS: [&str; 9] = [
     "hostname",
     "useragent",
     "pageUrl",
+    "pageTitle",
     "language",
 ];
 /// Longest custom message, serialized, in bytes.
@@ -81,6 +82,9 @@ pub async fn update_user_info(
         if let Some(value) = optional_text(body, field)? {
             details.insert(field.to_string(), Value::String(value));
         }
+    }
+    if body.get("pageUrl").is_some_and(Value::is_string) {
+        crate::page::record(&mut details, crate::hours::now_ms());
     }
     // Agents read "Chrome 131 on Windows", not the raw user-agent string.
     if body.get("browser").is_none()

@@ -26,7 +26,18 @@ pub(super) fn Details(desk: Desk) -> impl IntoView {
                     <dt>"Waited"</dt><dd>{chat.waited.map(|s| format!("{s} s")).unwrap_or_default()}</dd>
                     <dt>"Email"</dt><dd>{field("email")}</dd>
                     <dt>"Phone"</dt><dd>{field("phone")}</dd>
-                    <dt>"Page"</dt><dd>{detail("pageUrl")}</dd>
+                    <dt>"Page"</dt><dd>{detail("pageTitle")}" "<span class="muted">{detail("pageUrl")}</span></dd>
+                    <dt>"Pages visited"</dt>
+                    <dd>
+                        // As text only: a visitor's browser reports these, they are never links.
+                        <ol class="pages" aria-label="Pages visited">
+                            {info.get("details").and_then(|d| d.get("pages")).and_then(Value::as_array).cloned().unwrap_or_default().into_iter().rev().map(|page| {
+                                let title = page["title"].as_str().unwrap_or_default().to_string();
+                                let url = page["url"].as_str().unwrap_or_default().to_string();
+                                view! { <li>{if title.is_empty() { url.clone() } else { format!("{title} · {url}") }}</li> }
+                            }).collect_view()}
+                        </ol>
+                    </dd>
                     <dt>"Browser"</dt><dd>{if detail("browser").is_empty() { detail("useragent") } else { detail("browser") }}</dd>
                     {info.get("details").and_then(|d| d.get("fields")).and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(|answer| view! {
                         <dt>{answer["label"].as_str().unwrap_or_default().to_string()}</dt>

@@ -349,7 +349,7 @@ impl Store for SqliteStore {
              p.left_at IS NOT NULL AS member_left, \
              p.last_delivered_seq AS member_delivered, p.last_read_seq AS member_read \
              FROM conversations c LEFT JOIN participants p ON p.conv_id = c.id \
-             WHERE c.id = ? ORDER BY p.joined_at, p.user_id",
+             WHERE c.id = ? ORDER BY p.joined_at, p.role = 'agent', p.user_id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -375,7 +375,7 @@ impl Store for SqliteStore {
     async fn participants(&self, conv_id: &str) -> Result<Vec<Participant>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT user_id, role, left_at IS NOT NULL AS \"left\", last_delivered_seq, \
-             last_read_seq FROM participants WHERE conv_id = ? ORDER BY joined_at, user_id",
+             last_read_seq FROM participants WHERE conv_id = ? ORDER BY joined_at, role = 'agent', user_id",
         )
         .bind(conv_id)
         .fetch_all(&self.pool)

@@ -1,27 +1,16 @@
 // Canned responses in real browsers: an admin adds a shared one in Settings; an agent answers
 // a visitor with it by keyboard alone (`/`, arrows, Enter, an edit, Enter), placeholders
 // filled in; Escape closes the list without touching what was typed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 test(
   "an agent answers with a canned response by keyboard alone",
-  keepScreenshots(() => browser, async () => {
-    const { page: agent, errors } = await signInConsole(browser, server, 0);
+  keepScreenshots(() => parlor.browser, async () => {
+    const { page: agent, errors } = await signInConsole(parlor.browser, parlor.server, 0);
     await agent.getByRole("button", { name: "Settings" }).click();
     await agent.getByRole("button", { name: "Canned responses" }).click();
     for (const [shortcut, text] of [
@@ -37,11 +26,10 @@ test(
     await agent.getByRole("button", { name: "Chats" }).click();
     await agent.getByText("Available", { exact: true }).waitFor();
 
-    const visitor = await browser.newPage();
+    const visitor = await parlor.browser.newPage();
     const visitorErrors = watchErrors(visitor);
-    const widget = await startChat(visitor, server, "Sales", "Nora Visitor", "nora@example.com");
-    await agent.locator(".request").filter({ hasText: "Nora Visitor" }).getByRole("button", { name: "Accept" }).click();
-    await widget.getByText("Alice joined the chat").waitFor();
+    const widget = await startChat(visitor, parlor.server, "Sales", "Nora Visitor", "nora@example.com");
+    await acceptChat(agent, widget, "Nora Visitor");
 
     // From here on, the keyboard only.
     const reply = agent.getByLabel("Reply");

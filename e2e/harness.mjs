@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const env = (name) => {
@@ -259,4 +260,27 @@ function envWithout(...names) {
   const copy = { ...process.env };
   for (const name of names) delete copy[name];
   return copy;
+}
+
+/**
+ * A test file's Parlor server and browser, started before its tests and stopped after them
+ * (node:test hooks); answers an object whose `server` and `browser` are set once started.
+ */
+export function useParlor() {
+  const parlor = { server: null, browser: null };
+  before(async () => {
+    parlor.server = await startParlor();
+    parlor.browser = await launchChromium();
+  });
+  after(async () => {
+    await parlor.browser?.close();
+    await parlor.server?.stop();
+  });
+  return parlor;
+}
+
+/** The agent's console page accepts `name`'s chat request; waits until the visitor's panel says so. */
+export async function acceptChat(agent, panel, name) {
+  await agent.locator(".request").filter({ hasText: name }).getByRole("button", { name: "Accept" }).click();
+  await panel.getByText("Alice joined the chat").last().waitFor();
 }

@@ -1,34 +1,19 @@
 // The visitor's history in the console: a visitor comes back for a second chat, and the agent
 // sees the first one in the details column, with its rating, and opens it, notes included.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 test(
   "the agent sees and opens a returning visitor's earlier chat",
-  keepScreenshots(() => browser, async () => {
-    const { page: agent, errors } = await signInConsole(browser, server, 0);
-    const visitor = await browser.newPage();
+  keepScreenshots(() => parlor.browser, async () => {
+    const { page: agent, errors } = await signInConsole(parlor.browser, parlor.server, 0);
+    const visitor = await parlor.browser.newPage();
     const visitorErrors = watchErrors(visitor);
-    const panel = await startChat(visitor, server, "Sales", "Nora Visitor", "nora@example.com");
-    const accept = async () => {
-      await agent.locator(".request").filter({ hasText: "Nora Visitor" }).getByRole("button", { name: "Accept" }).click();
-      await panel.getByText("Alice joined the chat").last().waitFor();
-    };
-    await accept();
+    const panel = await startChat(visitor, parlor.server, "Sales", "Nora Visitor", "nora@example.com");
+    await acceptChat(agent, panel, "Nora Visitor");
     await panel.getByLabel("Message", { exact: true }).fill("Where is parcel 42?");
     await panel.getByLabel("Message", { exact: true }).press("Enter");
     await agent.locator(".msg").filter({ hasText: "Where is parcel 42?" }).waitFor();
@@ -46,7 +31,7 @@ test(
     await panel.getByRole("button", { name: "Start a new chat" }).click();
     await panel.getByRole("button", { name: "Sales" }).click();
     await panel.getByRole("button", { name: "Start chat" }).click();
-    await accept();
+    await acceptChat(agent, panel, "Nora Visitor");
     const details = agent.getByRole("complementary", { name: "Visitor" });
     const earlier = details.getByRole("button", { name: /ended · rated good: Helpful/ });
     await earlier.waitFor();

@@ -1,22 +1,11 @@
 // Private notes in real browsers: an agent writes one in the console; the console shows it
 // apart, among the messages, also when the chat is loaded anew; the visitor's widget never
 // shows it, before or after the visitor reloads the page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 const SECRET = "VIP: offer the 10% code";
 
@@ -26,14 +15,12 @@ const widgetText = (page) =>
 
 test(
   "a note written in the console shows only to agents, never in the widget",
-  keepScreenshots(() => browser, async () => {
-    const { page: agent, errors } = await signInConsole(browser, server, 0);
-    const visitor = await browser.newPage();
+  keepScreenshots(() => parlor.browser, async () => {
+    const { page: agent, errors } = await signInConsole(parlor.browser, parlor.server, 0);
+    const visitor = await parlor.browser.newPage();
     const visitorErrors = watchErrors(visitor);
-    const widget = await startChat(visitor, server, "Sales", "Nora Visitor", "nora@example.com");
-    const request = agent.locator(".request").filter({ hasText: "Nora Visitor" });
-    await request.getByRole("button", { name: "Accept" }).click();
-    await widget.getByText("Alice joined the chat").waitFor();
+    const widget = await startChat(visitor, parlor.server, "Sales", "Nora Visitor", "nora@example.com");
+    await acceptChat(agent, widget, "Nora Visitor");
     await widget.getByLabel("Message", { exact: true }).fill("Hello, any discount?");
     await widget.getByLabel("Message", { exact: true }).press("Enter");
     await agent.locator(".msg").filter({ hasText: "Hello, any discount?" }).waitFor();
@@ -67,7 +54,7 @@ test(
 
     // The agent signs in again elsewhere: the note is loaded with the chat, in its place
     // before the reply.
-    const { page: again, errors: againErrors } = await signInConsole(browser, server, 0);
+    const { page: again, errors: againErrors } = await signInConsole(parlor.browser, parlor.server, 0);
     await again.locator(".chat-link").filter({ hasText: "Nora Visitor" }).click();
     await again.locator(".note").filter({ hasText: SECRET }).waitFor();
     const order = await again.locator(".pane__messages > li").allInnerTexts();

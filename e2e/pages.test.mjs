@@ -1,31 +1,19 @@
 // Where the visitor is: in a single-page app (History API, hash links), the pages the visitor
 // opens during a chat show live in the agent's console, with the trail of pages.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 test(
   "the agent follows the visitor through a single-page app",
-  keepScreenshots(() => browser, async () => {
-    const { page: agent, errors } = await signInConsole(browser, server, 0);
-    const visitor = await browser.newPage();
+  keepScreenshots(() => parlor.browser, async () => {
+    const { page: agent, errors } = await signInConsole(parlor.browser, parlor.server, 0);
+    const visitor = await parlor.browser.newPage();
     const visitorErrors = watchErrors(visitor);
-    const panel = await startChat(visitor, server, "Sales", "Nora Visitor", "nora@example.com");
-    await agent.locator(".request").filter({ hasText: "Nora Visitor" }).getByRole("button", { name: "Accept" }).click();
-    await panel.getByText("Alice joined the chat").waitFor();
+    const panel = await startChat(visitor, parlor.server, "Sales", "Nora Visitor", "nora@example.com");
+    await acceptChat(agent, panel, "Nora Visitor");
     const details = agent.getByRole("complementary", { name: "Visitor" });
     const trail = details.getByRole("list", { name: "Pages visited" });
     await trail.getByRole("listitem").first().waitFor();

@@ -1,32 +1,21 @@
 // The visitor's place in line, in real browsers: three visitors wait for one agent, and the
 // last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs; the agent
 // sees the queue's length.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat, signInConsole } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 test(
   "waiting visitors see their place in line change as an agent takes chats",
-  keepScreenshots(() => browser, async () => {
-    const { page: agent, errors } = await signInConsole(browser, server, 0);
+  keepScreenshots(() => parlor.browser, async () => {
+    const { page: agent, errors } = await signInConsole(parlor.browser, parlor.server, 0);
     const visitors = [];
     for (const name of ["Ann First", "Ben Second", "Cat Third"]) {
-      const page = await browser.newPage();
+      const page = await parlor.browser.newPage();
       const pageErrors = watchErrors(page);
-      const panel = await startChat(page, server, "Sales", name, `${name.split(" ")[0].toLowerCase()}@example.com`);
+      const panel = await startChat(page, parlor.server, "Sales", name, `${name.split(" ")[0].toLowerCase()}@example.com`);
       await panel.getByText("Connecting you…").waitFor();
       visitors.push({ name, page, panel, errors: pageErrors });
     }
@@ -39,10 +28,7 @@ test(
 
     // The agent takes the chats in order; the others move up, now with an estimate from the
     // queue's answers.
-    const accept = async (visitor) => {
-      await agent.locator(".request").filter({ hasText: visitor.name }).getByRole("button", { name: "Accept" }).click();
-      await visitor.panel.getByText("Alice joined the chat").waitFor();
-    };
+    const accept = (visitor) => acceptChat(agent, visitor.panel, visitor.name);
     await accept(ann);
     await cat.panel.getByText(/^You are 2nd in line · less than a minute$/).waitFor();
     await ben.panel.getByText(/^You are 1st in line · less than a minute$/).waitFor();

@@ -2,22 +2,11 @@
 // notifications. What the console shows is recorded by wrapping the browser's own
 // Notification (still shown), and the tab is made to look hidden by overriding
 // `document.hidden`, which a headless tab cannot be otherwise.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startParlor, launchChromium, watchErrors, auditWidget, keepScreenshots, startChat } from "./harness.mjs";
+import { watchErrors, auditWidget, keepScreenshots, startChat, useParlor } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startParlor();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const parlor = useParlor();
 
 const RECORD = () => {
   window.__shown = [];
@@ -34,14 +23,14 @@ const RECORD = () => {
 
 test(
   "desktop notifications while the tab is hidden, and the workspace by keyboard",
-  keepScreenshots(() => browser, async () => {
-    const context = await browser.newContext();
-    await context.grantPermissions(["notifications"], { origin: server.url });
+  keepScreenshots(() => parlor.browser, async () => {
+    const context = await parlor.browser.newContext();
+    await context.grantPermissions(["notifications"], { origin: parlor.server.url });
     await context.addInitScript(RECORD);
     const agent = await context.newPage();
     const errors = watchErrors(agent);
-    const alice = server.facts.agents[0];
-    await agent.goto(`${server.url}/console/`);
+    const alice = parlor.server.facts.agents[0];
+    await agent.goto(`${parlor.server.url}/console/`);
     await agent.getByLabel("Email").fill(alice.email);
     await agent.getByLabel("Password").fill(alice.password);
     await agent.getByRole("button", { name: "Sign in" }).click();
@@ -52,8 +41,8 @@ test(
 
     // The tab is hidden: a chat request shows as a notification.
     await agent.evaluate(() => (window.__hidden = true));
-    const ann = await browser.newPage();
-    const annPanel = await startChat(ann, server, "Sales", "Ann Visitor", "ann@example.com");
+    const ann = await parlor.browser.newPage();
+    const annPanel = await startChat(ann, parlor.server, "Sales", "Ann Visitor", "ann@example.com");
     await agent.waitForFunction(() => window.__shown.length === 1);
     assert.deepEqual(await shown(), [{ title: "Chat request", body: "Ann Visitor · Sales" }]);
 
@@ -61,8 +50,8 @@ test(
     await agent.evaluate(() => (window.__hidden = false));
     await agent.keyboard.press("Alt+KeyA");
     await annPanel.getByText("Alice joined the chat").waitFor();
-    const ben = await browser.newPage();
-    const benPanel = await startChat(ben, server, "Sales", "Ben Visitor", "ben@example.com");
+    const ben = await parlor.browser.newPage();
+    const benPanel = await startChat(ben, parlor.server, "Sales", "Ben Visitor", "ben@example.com");
     await agent.locator(".request").filter({ hasText: "Ben Visitor" }).waitFor();
     assert.equal((await shown()).length, 1, "no notification while the tab is shown");
     await agent.keyboard.press("Alt+KeyA");

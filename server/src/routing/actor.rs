@@ -399,38 +399,7 @@ async fn run(
         for effect in effects {
             apply(effect, &hub, &store, &metrics);
         }
-        if let Some((agents, lengths)) = engine.queue_lengths() {
-            let frame = Frame {
-                service: service::QUEUE_LENGTHS,
-                body: json!({
-                    "queues": lengths
-                        .iter()
-                        .map(|l| json!({
-                            "queueId": l.queue_id,
-                            "queueName": l.queue_name,
-                            "waiting": l.waiting,
-                        }))
-                        .collect::<Vec<_>>(),
-                }),
-            };
-            for agent in agents {
-                hub.push(&agent, &frame);
-            }
-        }
-        for moved in engine.queue_moves() {
-            hub.push(
-                &moved.chat.visitor_id,
-                &Frame {
-                    service: service::QUEUE_POSITION,
-                    body: json!({
-                        "convId": moved.chat.conv_id,
-                        "queueId": moved.chat.queue_id,
-                        "position": moved.position,
-                        "estimateMs": moved.estimate.map(|e| e.as_millis() as u64),
-                    }),
-                },
-            );
-        }
+        super::waiting::tell(&mut engine, &hub);
     }
 }
 

@@ -9,6 +9,7 @@ pub mod actor;
 pub mod cluster;
 pub mod engine;
 pub mod request;
+mod waiting;
 
 pub use actor::Routing;
 pub use engine::{AnswerError, ChatRef, Effect, Engine, Timeouts, Transfer, TransferError};

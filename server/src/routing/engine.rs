@@ -182,6 +182,8 @@ impl Engine {
         entry.queues = queues;
         entry.max_chats = max_chats.max(1);
         entry.sockets += 1;
+        // A new socket (another console tab) is told the queue lengths too.
+        self.told_agents.retain(|a| a != agent);
         self.dispatch(now)
     }
 

@@ -101,8 +101,8 @@ pub struct QueueLength {
 
 impl Engine {
     /// The queues' lengths (queues with nobody waiting left out), and the online agents to tell
-    /// them to: every online agent when a length changed, else those who came online since the
-    /// last call. `None` when nobody needs telling.
+    /// them to: every online agent when a length changed, else those who opened a socket since
+    /// the last call. `None` when nobody needs telling.
     pub fn queue_lengths(&mut self) -> Option<(Vec<String>, Vec<QueueLength>)> {
         let mut lengths: Vec<QueueLength> = Vec::new();
         for waiting in self.waiting.values() {

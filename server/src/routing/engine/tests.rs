@@ -438,6 +438,12 @@ fn agents_are_told_the_queue_lengths_when_they_change_and_when_they_come_online(
         lengths(engine.queue_lengths()),
         Some((vec!["alice".to_string()], vec![("SALES".to_string(), 2)]))
     );
+    // Another console tab of Alice's: she is told again.
+    engine.agent_connected("alice", queues(&["sales"]), 3, at(5));
+    assert_eq!(
+        lengths(engine.queue_lengths()),
+        Some((vec!["alice".to_string()], vec![("SALES".to_string(), 2)]))
+    );
     engine.answer("alice", "c1", true, at(6)).unwrap();
     engine.answer("alice", "c3", true, at(7)).unwrap();
     assert_eq!(

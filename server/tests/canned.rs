@@ -113,6 +113,18 @@ async fn admins_share_canned_responses_and_each_agent_keeps_their_own() {
         .call(Method::GET, "/v1/canned", Some(&bob), None)
         .await;
     assert_eq!(shortcuts(&bobs), ["refund"]);
+    // The shared one's life is in the audit log; Bob's own is not.
+    let (_, log) = server
+        .call(Method::GET, "/v1/admin/audit", Some(&alice), None)
+        .await;
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .filter(|a| a.starts_with("canned."))
+        .collect();
+    assert_eq!(actions, ["canned.delete", "canned.create"], "{log}");
 
     // Visitors have none, and no token is no access.
     let visitor = visitor_token(&server, "browser-ann").await;

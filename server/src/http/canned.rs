@@ -1,7 +1,7 @@
 //! `GET/POST /v1/canned`, `PATCH/DELETE /v1/canned/{id}`: canned responses. Every agent lists
 //! the portal's shared ones and their own; they add, change and delete their own; only admins
 //! add, change or delete shared ones. Another agent's personal ones answer 404, as ids that do
-//! not exist.
+//! not exist. Changes to shared ones are written to the portal's audit log.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ use super::caller::Caller;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::http::extract::FieldJson;
-use crate::store::Canned;
+use crate::store::{AuditNote, Canned};
 
 /// Most canned responses one agent sees (the portal's and their own).
 const MAX_CANNED: usize = 500;
@@ -73,6 +73,21 @@ fn may_change(caller: &Caller, canned: &Canned) -> Result<(), ApiError> {
             "only the portal's admins change shared canned responses".into(),
         )),
     }
+}
+
+/// Writes a change to a shared canned response to the audit log (personal ones are their
+/// agent's own business).
+async fn audit(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    canned: &Canned,
+) -> Result<(), ApiError> {
+    if canned.owner.is_none() {
+        let note = AuditNote::new(&caller.user_id, action, &canned.id, canned_json(canned));
+        state.store.audit(&caller.portal_id, &note).await?;
+    }
+    Ok(())
 }
 
 async fn found(state: &AppState, caller: &Caller, id: &str) -> Result<Canned, ApiError> {
@@ -148,6 +163,7 @@ async fn create(
         created_at: crate::hours::now_ms(),
     };
     state.store.save_canned(&canned).await?;
+    audit(&state, &caller, "canned.create", &canned).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "r": 0, "canned": canned_json(&canned) })),
@@ -180,6 +196,7 @@ async fn change(
         canned.text = check::text("text", text, 1, MAX_TEXT)?;
     }
     state.store.save_canned(&canned).await?;
+    audit(&state, &caller, "canned.update", &canned).await?;
     Ok(Json(json!({ "r": 0, "canned": canned_json(&canned) })))
 }
 
@@ -194,7 +211,8 @@ async fn remove(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let caller = caller.agent_only()?;
-    found(&state, &caller, &id).await?;
+    let canned = found(&state, &caller, &id).await?;
     state.store.delete_canned(&caller.portal_id, &id).await?;
+    audit(&state, &caller, "canned.delete", &canned).await?;
     Ok(Json(json!({ "r": 0 })))
 }

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
 use super::desk::Desk;
@@ -46,13 +45,13 @@ pub(super) fn notify(desk: Desk, title: &str, body: &str, conv: &str, open_chat:
     };
     let conv = conv.to_string();
     let shown = notification.clone();
-    let on_click = Closure::<dyn FnMut()>::new(move || {
+    // Called at most once, and freed then: a notification never clicked leaks only its own.
+    let on_click = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = window().focus();
         if open_chat {
             desk.select(&conv);
         }
         shown.close();
     });
-    notification.set_onclick(Some(on_click.as_ref().unchecked_ref()));
-    on_click.forget();
+    notification.set_onclick(Some(on_click.unchecked_ref()));
 }

@@ -47,8 +47,14 @@ pub(super) fn listen(desk: Desk, help: RwSignal<bool>) {
                     }
                     true
                 }
-                "ArrowDown" => step(desk, 1),
-                "ArrowUp" => step(desk, -1),
+                "ArrowDown" => {
+                    step(desk, 1);
+                    true
+                }
+                "ArrowUp" => {
+                    step(desk, -1);
+                    true
+                }
                 "KeyR" => {
                     focus_reply();
                     true
@@ -75,12 +81,12 @@ pub(super) fn listen(desk: Desk, help: RwSignal<bool>) {
 }
 
 /// Selects the chat `by` places after (or before) the selected one, wrapping around.
-fn step(desk: Desk, by: isize) -> bool {
+fn step(desk: Desk, by: isize) {
     let ids: Vec<String> = desk
         .chats
         .with_untracked(|chats| chats.iter().map(|c| c.conv_id.clone()).collect());
     if ids.is_empty() {
-        return true;
+        return;
     }
     let count = ids.len() as isize;
     let at = desk
@@ -92,7 +98,6 @@ fn step(desk: Desk, by: isize) -> bool {
         None => count - 1,
     };
     desk.select(&ids[next as usize]);
-    true
 }
 
 /// The list of shortcuts, over the workspace while `open`.

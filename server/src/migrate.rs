@@ -191,6 +191,20 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
             ],
         ),
         (
+            "labels",
+            &[
+                ("id", Text),
+                ("portal_id", Text),
+                ("name", Text),
+                ("color", Text),
+                ("created_at", Int),
+            ],
+        ),
+        (
+            "conversation_labels",
+            &[("conv_id", Text), ("label_id", Text)],
+        ),
+        (
             "notes",
             &[
                 ("id", Text),

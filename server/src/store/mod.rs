@@ -44,8 +44,10 @@ pub mod admin;
 pub mod canned;
 pub mod chat;
 pub mod history;
+pub mod label;
 pub mod note;
 pub mod postgres;
+pub mod search;
 pub mod sqlite;
 
 pub use admin::{
@@ -53,7 +55,9 @@ pub use admin::{
 };
 pub use canned::{Canned, CannedStore};
 pub use history::{HistoryStore, PastChat};
+pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
+pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
@@ -273,10 +277,19 @@ pub struct NewPortal {
 
 /// The storage operations Parlor needs, whatever the database; the administration's are in
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
-/// [`CannedStore`], the visitors' history in [`HistoryStore`].
+/// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`], search in
+/// [`SearchStore`].
 #[async_trait]
 pub trait Store:
-    AdminStore + NoteStore + CannedStore + HistoryStore + Send + Sync + 'static
+    AdminStore
+    + NoteStore
+    + CannedStore
+    + HistoryStore
+    + LabelStore
+    + SearchStore
+    + Send
+    + Sync
+    + 'static
 {
     /// The portal whose widget key is `key`, if any.
     async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError>;

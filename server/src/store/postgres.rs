@@ -859,4 +859,6 @@ impl Store for PostgresStore {
 mod admin;
 mod canned;
 mod history;
+mod label;
 mod note;
+mod search;

@@ -862,4 +862,6 @@ impl Store for SqliteStore {
 mod admin;
 mod canned;
 mod history;
+mod label;
 mod note;
+mod search;

@@ -6,9 +6,11 @@ mod admin;
 mod canned;
 mod conversations;
 mod history;
+mod labels;
 mod notes;
 mod portals;
 mod records;
+mod search;
 
 use admin::administration_changes_are_audited_together;
 use canned::canned_responses_are_shared_or_personal;
@@ -16,9 +18,11 @@ use conversations::{
     a_conversation_from_queue_to_end, concurrent_messages_take_distinct_consecutive_seqs,
 };
 use history::a_visitor_s_history_follows_their_email_across_browsers;
+use labels::labels_are_put_on_conversations_and_taken_off;
 use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
 use records::missed_chats_tickets_and_files;
+use search::search_finds_words_in_messages_visitors_and_tickets;
 
 use std::sync::Arc;
 
@@ -101,4 +105,6 @@ crate::on_both_backends!(
     notes_are_kept_per_conversation_oldest_first,
     canned_responses_are_shared_or_personal,
     a_visitor_s_history_follows_their_email_across_browsers,
+    labels_are_put_on_conversations_and_taken_off,
+    search_finds_words_in_messages_visitors_and_tickets,
 );

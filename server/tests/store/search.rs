@@ -98,14 +98,14 @@ pub async fn search_finds_words_in_messages_visitors_and_tickets(store: Arc<dyn 
         .unwrap();
 
     // Words, as prefixes, all required, case and diacritics aside on SQLite's side.
-    assert_eq!(found(&store, query("REFUND")).await, [ann.clone()]);
-    assert_eq!(found(&store, query("refund 4471")).await, [ann.clone()]);
+    assert_eq!(found(&store, query("REFUND")).await, [ann.as_str()]);
+    assert_eq!(found(&store, query("refund 4471")).await, [ann.as_str()]);
     assert!(found(&store, query("refund parcel")).await.is_empty());
-    assert_eq!(found(&store, query("tiếng")).await, [ben.clone()]);
+    assert_eq!(found(&store, query("tiếng")).await, [ben.as_str()]);
     // The visitor's name and email, and a ticket's text.
-    assert_eq!(found(&store, query("lee")).await, [ann.clone()]);
-    assert_eq!(found(&store, query("shop")).await, [ben.clone()]);
-    assert_eq!(found(&store, query("invoice")).await, [cat.clone()]);
+    assert_eq!(found(&store, query("lee")).await, [ann.as_str()]);
+    assert_eq!(found(&store, query("shop")).await, [ben.as_str()]);
+    assert_eq!(found(&store, query("invoice")).await, [cat.as_str()]);
     // Query syntax is only ever words.
     assert_eq!(
         found(&store, query("refund\" OR \"parcel")).await,
@@ -159,15 +159,15 @@ pub async fn search_finds_words_in_messages_visitors_and_tickets(store: Arc<dyn 
     };
     assert_eq!(
         found(&store, with(|q| q.status = Some("missed".into()))).await,
-        [ben.clone()]
+        [ben.as_str()]
     );
     assert_eq!(
         found(&store, with(|q| q.agent_id = Some("agent-bob-a".into()))).await,
-        [ann.clone()]
+        [ann.as_str()]
     );
     assert_eq!(
         found(&store, with(|q| q.rating = Some(Rating::Bad))).await,
-        [ann.clone()]
+        [ann.as_str()]
     );
     assert!(
         found(&store, with(|q| q.rating = Some(Rating::Good)))
@@ -176,7 +176,7 @@ pub async fn search_finds_words_in_messages_visitors_and_tickets(store: Arc<dyn 
     );
     assert_eq!(
         found(&store, with(|q| q.label_id = Some("l-vip".into()))).await,
-        [cat.clone()]
+        [cat.as_str()]
     );
     assert!(
         found(&store, with(|q| q.queue_id = Some("support-a".into())))

@@ -55,7 +55,7 @@ fn routes(
 }
 
 /// A second portal on the same server, and its admin's token.
-async fn other_portal(server: &TestServer) -> (PortalReport, String) {
+pub async fn other_portal(server: &TestServer) -> (PortalReport, String) {
     let database = parlor_server::store::Database::Sqlite(server.data.path().join(DATABASE_FILE));
     let report = seed::init_portal(
         server.data.path(),

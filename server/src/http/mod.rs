@@ -12,8 +12,10 @@ mod extract;
 pub mod files;
 mod health;
 mod history;
+mod label;
 mod metrics;
 pub mod openapi;
+mod search;
 mod site;
 mod ticket;
 
@@ -47,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(canned::router())
         .merge(history::router())
+        .merge(label::router())
+        .merge(search::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router());

@@ -7,6 +7,7 @@ mod agents;
 mod api_keys;
 mod audit;
 pub mod check;
+pub mod labels;
 mod portal;
 mod queues;
 
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(api_keys::router())
         .merge(audit::router())
+        .merge(labels::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -69,6 +69,11 @@ impl Admin {
         self.call(Method::POST, path, Some(body)).await
     }
 
+    /// `PUT path` with `body`.
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, Error> {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
     /// `DELETE path`.
     pub async fn delete(&self, path: &str) -> Result<Value, Error> {
         self.call(Method::DELETE, path, None).await

@@ -1,11 +1,13 @@
 //! The console's root component: sign-in (or an invitation's first password), then the
-//! signed-in shell: the workspace, and for admins the Settings pages; everyone's Account.
+//! signed-in shell: the workspace, Search, and for admins the Settings pages; everyone's
+//! Account.
 
 use leptos::prelude::*;
 use parlor_client::{Agent, AgentSession, ClientConfig};
 
 use crate::account::Account;
 use crate::invite::{Invitation, invitation_token};
+use crate::search::Search;
 use crate::settings::Settings;
 use crate::workspace::Workspace;
 
@@ -13,6 +15,7 @@ use crate::workspace::Workspace;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Chats,
+    Search,
     Settings,
     Account,
 }
@@ -53,6 +56,7 @@ pub fn App() -> impl IntoView {
                         view! {
                             <nav class="topbar__pages" aria-label="Console">
                                 {nav(Page::Chats, "Chats")}
+                                {nav(Page::Search, "Search")}
                                 {admin.then(|| nav(Page::Settings, "Settings"))}
                                 {nav(Page::Account, "Account")}
                             </nav>
@@ -90,6 +94,7 @@ pub fn App() -> impl IntoView {
                     </div>
                     {move || match page.get() {
                         Page::Chats => ().into_any(),
+                        Page::Search => view! { <Search token=token.clone() /> }.into_any(),
                         Page::Settings => view! { <Settings token=token.clone() /> }.into_any(),
                         Page::Account => view! { <Account token=token.clone() /> }.into_any(),
                     }}

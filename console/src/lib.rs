@@ -6,6 +6,8 @@ pub mod account;
 pub mod app;
 pub mod canned;
 pub mod invite;
+pub mod marks;
+pub mod search;
 pub mod settings;
 pub mod workspace;
 

@@ -57,6 +57,17 @@ async fn agents_find_chats_by_their_words_and_filters() {
         let (status, answer) = get(format!("/v1/agent/search?{query}"), bob.clone()).await;
         assert!(status == 400 || status == 422, "{query}: {status} {answer}");
     }
+    // The filters' choices: the portal's queues.
+    let (_, queues) = get("/v1/agent/queues".into(), bob.clone()).await;
+    assert_eq!(queues["queues"][0]["name"], "Sales");
+    let sales = queues["queues"][0]["id"].as_str().unwrap().to_string();
+    let (_, found) = get(
+        format!("/v1/agent/search?q=parcel&queue={sales}"),
+        bob.clone(),
+    )
+    .await;
+    assert_eq!(found["results"][0]["convId"], json!(conv));
+
     // Not for visitors; another portal's agents find nothing of this one.
     let visitor = visitor_token(&server, "browser-ann").await;
     assert_eq!(

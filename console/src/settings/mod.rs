@@ -4,6 +4,7 @@
 mod agents;
 mod audit;
 mod hours;
+mod labels;
 mod prechat;
 mod queues;
 mod security;
@@ -18,11 +19,12 @@ use serde_json::Value;
 use crate::canned::CannedResponses;
 
 /// The pages, in the order of the menu.
-const PAGES: [(&str, &str); 8] = [
+const PAGES: [(&str, &str); 9] = [
     ("widget", "Widget"),
     ("queues", "Queues"),
     ("agents", "Agents"),
     ("canned", "Canned responses"),
+    ("labels", "Labels"),
     ("hours", "Business hours"),
     ("prechat", "Pre-chat form"),
     ("security", "Security"),
@@ -152,6 +154,7 @@ pub fn Settings(token: String) -> impl IntoView {
                         "queues" => view! { <queues::Queues ctx /> }.into_any(),
                         "agents" => view! { <agents::Agents ctx /> }.into_any(),
                         "canned" => view! { <CannedResponses token=canned_token.clone() shared=true /> }.into_any(),
+                        "labels" => view! { <labels::Labels ctx /> }.into_any(),
                         "hours" => view! { <hours::Hours ctx /> }.into_any(),
                         "prechat" => view! { <prechat::Prechat ctx /> }.into_any(),
                         "security" => view! { <security::Security ctx /> }.into_any(),

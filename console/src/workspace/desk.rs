@@ -54,6 +54,8 @@ pub(super) struct Desk {
     pub(super) now: RwSignal<f64>,
     /// Bumped when delivered/read marks change, so message states re-render.
     pub(super) marks: RwSignal<u32>,
+    /// The portal's labels and each chat's.
+    pub(super) labels: super::labels::Labels,
     /// Called when the server refuses this agent (deactivated, deleted): the console signs out.
     pub(super) signed_out: Callback<String>,
 }

@@ -44,6 +44,7 @@ pub(super) fn Details(desk: Desk) -> impl IntoView {
                         <dd>{answer["value"].as_str().unwrap_or_default().to_string()}</dd>
                     }).collect_view()}
                 </dl>
+                <super::labels::Picker desk conv=chat.conv_id.clone() />
                 <VisitorHistory desk visitor_id=chat.customer_id.clone() current=chat.conv_id.clone() />
             })
         }}

@@ -21,6 +21,7 @@ mod desk;
 mod details;
 mod history;
 mod keys;
+mod labels;
 mod note;
 mod side;
 mod tickets;
@@ -55,6 +56,7 @@ pub fn Workspace(
         asked_at: RwSignal::new(HashMap::new()),
         now: RwSignal::new(js_sys::Date::now()),
         marks: RwSignal::new(0),
+        labels: labels::Labels::new(),
         signed_out,
     };
     // The countdowns tick; the page title says how many requests wait, so a hidden tab shows it.
@@ -82,6 +84,7 @@ pub fn Workspace(
     on_cleanup(move || desk.client.get_value().disconnect());
     let help = RwSignal::new(false);
     keys::listen(desk, help);
+    labels::watch(desk);
 
     view! {
         <keys::ShortcutsHelp open=help />

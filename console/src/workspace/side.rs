@@ -22,6 +22,16 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
 
     // Browsers ask for notifications only from a click: a button, until the agent answered.
     let decided = RwSignal::new(!super::alerts::undecided());
+    // The chats the label filter lets through.
+    let shown_chats = move || {
+        let chats: Vec<_> = desk
+            .chats
+            .get()
+            .into_iter()
+            .filter(|c| desk.labels.shown(&c.conv_id))
+            .collect();
+        chats
+    };
     view! {
     <nav class="desk__side" aria-label="Chats">
         <Show when=move || !decided.get()>
@@ -99,9 +109,10 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
             <p class="muted">"No chat waiting."</p>
         </Show>
         <h2>"Chats"</h2>
+        <super::labels::Filter desk />
         <ul class="list">
             <For
-                each=move || desk.chats.get()
+                each=shown_chats
                 key=|c| (c.conv_id.clone(), c.unread, c.ended, c.customer_name.clone())
                 children=move |chat| {
                     let conv = chat.conv_id.clone();
@@ -118,6 +129,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                                 {chat.ended.then_some(" (ended)")}
                                 {(chat.unread > 0).then(|| view! { <span class="badge">{chat.unread}" unread"</span> })}
                             </button>
+                            <super::labels::Chips desk conv=chat.conv_id.clone() />
                         </li>
                     }
                 }

@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(agents))
+        .routes(routes!(queues))
 }
 
 #[derive(Deserialize)]
@@ -121,4 +122,18 @@ async fn agents(State(state): State<AppState>, caller: Caller) -> Result<Json<Va
         })
         .collect();
     Ok(Json(json!({ "r": 0, "agents": list })))
+}
+
+/// `GET /v1/agent/queues` (agents): the portal's queues, for the search filters.
+#[utoipa::path(get, path = "/v1/agent/queues", tag = "agent",
+    description = "The portal's queues, in the order visitors see them (agents).",
+    responses((status = 200, description = "`{r, queues}`: each `{id, name}`"), (status = 401), (status = 403)))]
+async fn queues(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let caller = caller.agent_only()?;
+    let queues = state.store.queues(&caller.portal_id).await?;
+    let list: Vec<Value> = queues
+        .iter()
+        .map(|q| json!({ "id": q.id, "name": q.name }))
+        .collect();
+    Ok(Json(json!({ "r": 0, "queues": list })))
 }

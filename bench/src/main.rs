@@ -6,6 +6,7 @@ mod load;
 mod nodes;
 mod relay;
 mod report;
+mod search;
 mod worker;
 
 use std::path::PathBuf;
@@ -58,6 +59,22 @@ enum Cmd {
         /// report it beside one node.
         #[arg(long, default_value_t = 1)]
         nodes: usize,
+    },
+    /// Seed a store with a busy portal's history and time searches; write `search.json`.
+    Search {
+        /// Where `search.json` (and scratch data) go.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        /// Text messages in the history (10 a conversation).
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        /// Also measure PostgreSQL, in a database made on this server for the run (skipped
+        /// when it does not answer).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        postgres: String,
+        /// SQLite only.
+        #[arg(long)]
+        sqlite_only: bool,
     },
     /// Serve the bare relay (prints `relay listening on ADDR`).
     Relay {
@@ -125,6 +142,24 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| format!("{}: {e}", path.display()))
         }
+        Cmd::Search {
+            out,
+            messages,
+            postgres,
+            sqlite_only,
+        } => runtime()?.block_on(async {
+            let scratch = out.join("search-scratch");
+            let postgres = (!sqlite_only).then_some(postgres.as_str());
+            let backends = search::run(messages, &scratch, postgres).await?;
+            let _ = std::fs::remove_dir_all(&scratch);
+            print!("{}", search::table(&backends));
+            let path = out.join("search.json");
+            std::fs::write(
+                &path,
+                serde_json::to_vec_pretty(&backends).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))
+        }),
         Cmd::Relay { addr } => runtime()?.block_on(async {
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await

@@ -28,6 +28,11 @@ pub fn write(dir: &Path) -> Result<String, String> {
         .transpose()
         .map_err(|e| format!("load.json: {e}"))?;
 
+    let search: Option<Vec<crate::search::Backend>> = read("search.json")?
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| format!("search.json: {e}"))?;
+
     let mut md = String::from("# Parlor benchmark\n\n");
     let _ = writeln!(md, "{}\n", machine_line());
     if let Some(bundle) = &bundle {
@@ -42,8 +47,12 @@ pub fn write(dir: &Path) -> Result<String, String> {
             .map_err(|e| format!("latency.svg: {e}"))?;
         md.push_str("![Latency against load](latency.svg)\n");
     }
+    if let Some(search) = &search {
+        md.push_str(&crate::search::table(search));
+    }
     let combined = json!({
         "machine": machine_line(),
+        "search": search,
         "bundle": bundle,
         "browser": browser,
         "load": load,

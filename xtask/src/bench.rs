@@ -1,10 +1,11 @@
 //! `cargo xtask bench`: Parlor's benchmark (see `docs/performance.md`).
 //!
-//! Three parts, each measured against a baseline in the same run, written as JSON under
-//! `target/bench/` and then brought together in `report.md`, `report.json` and `latency.svg`:
+//! Four parts, written as JSON under `target/bench/` and then brought together in `report.md`,
+//! `report.json` and `latency.svg`:
 //! the bundle's sizes and the browser timings (`e2e/bench.mjs`, headless Chromium on the demo
-//! page), and the server load (`parlor-bench load`, Parlor then a bare relay). Figures are
-//! reported, never asserted.
+//! page), the server load (`parlor-bench load`, Parlor then a bare relay), and search over a
+//! seeded history of 100,000 messages (`parlor-bench search`, SQLite and, when it answers,
+//! the local PostgreSQL). Figures are reported, never asserted.
 
 use crate::root;
 use crate::setup::{self, CHROMIUM};
@@ -19,13 +20,15 @@ pub enum Part {
     Browser,
     /// Server load against a bare relay.
     Load,
+    /// Search over a busy portal's history (100,000 messages).
+    Search,
 }
 
 /// `cargo xtask bench`'s options. The load and browser options go to their parts as they are;
 /// their defaults live there.
 #[derive(Debug, clap::Args)]
 pub struct Options {
-    /// The parts to run (comma-separated; default: all three).
+    /// The parts to run (comma-separated; default: all four).
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
     /// load: simulated visitors [default: 2000].
@@ -82,7 +85,7 @@ pub fn run(options: &Options) -> Result<(), Failure> {
         ("messages", text(options.messages)),
     ]);
     let parts = if options.only.is_empty() {
-        vec![Part::Bundle, Part::Browser, Part::Load]
+        vec![Part::Bundle, Part::Browser, Part::Load, Part::Search]
     } else {
         options.only.clone()
     };
@@ -98,6 +101,7 @@ pub fn run(options: &Options) -> Result<(), Failure> {
         "bundle.json",
         "browser.json",
         "load.json",
+        "search.json",
         "report.md",
         "report.json",
         "latency.svg",
@@ -152,6 +156,9 @@ pub fn run(options: &Options) -> Result<(), Failure> {
                 .arg(&out)
                 .args(&load_args),
         )?;
+    }
+    if wants("search") {
+        shell::run(command(&bench).arg("search").arg("--out").arg(&out))?;
     }
     shell::run(command(&bench).arg("report").arg("--out").arg(&out))?;
     println!(

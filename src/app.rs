@@ -191,15 +191,10 @@ pub fn App(
         if ctx.conv.get_untracked().is_none() {
             return;
         }
-        let client = ctx.client();
-        leptos::task::spawn_local(async move {
-            let _ = client
-                .update_user_info(&parlor_client::UserInfo {
-                    page_url: Some(url),
-                    page_title: Some(title),
-                    ..parlor_client::UserInfo::default()
-                })
-                .await;
+        ctx.client().tell_user_info(&parlor_client::UserInfo {
+            page_url: Some(url),
+            page_title: Some(title),
+            ..parlor_client::UserInfo::default()
         });
     });
     // The page's user fills the forms; a token of theirs is the identity the chat uses.

@@ -12,6 +12,9 @@ use crate::journey::Stage;
 use crate::message::MessageView;
 use crate::waiting::Waiting;
 
+/// Least time between two drafts sent for the typing preview.
+const DRAFT_EVERY_MS: f64 = 300.0;
+
 /// The messages and the composer.
 #[component]
 pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
@@ -25,6 +28,13 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     // interrupted.
     let stick = StoredValue::new(true);
     let last_typing = StoredValue::new(0.0f64);
+    // Typing preview, when the portal has it on: the draft goes to the agents at most every
+    // 300 ms (a trailing send carries the latest text). Off, no draft leaves the browser.
+    let preview = move || {
+        ctx.portal
+            .with(|p| p.as_ref().is_some_and(|p| p.typing_preview == 1))
+    };
+    let draft_sent = StoredValue::new((0.0f64, false));
     Effect::new(move || {
         ctx.messages.track();
         ctx.typing.track();
@@ -50,10 +60,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         }
         marked.set_value(newest);
         if let Some(conv) = ctx.conv.get_untracked() {
-            let conversation = ctx.client().conversation(&conv);
-            spawn_local(async move {
-                let _ = conversation.mark_as_read(newest).await;
-            });
+            ctx.client().conversation(&conv).tell_read(newest);
         }
     });
     let on_scroll = move |_| {
@@ -67,6 +74,23 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             .map(|conv| ctx.client().conversation(&conv))
     };
 
+    let share_draft = move || {
+        let (at, pending) = draft_sent.get_value();
+        if pending || !preview() {
+            return;
+        }
+        draft_sent.set_value((at, true));
+        let wait = (at + DRAFT_EVERY_MS - js_sys::Date::now()).max(0.0);
+        set_timeout(
+            move || {
+                draft_sent.set_value((js_sys::Date::now(), false));
+                if let Some(conversation) = conversation() {
+                    conversation.send_draft(&draft.get_untracked());
+                }
+            },
+            std::time::Duration::from_millis(wait as u64),
+        );
+    };
     let send = move || {
         let text = draft.get_untracked();
         if text.trim().is_empty() {
@@ -76,10 +100,11 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             return;
         };
         draft.set(String::new());
+        share_draft();
         stick.set_value(true);
         last_typing.set_value(0.0);
+        conversation.tell_typing(false);
         spawn_local(async move {
-            let _ = conversation.end_typing().await;
             if let Err(error) = conversation.send_text(text.trim_end()).await {
                 ctx.show_error(&error);
             }
@@ -92,14 +117,13 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         }
     };
     let on_input = move |_| {
+        share_draft();
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3_000.0
             && let Some(conversation) = conversation()
         {
             last_typing.set_value(now);
-            spawn_local(async move {
-                let _ = conversation.begin_typing().await;
-            });
+            conversation.tell_typing(true);
         }
     };
     let on_file = move |_| {
@@ -172,6 +196,9 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                 {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
             </p>
             {move || uploading.get().map(|name| view! { <p class="muted" role="status">{with_name(t().uploading, &name)}</p> })}
+            <Show when=preview>
+                <p class="muted preview-notice">{move || t().preview_notice}</p>
+            </Show>
             <Show
                 when=move || confirm_end.get()
                 fallback=move || view! {

@@ -332,6 +332,12 @@ impl Client {
         self.request(service::UPDATE_USER_INFO, body).await
     }
 
+    /// Sends a profile change nobody waits for (the page the visitor is on, as they move).
+    pub fn tell_user_info(&self, info: &UserInfo) {
+        let body = serde_json::to_value(info).unwrap_or_else(|_| json!({}));
+        self.tell(service::UPDATE_USER_INFO, body);
+    }
+
     /// The user's conversations, most recent first.
     pub async fn get_conversations(&self, limit: u32) -> Result<Vec<ConversationInfo>, Error> {
         let reply = self
@@ -475,6 +481,12 @@ impl Client {
                 .unwrap_or("refused");
             Err(Error::new(code as i32, message))
         }
+    }
+
+    /// Sends a request whose answer nobody waits for (typing, drafts, read marks): dropped
+    /// when not connected.
+    pub(crate) fn tell(&self, service: u16, body: Value) {
+        let _ = self.inner.send_request(service, body);
     }
 
     /// Queues a message in the outbox and sends it; completes when the server stored it (after
@@ -834,6 +846,20 @@ impl Inner {
                 match body.get("note").and_then(crate::model::Note::from_wire) {
                     Some(note) => Event::NoteAdded(note),
                     None => return,
+                }
+            }
+            #[cfg(feature = "agent")]
+            service::DRAFT_FROM_SERVER => {
+                let text = |name: &str| {
+                    body.get(name)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                Event::Draft {
+                    conv_id: text("convId"),
+                    user_id: text("userId"),
+                    text: text("text"),
                 }
             }
             _ => return,

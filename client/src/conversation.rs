@@ -153,6 +153,34 @@ impl Conversation {
         self.call(service::END_TYPING, json!({})).await.map(|_| ())
     }
 
+    /// Sends the user's draft to the conversation's agents (Parlor's typing preview; call it
+    /// only when the chat profile's `typing_preview` is 1, at most every 300 ms; empty text
+    /// when the box is cleared or sent). Nobody waits for the answer: a draft is worth nothing
+    /// once the next one is typed. The server refuses it when the portal has the preview off.
+    pub fn send_draft(&self, text: &str) {
+        self.client
+            .tell(service::DRAFT, json!({ "convId": self.id, "text": text }));
+    }
+
+    /// Tells the others the user started (`true`) or stopped typing, without waiting for the
+    /// server's answer (what a typing indicator needs; [`Self::begin_typing`] waits).
+    pub fn tell_typing(&self, typing: bool) {
+        let service = if typing {
+            service::BEGIN_TYPING
+        } else {
+            service::END_TYPING
+        };
+        self.client.tell(service, json!({ "convId": self.id }));
+    }
+
+    /// Marks the conversation read up to `seq` without waiting for the server's answer.
+    pub fn tell_read(&self, seq: i64) {
+        self.client.tell(
+            service::CHAT_MESSAGE_REPORT,
+            json!({ "convId": self.id, "lastMsgSeq": seq, "status": 2 }),
+        );
+    }
+
     /// Marks the conversation read up to `seq` (Stringee's `markAsRead`).
     pub async fn mark_as_read(&self, seq: i64) -> Result<(), Error> {
         self.call(

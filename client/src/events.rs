@@ -92,6 +92,16 @@ pub enum Event {
     QueueLengths(Vec<(String, usize)>),
     /// Another agent of a conversation added a private note (agents only).
     NoteAdded(Note),
+    /// The visitor's draft, as they type it (agents, when the portal's typing preview is
+    /// on; empty once cleared or sent).
+    Draft {
+        /// The chat.
+        conv_id: String,
+        /// The visitor.
+        user_id: String,
+        /// What they have typed so far.
+        text: String,
+    },
     /// A member's profile changed (`userId`, `display_name`, `email`, `phone`, `details`…).
     UserInfoChanged(Value),
     /// Messages changed (`didReceiveObjectChange`).

@@ -114,6 +114,10 @@ pub struct ChatProfile {
     /// Parlor extension: the pre-chat form's extra fields and consent.
     #[serde(default)]
     pub prechat: crate::prechat::PrechatForm,
+    /// Parlor extension: 1 when agents see the visitor's draft as they type (typing preview);
+    /// the widget then says so, and sends drafts (service `DRAFT`).
+    #[serde(default)]
+    pub typing_preview: u8,
 }
 
 /// A queue a visitor can pick ("Sales", "Support"); its id is the `name` of the live chat

@@ -103,6 +103,13 @@ pub mod service {
     /// (`{"queues": [{"queueId", "queueName", "waiting"}]}`, queues with none left out), when
     /// it changes and when the agent comes online.
     pub const QUEUE_LENGTHS: u16 = 1006;
+    /// Parlor extension: a visitor's draft, as they type it (`{"convId", "text"}`, empty text
+    /// when the box is cleared or sent). Only when the portal's typing preview is on (403
+    /// otherwise); never stored. The widget sends one at most every 300 ms.
+    pub const DRAFT: u16 = 1007;
+    /// Parlor extension, push to the conversation's agents: the visitor's draft
+    /// (`{"convId", "userId", "text"}`).
+    pub const DRAFT_FROM_SERVER: u16 = 1008;
 }
 
 /// AUTHEN result codes (Stringee's).

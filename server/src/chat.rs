@@ -70,6 +70,7 @@ async fn handle_as(
         service::CHAT_REQUEST_LOAD => chat_requests(state, session).await,
         service::END_CHAT => end_chat(state, session, body).await,
         service::AGENT_SET_PRESENCE => presence(state, session, body),
+        service::DRAFT => crate::draft::handle(state, session, body).await,
         service::NOTE_ADD | service::NOTES_LOAD => {
             crate::note::handle(state, session, service, body).await
         }

@@ -27,6 +27,7 @@ pub mod auth;
 pub mod bus;
 pub mod care;
 pub mod chat;
+pub mod draft;
 pub mod error;
 pub mod hours;
 pub mod http;

@@ -35,6 +35,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
                 ("color", Text),
                 ("logo_url", Text),
                 ("auto_create_ticket", Bool),
+                ("typing_preview", Bool),
                 ("agent_max_serve", Int),
                 ("enabled", Bool),
                 ("business_hours", Text),

@@ -8,6 +8,7 @@ mod canned;
 mod care;
 mod cluster;
 mod common;
+mod draft;
 mod files;
 mod history;
 mod init;

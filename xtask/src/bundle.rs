@@ -96,7 +96,8 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         &out,
         "parlor",
         "css",
-        &fs::read(root.join("style/widget.css")).map_err(io)?,
+        crate::css::minify(&fs::read_to_string(root.join("style/widget.css")).map_err(io)?)
+            .as_bytes(),
     )?;
     let loader = fs::read_to_string(root.join("loader/parlor.js"))
         .map_err(io)?
@@ -176,7 +177,10 @@ pub fn console() -> Result<(), Failure> {
         &out,
         "console",
         "css",
-        &fs::read(root.join("console/style/console.css")).map_err(io)?,
+        crate::css::minify(
+            &fs::read_to_string(root.join("console/style/console.css")).map_err(io)?,
+        )
+        .as_bytes(),
     )?;
     let boot = format!(
         "import init from \"./{}\";\ninit({{ module_or_path: new URL(\"./{}\", import.meta.url) }});\n",

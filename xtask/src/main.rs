@@ -13,6 +13,7 @@
 
 mod bench;
 mod bundle;
+mod css;
 mod setup;
 mod shell;
 mod test;

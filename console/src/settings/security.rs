@@ -1,5 +1,5 @@
-//! Settings › Security: the origins allowed to embed the widget, identity verification, and
-//! the API keys a site's backend signs visitors' tokens with.
+//! Settings › Security: the origins allowed to embed the widget, identity verification, the
+//! typing preview, and the API keys a site's backend signs visitors' tokens with.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,12 +13,15 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
     let portal = ctx.portal.get_untracked();
     let origins = RwSignal::new(lines_of(&portal, "allowed_origins"));
     let verify = RwSignal::new(portal["identity_verification"].as_bool().unwrap_or(false));
+    let preview = RwSignal::new(portal["typing_preview"].as_bool().unwrap_or(false));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let list = list_of(&origins.get_untracked());
-        ctx.save_portal(
-            json!({ "allowed_origins": list, "identity_verification": verify.get_untracked() }),
-        );
+        ctx.save_portal(json!({
+            "allowed_origins": list,
+            "identity_verification": verify.get_untracked(),
+            "typing_preview": preview.get_untracked(),
+        }));
     };
     let keys = RwSignal::new(Vec::<Value>::new());
     let secret = RwSignal::new(None::<(String, String)>);
@@ -65,6 +68,10 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
             <label class="check">
                 <input type="checkbox" prop:checked=move || verify.get() on:change=move |ev| verify.set(event_target_checked(&ev)) />
                 "Identity verification: only visitors' tokens minted by our site's backend with an API key"
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || preview.get() on:change=move |ev| preview.set(event_target_checked(&ev)) />
+                "Typing preview: agents see what visitors type before they send it (the widget tells visitors; drafts are never stored)"
             </label>
             <button type="submit">"Save"</button>
         </form>

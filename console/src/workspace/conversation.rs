@@ -136,6 +136,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     }
     let list_conv = conv.clone();
     let typing_conv = conv.clone();
+    let draft_conv = conv.clone();
     let ended_conv = conv.clone();
     let note_conv = conv.clone();
     let transfer_conv = conv.clone();
@@ -251,6 +252,10 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                 }}
             </ol>
             <p class="muted typing">{move || desk.typing.with(|t| t.get(&typing_conv).map(|name| format!("{name} is typing…")))}</p>
+            // The visitor's draft (typing preview), as text; it is not announced as it changes.
+            {move || desk.drafts.with(|d| d.get(&draft_conv).cloned()).map(|draft| view! {
+                <p class="draft-preview"><span class="muted">"Draft: "</span>{draft}</p>
+            })}
             <p class="muted" role="status">{move || desk.transfers.with(|t| t.get(&note_conv).cloned())}</p>
             {move || {
                 let ended = desk.chats.with(|c| c.iter().any(|c| c.conv_id == ended_conv && c.ended));

@@ -43,6 +43,8 @@ pub(super) struct Desk {
     /// Each chat's private notes, oldest first.
     pub(super) notes: RwSignal<HashMap<String, Vec<Note>>>,
     pub(super) typing: RwSignal<HashMap<String, String>>,
+    /// Each chat's visitor's draft, while the portal's typing preview is on (never stored).
+    pub(super) drafts: RwSignal<HashMap<String, String>>,
     pub(super) visitors: RwSignal<HashMap<String, Value>>,
     pub(super) error: RwSignal<Option<String>>,
     pub(super) show_tickets: RwSignal<bool>,
@@ -142,6 +144,11 @@ impl Desk {
                 self.typing.update(|t| {
                     t.remove(&message.conv_id);
                 });
+                if message.from != self.me.get_value() {
+                    self.drafts.update(|d| {
+                        d.remove(&message.conv_id);
+                    });
+                }
                 if message.from != self.me.get_value()
                     && let Some(text) = message.text()
                 {
@@ -166,6 +173,13 @@ impl Desk {
             }),
             Event::UserEndTyping { conv_id, .. } => self.typing.update(|t| {
                 t.remove(&conv_id);
+            }),
+            Event::Draft { conv_id, text, .. } => self.drafts.update(|d| {
+                if text.is_empty() {
+                    d.remove(&conv_id);
+                } else {
+                    d.insert(conv_id, text);
+                }
             }),
             Event::TransferAnswered {
                 conv_id, accepted, ..

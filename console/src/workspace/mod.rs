@@ -49,6 +49,7 @@ pub fn Workspace(
         queue_lengths: RwSignal::new(Vec::new()),
         canned_wanted: RwSignal::new(0),
         typing: RwSignal::new(HashMap::new()),
+        drafts: RwSignal::new(HashMap::new()),
         visitors: RwSignal::new(HashMap::new()),
         error: RwSignal::new(None),
         show_tickets: RwSignal::new(false),

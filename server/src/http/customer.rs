@@ -206,6 +206,7 @@ async fn chat_profile(
             reply_time_text: portal.reply_time_text.clone(),
             identity_verification: portal.identity_verification.into(),
             prechat: serde_json::from_str(&portal.prechat_fields).unwrap_or_default(),
+            typing_preview: portal.typing_preview.into(),
         },
         queues: queues
             .into_iter()

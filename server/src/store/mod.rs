@@ -12,7 +12,7 @@ macro_rules! select_portal {
             "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
              agent_max_serve, enabled, business_hours, allowed_origins, position, greeting, \
              offline_message, reply_time_text, identity_verification, closed_dates, \
-             prechat_fields, visitor_secret FROM portals ",
+             prechat_fields, visitor_secret, typing_preview FROM portals ",
             $tail
         )
     };
@@ -120,6 +120,9 @@ pub struct Portal {
     pub prechat_fields: String,
     /// The secret visitors' user ids are derived from (never leaves the server).
     pub visitor_secret: String,
+    /// When on, agents see a visitor's draft as they type it (the widget tells the visitor);
+    /// off, nothing of a draft leaves the visitor's browser.
+    pub typing_preview: bool,
 }
 
 impl Portal {
@@ -145,6 +148,7 @@ impl Portal {
             closed_dates: "[]".into(),
             prechat_fields: "{}".into(),
             visitor_secret: String::new(),
+            typing_preview: false,
         }
     }
 }

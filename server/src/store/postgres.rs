@@ -513,8 +513,8 @@ impl Store for PostgresStore {
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
              position, greeting, offline_message, reply_time_text, identity_verification, \
-             closed_dates, prechat_fields, visitor_secret, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -541,6 +541,7 @@ impl Store for PostgresStore {
             p.visitor_secret.clone()
         })
         .bind(now)
+        .bind(p.typing_preview)
         .execute(&mut *tx)
         .await?;
         sqlx::query(

@@ -520,8 +520,8 @@ impl Store for SqliteStore {
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
              position, greeting, offline_message, reply_time_text, identity_verification, \
-             closed_dates, prechat_fields, visitor_secret, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -548,6 +548,7 @@ impl Store for SqliteStore {
             p.visitor_secret.clone()
         })
         .bind(now)
+        .bind(p.typing_preview)
         .execute(&mut *tx)
         .await?;
         sqlx::query(

@@ -54,6 +54,7 @@ pub fn portal_json(portal: &Portal) -> Value {
         "closed_dates": closed,
         "prechat_fields": prechat,
         "auto_create_ticket": portal.auto_create_ticket,
+        "typing_preview": portal.typing_preview,
         "enabled": portal.enabled,
     })
 }
@@ -90,6 +91,7 @@ struct PortalPatch {
     closed_dates: Option<Vec<String>>,
     prechat_fields: Option<PrechatForm>,
     auto_create_ticket: Option<bool>,
+    typing_preview: Option<bool>,
     enabled: Option<bool>,
 }
 
@@ -191,6 +193,9 @@ fn apply(portal: &mut Portal, patch: PortalPatch) -> Result<(), ApiError> {
     }
     if let Some(on) = patch.auto_create_ticket {
         portal.auto_create_ticket = on;
+    }
+    if let Some(on) = patch.typing_preview {
+        portal.typing_preview = on;
     }
     if let Some(on) = patch.enabled {
         portal.enabled = on;

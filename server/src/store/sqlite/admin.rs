@@ -111,7 +111,7 @@ impl AdminStore for SqliteStore {
              auto_create_ticket = ?, agent_max_serve = ?, enabled = ?, business_hours = ?, \
              allowed_origins = ?, position = ?, greeting = ?, offline_message = ?, \
              reply_time_text = ?, identity_verification = ?, closed_dates = ?, \
-             prechat_fields = ? WHERE id = ?",
+             prechat_fields = ?, typing_preview = ? WHERE id = ?",
         )
         .bind(&p.name)
         .bind(&p.language)
@@ -129,6 +129,7 @@ impl AdminStore for SqliteStore {
         .bind(p.identity_verification)
         .bind(&p.closed_dates)
         .bind(&p.prechat_fields)
+        .bind(p.typing_preview)
         .bind(&p.id)
         .execute(&mut *tx)
         .await?;

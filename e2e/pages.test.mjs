@@ -38,6 +38,31 @@ test(
     assert.match((await trail.getByRole("listitem").allInnerTexts())[0], /\/pricing$/);
     assert.deepEqual(await auditWidget(agent, errors, "body"), []);
 
+    // The Visitors list: Nora with Alice on the pricing page, Olaf waiting on the demo page.
+    const olaf = await parlor.browser.newPage();
+    const olafErrors = watchErrors(olaf);
+    await startChat(olaf, parlor.server, "Sales", "Olaf Visitor", "olaf@example.com");
+    await agent.locator(".request").filter({ hasText: "Olaf Visitor" }).waitFor();
+    await agent.getByRole("button", { name: "Visitors", exact: true }).click();
+    const table = agent.getByRole("table", { name: "Visitors with a chat open" });
+    const row = (name) => table.getByRole("row").filter({ hasText: name });
+    await row("Olaf Visitor").waitFor();
+    assert.match(await row("Nora Visitor").innerText(), /With Alice · Sales[\s\S]*Pricing · Demo shop .*\/pricing/);
+    assert.match(await row("Olaf Visitor").innerText(), /Waiting in Sales/);
+    assert.deepEqual(await auditWidget(agent, errors, "body"), []);
+    // Olaf moves on: a refresh shows it.
+    await olaf.evaluate(() => {
+      history.pushState({}, "", "/checkout");
+      document.title = "Checkout · Demo shop";
+    });
+    await agent.waitForFunction(async () => {
+      document.querySelector(".visitors button").click();
+      await new Promise((done) => setTimeout(done, 200));
+      return [...document.querySelectorAll(".visitors tr")].some((r) => r.textContent.includes("Checkout · Demo shop"));
+    }, null, { polling: 500 });
+    assert.deepEqual(olafErrors, []);
+    await olaf.close();
+
     assert.deepEqual(visitorErrors, []);
     assert.deepEqual(errors, []);
     await visitor.close();

@@ -1,6 +1,6 @@
 //! The console's root component: sign-in (or an invitation's first password), then the
-//! signed-in shell: the workspace, Search, and for admins the Settings pages; everyone's
-//! Account.
+//! signed-in shell: the workspace, Visitors, Search, and for admins the Settings pages;
+//! everyone's Account.
 
 use leptos::prelude::*;
 use parlor_client::{Agent, AgentSession, ClientConfig};
@@ -9,12 +9,14 @@ use crate::account::Account;
 use crate::invite::{Invitation, invitation_token};
 use crate::search::Search;
 use crate::settings::Settings;
+use crate::visitors::Visitors;
 use crate::workspace::Workspace;
 
 /// What the signed-in agent looks at; the workspace stays connected behind the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Chats,
+    Visitors,
     Search,
     Settings,
     Account,
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
                         view! {
                             <nav class="topbar__pages" aria-label="Console">
                                 {nav(Page::Chats, "Chats")}
+                                {nav(Page::Visitors, "Visitors")}
                                 {nav(Page::Search, "Search")}
                                 {admin.then(|| nav(Page::Settings, "Settings"))}
                                 {nav(Page::Account, "Account")}
@@ -94,6 +97,7 @@ pub fn App() -> impl IntoView {
                     </div>
                     {move || match page.get() {
                         Page::Chats => ().into_any(),
+                        Page::Visitors => view! { <Visitors token=token.clone() /> }.into_any(),
                         Page::Search => view! { <Search token=token.clone() /> }.into_any(),
                         Page::Settings => view! { <Settings token=token.clone() /> }.into_any(),
                         Page::Account => view! { <Account token=token.clone() /> }.into_any(),

@@ -9,6 +9,7 @@ pub mod invite;
 pub mod marks;
 pub mod search;
 pub mod settings;
+pub mod visitors;
 pub mod workspace;
 
 /// Mounts the console on `<body>`.

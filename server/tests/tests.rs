@@ -29,3 +29,4 @@ mod staff;
 mod store;
 mod tickets;
 mod tokens;
+mod visitors;

@@ -18,6 +18,7 @@ pub mod openapi;
 mod search;
 mod site;
 mod ticket;
+mod visitors;
 
 use axum::Router;
 use axum::http::{HeaderName, Method, header};
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(history::router())
         .merge(label::router())
         .merge(search::router())
+        .merge(visitors::router())
         .merge(ticket::router())
         .merge(files::router())
         .merge(address::router());

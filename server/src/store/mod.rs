@@ -47,6 +47,7 @@ pub mod history;
 pub mod label;
 pub mod note;
 pub mod postgres;
+pub mod presence;
 pub mod search;
 pub mod sqlite;
 
@@ -57,6 +58,7 @@ pub use canned::{Canned, CannedStore};
 pub use history::{HistoryStore, PastChat};
 pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
+pub use presence::{OpenChat, PresenceStore};
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 
 pub use chat::{
@@ -281,8 +283,8 @@ pub struct NewPortal {
 
 /// The storage operations Parlor needs, whatever the database; the administration's are in
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
-/// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`], search in
-/// [`SearchStore`].
+/// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`],
+/// search in [`SearchStore`], who has a chat open in [`PresenceStore`].
 #[async_trait]
 pub trait Store:
     AdminStore
@@ -291,6 +293,7 @@ pub trait Store:
     + HistoryStore
     + LabelStore
     + SearchStore
+    + PresenceStore
     + Send
     + Sync
     + 'static

@@ -865,4 +865,5 @@ mod canned;
 mod history;
 mod label;
 mod note;
+mod presence;
 mod search;

@@ -9,6 +9,7 @@ mod history;
 mod labels;
 mod notes;
 mod portals;
+mod presence;
 mod records;
 mod search;
 
@@ -21,6 +22,7 @@ use history::a_visitor_s_history_follows_their_email_across_browsers;
 use labels::labels_are_put_on_conversations_and_taken_off;
 use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
+use presence::open_chats_list_waiting_and_active_ones_with_their_visitor;
 use records::missed_chats_tickets_and_files;
 use search::search_finds_words_in_messages_visitors_and_tickets;
 
@@ -107,4 +109,5 @@ crate::on_both_backends!(
     a_visitor_s_history_follows_their_email_across_browsers,
     labels_are_put_on_conversations_and_taken_off,
     search_finds_words_in_messages_visitors_and_tickets,
+    open_chats_list_waiting_and_active_ones_with_their_visitor,
 );

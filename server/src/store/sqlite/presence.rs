@@ -1,0 +1,24 @@
+//! [`PresenceStore`] on SQLite.
+
+use async_trait::async_trait;
+
+use super::SqliteStore;
+use crate::store::StoreError;
+use crate::store::presence::{OpenChat, PresenceStore};
+
+#[async_trait]
+impl PresenceStore for SqliteStore {
+    async fn open_chats(&self, portal_id: &str, limit: i64) -> Result<Vec<OpenChat>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.id AS conv_id, c.queue_id, c.status, c.agent_id, c.created_at, \
+             c.creator AS visitor_id, v.name, v.email, v.details FROM conversations c \
+             LEFT JOIN visitors v ON v.user_id = c.creator \
+             WHERE c.portal_id = ? AND c.status IN ('queued', 'active') \
+             ORDER BY c.created_at, c.id LIMIT ?",
+        )
+        .bind(portal_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

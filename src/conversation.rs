@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
+use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
 /// Least time between two drafts sent for the typing preview.
@@ -19,7 +20,7 @@ const DRAFT_EVERY_MS: f64 = 300.0;
 #[component]
 pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     let draft = RwSignal::new(String::new());
-    let uploading = RwSignal::new(None::<String>);
+    let uploads = Uploads::new();
     let confirm_end = RwSignal::new(false);
     let list_ref = NodeRef::<leptos::html::Ol>::new();
     let composer_ref = NodeRef::<leptos::html::Textarea>::new();
@@ -126,25 +127,28 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             conversation.tell_typing(true);
         }
     };
+    let upload = move |file: web_sys::File| {
+        if let Some(conversation) = conversation() {
+            uploads.start(ctx, conversation, file);
+        }
+    };
     let on_file = move |_| {
         let Some(input) = file_ref.get() else { return };
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
         input.set_value("");
-        let Some(conversation) = conversation() else {
-            return;
-        };
-        uploading.set(Some(file.name()));
-        spawn_local(async move {
-            let token = ctx.saved.get_untracked().token;
-            let result = conversation.send_file(&ctx.chat(), &token, &file).await;
-            uploading.set(None);
-            if let Err(error) = result {
-                ctx.show_error(&error);
-            }
-        });
+        upload(file);
     };
+    // A file dropped on the conversation, or an image pasted into the composer, is sent too:
+    // one listener for the three events, on the conversation's element.
+    let root_ref = NodeRef::<leptos::html::Div>::new();
+    let drops = StoredValue::new_local(None);
+    Effect::new(move || {
+        if let Some(root) = root_ref.get() {
+            drops.set_value(Some(parlor_client::accept_files(&root, upload)));
+        }
+    });
     let end = move |_| {
         confirm_end.set(false);
         let Some(conversation) = conversation() else {
@@ -169,7 +173,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     };
 
     view! {
-        <div class="conversation">
+        <div class="conversation" node_ref=root_ref>
             <Show when=move || ctx.stage.get() == Stage::Waiting>
                 <Waiting ctx />
             </Show>
@@ -195,7 +199,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             <p class="typing" aria-hidden="true">
                 {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
             </p>
-            {move || uploading.get().map(|name| view! { <p class="muted" role="status">{with_name(t().uploading, &name)}</p> })}
+            <UploadStatus ctx uploads />
             <Show when=preview>
                 <p class="muted preview-notice">{move || t().preview_notice}</p>
             </Show>

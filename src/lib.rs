@@ -24,6 +24,7 @@ pub mod queue_picker;
 pub mod session;
 pub mod text;
 mod ticket;
+mod upload;
 mod waiting;
 
 use leptos::prelude::*;

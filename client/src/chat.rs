@@ -115,7 +115,7 @@ pub struct TicketRequest {
 /// The customer-side REST calls.
 #[derive(Debug, Clone)]
 pub struct Chat {
-    config: ClientConfig,
+    pub(crate) config: ClientConfig,
 }
 
 impl Chat {
@@ -188,27 +188,9 @@ impl Chat {
     }
 
     /// Uploads a file with `token` (Stringee's upload call); answers the path a message's
-    /// `filePath` carries.
+    /// `filePath` carries. [`Chat::upload`] does the same with progress and cancel.
     pub async fn upload_file(&self, token: &str, file: &web_sys::File) -> Result<String, Error> {
-        #[derive(serde::Deserialize)]
-        struct Reply {
-            filename: String,
-        }
-        let form = web_sys::FormData::new()
-            .map_err(|_| Error::new(Error::INVALID_VALUE, "no FormData in this browser"))?;
-        form.append_with_blob_and_filename("file", file, &file.name())
-            .map_err(|_| Error::new(Error::INVALID_VALUE, "the file cannot be read"))?;
-        let url = format!(
-            "{}/v1/file/upload?uploadType=multipart",
-            self.config.api_base
-        );
-        let request = Request::post(&url)
-            .header("X-STRINGEE-AUTH", token)
-            .body(form)
-            .map_err(|e| Error::new(Error::INVALID_VALUE, e.to_string()))?;
-        decode_response::<Reply>(request.send().await)
-            .await
-            .map(|r| r.filename)
+        self.upload(token, file, |_| {})?.finish().await
     }
 
     /// Fetches an attachment (a message's `filePath`: `/v1/file/…` on this server, or a full
@@ -382,7 +364,7 @@ pub(crate) async fn decode_response<T: DeserializeOwned>(
     decode(body)
 }
 
-fn decode<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, Error> {
     let r = body
         .get("r")
         .and_then(serde_json::Value::as_i64)

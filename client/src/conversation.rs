@@ -68,6 +68,16 @@ impl Conversation {
         file: &web_sys::File,
     ) -> Result<Message, Error> {
         let uploaded = chat.upload_file(token, file).await?;
+        self.send_uploaded(file, &uploaded).await
+    }
+
+    /// Sends `file`, uploaded to `uploaded` (see [`crate::Chat::upload`]), as a photo, video,
+    /// audio or file message according to its type.
+    pub async fn send_uploaded(
+        &self,
+        file: &web_sys::File,
+        uploaded: &str,
+    ) -> Result<Message, Error> {
         let mime = file.type_();
         let (kind, field) = if mime.starts_with("image/") {
             (kind::PHOTO, "photo")

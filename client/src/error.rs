@@ -21,6 +21,8 @@ impl Error {
     pub const INVALID_VALUE: i32 = -2;
     /// Stringee's SDK-local code for "object not found".
     pub const NOT_FOUND: i32 = -3;
+    /// Parlor's SDK-local code: the user cancelled (an upload).
+    pub const CANCELLED: i32 = -4;
 
     /// An error with `code` and `message`.
     pub fn new(code: i32, message: impl Into<String>) -> Self {

@@ -93,6 +93,7 @@ mod outbox;
 mod table;
 pub mod theme;
 mod time;
+mod upload;
 
 pub use chat::{Agent, AgentSession, Chat, ClientConfig, TicketRequest};
 pub use client::{Client, TokenProvider};
@@ -101,3 +102,4 @@ pub use error::Error;
 pub use events::{Event, ObjectChange};
 pub use model::{ChatRequest, ConversationInfo, Message, MessageState, Note, UserInfo};
 pub use parlor_protocol as protocol;
+pub use upload::{FileDrops, Upload, UploadCancel, accept_files};

@@ -137,6 +137,8 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     let list_conv = conv.clone();
     let typing_conv = conv.clone();
     let draft_conv = conv.clone();
+    let attach_conv = conv.clone();
+    let uploading = super::upload::Uploading::new();
     let ended_conv = conv.clone();
     let note_conv = conv.clone();
     let transfer_conv = conv.clone();
@@ -285,6 +287,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                             <button type="button" class="secondary" on:click=end>"End chat"</button>
                         </div>
                         <CannedOptions picker visitor />
+                        <super::upload::Attach desk conv=attach_conv.clone() uploading />
                         <button
                             type="button"
                             class="small secondary"

@@ -25,6 +25,7 @@ mod labels;
 mod note;
 mod side;
 mod tickets;
+mod upload;
 
 /// The workspace of the agent signed in as `email`.
 #[component]

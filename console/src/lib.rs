@@ -9,6 +9,7 @@ pub mod invite;
 pub mod marks;
 pub mod search;
 pub mod settings;
+pub mod transcript;
 pub mod visitors;
 pub mod workspace;
 

@@ -288,28 +288,15 @@ fn Opened(api: StoredValue<Admin>, hit: Value, words: Vec<String>) -> impl IntoV
             <h2>{title}</h2>
             {move || {
                 let reply = transcript.get().flatten()?;
-                let mut lines: Vec<(i64, String, Option<i64>, bool)> = reply["msgs"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|m| {
-                        let content = m["content"]["content"].as_str()?;
-                        Some((m["created"].as_i64().unwrap_or(0), content.to_string(), m["seq"].as_i64(), false))
-                    })
-                    .collect();
-                lines.extend(reply["notes"].as_array().cloned().unwrap_or_default().iter().map(|n| {
-                    (n["created"].as_i64().unwrap_or(0), format!("Private note · {}: {}", text(n, "authorName"), text(n, "text")), None, true)
-                }));
-                lines.sort_by_key(|(at, ..)| *at);
+                let lines = crate::transcript::lines(&reply);
                 let words = words.clone();
                 Some(view! {
                     <ol class="history__transcript" tabindex="0" aria-label="Messages">
-                        {lines.into_iter().map(|(_, line, seq, note)| {
-                            let hit = seq.is_some() && seq == hit_seq;
+                        {lines.into_iter().map(|line| {
+                            let hit = line.seq.is_some() && line.seq == hit_seq;
                             view! {
-                                <li class:note=note class:hit=hit id=hit.then_some("search-hit")>
-                                    {if hit { highlighted(&line, &words).into_any() } else { line.into_any() }}
+                                <li class:note=line.note class:hit=hit id=hit.then_some("search-hit")>
+                                    {if hit { highlighted(&line.text, &words).into_any() } else { line.text.into_any() }}
                                 </li>
                             }
                         }).collect_view()}

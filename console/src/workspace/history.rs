@@ -88,23 +88,10 @@ pub(super) fn VisitorHistory(desk: Desk, visitor_id: String, current: String) ->
         {move || {
             opened.get()?;
             let reply = transcript.get().flatten()?;
-            let mut lines: Vec<(i64, String, bool)> = reply["msgs"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|m| {
-                    let content = m["content"]["content"].as_str()?;
-                    Some((m["created"].as_i64().unwrap_or(0), content.to_string(), false))
-                })
-                .collect();
-            lines.extend(reply["notes"].as_array().cloned().unwrap_or_default().iter().map(|n| {
-                (n["created"].as_i64().unwrap_or(0), format!("Private note · {}: {}", text(n, "authorName"), text(n, "text")), true)
-            }));
-            lines.sort_by_key(|(at, _, _)| *at);
+            let lines = crate::transcript::lines(&reply);
             Some(view! {
                 <ol class="history__transcript" aria-label="Earlier chat" tabindex="0">
-                    {lines.into_iter().map(|(_, line, note)| view! { <li class:note=note>{line}</li> }).collect_view()}
+                    {lines.into_iter().map(|line| view! { <li class:note=line.note>{line.text}</li> }).collect_view()}
                 </ol>
             })
         }}

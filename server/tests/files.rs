@@ -7,7 +7,7 @@ use crate::common::TestServer;
 use crate::journey::{agent, push_of, visitor};
 use crate::socket::visitor_token;
 
-async fn upload(
+pub async fn upload(
     server: &TestServer,
     token: &str,
     name: &str,

@@ -29,4 +29,5 @@ mod staff;
 mod store;
 mod tickets;
 mod tokens;
+mod visitor_data;
 mod visitors;

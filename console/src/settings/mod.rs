@@ -8,6 +8,7 @@ mod labels;
 mod prechat;
 mod queues;
 mod security;
+mod visitor_data;
 mod widget;
 
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ use serde_json::Value;
 use crate::canned::CannedResponses;
 
 /// The pages, in the order of the menu.
-const PAGES: [(&str, &str); 9] = [
+const PAGES: [(&str, &str); 10] = [
     ("widget", "Widget"),
     ("queues", "Queues"),
     ("agents", "Agents"),
@@ -28,6 +29,7 @@ const PAGES: [(&str, &str); 9] = [
     ("hours", "Business hours"),
     ("prechat", "Pre-chat form"),
     ("security", "Security"),
+    ("visitor-data", "Visitor data"),
     ("audit", "Audit log"),
 ];
 
@@ -159,6 +161,7 @@ pub fn Settings(token: String) -> impl IntoView {
                         "prechat" => view! { <prechat::Prechat ctx /> }.into_any(),
                         "security" => view! { <security::Security ctx /> }.into_any(),
                         "audit" => view! { <audit::Audit ctx /> }.into_any(),
+                        "visitor-data" => view! { <visitor_data::VisitorData ctx /> }.into_any(),
                         _ => view! { <widget::Widget ctx /> }.into_any(),
                     }
                 }}

@@ -50,6 +50,7 @@ pub mod postgres;
 pub mod presence;
 pub mod search;
 pub mod sqlite;
+pub mod visitor_data;
 
 pub use admin::{
     AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
@@ -60,6 +61,7 @@ pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
 pub use presence::{OpenChat, PresenceStore};
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
+pub use visitor_data::{Erased, Person, VisitorData, VisitorDataStore};
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
@@ -284,7 +286,8 @@ pub struct NewPortal {
 /// The storage operations Parlor needs, whatever the database; the administration's are in
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
 /// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`],
-/// search in [`SearchStore`], who has a chat open in [`PresenceStore`].
+/// search in [`SearchStore`], who has a chat open in [`PresenceStore`], one visitor's data to
+/// export or erase in [`VisitorDataStore`].
 #[async_trait]
 pub trait Store:
     AdminStore
@@ -294,6 +297,7 @@ pub trait Store:
     + LabelStore
     + SearchStore
     + PresenceStore
+    + VisitorDataStore
     + Send
     + Sync
     + 'static

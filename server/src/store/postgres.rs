@@ -864,3 +864,4 @@ mod label;
 mod note;
 mod presence;
 mod search;
+mod visitor_data;

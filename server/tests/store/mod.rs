@@ -12,6 +12,7 @@ mod portals;
 mod presence;
 mod records;
 mod search;
+mod visitor_data;
 
 use admin::administration_changes_are_audited_together;
 use canned::canned_responses_are_shared_or_personal;
@@ -25,6 +26,7 @@ use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_upda
 use presence::open_chats_list_waiting_and_active_ones_with_their_visitor;
 use records::missed_chats_tickets_and_files;
 use search::search_finds_words_in_messages_visitors_and_tickets;
+use visitor_data::a_visitor_s_data_is_exported_then_erased;
 
 use std::sync::Arc;
 
@@ -110,4 +112,5 @@ crate::on_both_backends!(
     labels_are_put_on_conversations_and_taken_off,
     search_finds_words_in_messages_visitors_and_tickets,
     open_chats_list_waiting_and_active_ones_with_their_visitor,
+    a_visitor_s_data_is_exported_then_erased,
 );

@@ -10,6 +10,7 @@ pub mod check;
 pub mod labels;
 mod portal;
 mod queues;
+mod visitor_data;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(audit::router())
         .merge(labels::router())
+        .merge(visitor_data::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -12,7 +12,7 @@ use crate::store::{
 };
 
 /// Writes `note` on the transaction's connection.
-async fn write_note(
+pub(super) async fn write_note(
     connection: &mut SqliteConnection,
     portal_id: &str,
     note: &AuditNote,

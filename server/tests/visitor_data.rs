@@ -1,0 +1,174 @@
+//! One visitor's data on request: an admin exports it, then erases it, and nothing of the
+//! visitor's text is left in the database or the files folder; another visitor keeps theirs,
+//! and the erased chat stays, empty, for reports.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::care::accepted_chat;
+use crate::files::upload;
+use crate::journey::visitor;
+use crate::socket::{agent_token, visitor_token};
+
+const SECRET: &str = "My address is 12 Rose Street";
+const FILE_TEXT: &str = "Invoice for 12 Rose Street";
+
+fn text(conv: &str, content: &str) -> serde_json::Value {
+    json!({"convId": conv, "type": 1, "message": {"content": content}})
+}
+
+/// The files of the data folder holding `needle`, case aside.
+fn holding(folder: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if std::fs::read(&path)
+                .unwrap()
+                .to_ascii_lowercase()
+                .windows(needle.len())
+                .any(|w| w == needle.to_ascii_lowercase().as_bytes())
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_left() {
+    let server = crate::common::TestServer::start().await;
+    let (mut ann, mut alice, _bob, conv) = accepted_chat(&server).await;
+    assert_eq!(ann.request(42, text(&conv, SECRET)).await["r"], 0);
+    let ann_token = visitor_token(&server, "browser-ann").await;
+    let (status, uploaded) = upload(
+        &server,
+        &ann_token,
+        "invoice.txt",
+        "text/plain",
+        FILE_TEXT.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200, "{uploaded}");
+    let file = json!({"convId": conv, "type": 5, "message": {"file": {"filePath": uploaded["filename"], "filename": "invoice.txt"}}});
+    assert_eq!(ann.request(42, file).await["r"], 0);
+    assert_eq!(
+        alice
+            .request(
+                1002,
+                json!({"convId": conv, "text": "Lives at 12 Rose Street"})
+            )
+            .await["r"],
+        0
+    );
+    assert_eq!(
+        ann.request(
+            69,
+            json!({"convId": conv, "rating": 1, "comment": "Rose Street thanks"})
+        )
+        .await["r"],
+        0
+    );
+    // Ben, another visitor with an email of his own, keeps everything.
+    let (mut ben, ben_id) = visitor(&server, "browser-ben").await;
+    assert_eq!(
+        ben.request(70, json!({"email": "ben@example.com"})).await["r"],
+        0
+    );
+    let sales = server.facts.queues[0].id.clone();
+    let ben_conv = ben.request(41, json!({"name": sales})).await["convId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        ben.request(42, text(&ben_conv, "Ben's own words")).await["r"],
+        0
+    );
+
+    let admin = agent_token(&server, 0).await;
+    let agent = agent_token(&server, 1).await;
+    let export = "/v1/admin/visitor-data?email=ANN@example.com";
+    // Admins only, one of email and visitor_id.
+    assert_eq!(
+        server.call(Method::GET, export, Some(&agent), None).await.0,
+        403
+    );
+    assert_eq!(
+        server
+            .call(Method::GET, "/v1/admin/visitor-data", Some(&admin), None)
+            .await
+            .0,
+        400
+    );
+    let (status, data) = server.call(Method::GET, export, Some(&admin), None).await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["chats"][0]["convId"], json!(conv));
+    assert_eq!(data["chats"][0]["ratingComment"], "Rose Street thanks");
+    let dump = data.to_string();
+    assert!(
+        dump.contains(SECRET) && dump.contains("invoice.txt"),
+        "{dump}"
+    );
+    assert!(!dump.contains("Ben's own words"));
+
+    let (status, erased) = server
+        .call(
+            Method::POST,
+            "/v1/admin/visitor-data/erase",
+            Some(&admin),
+            Some(json!({"email": "ann@example.com"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{erased}");
+    assert_eq!(
+        (
+            erased["erased"]["chats"].clone(),
+            erased["erased"]["files"].clone(),
+            erased["erased"]["visitors"].clone()
+        ),
+        (json!(1), json!(1), json!(1))
+    );
+    let (_, after) = server.call(Method::GET, export, Some(&admin), None).await;
+    for part in ["visitors", "chats", "messages", "tickets", "files"] {
+        assert_eq!(after[part], json!([]), "{part}: {after}");
+    }
+    // The chat stays for reports, empty; Ben's is untouched.
+    let open = |id: &str| format!("/v1/agent/conversations/{id}/messages");
+    let (status, kept) = server
+        .call(Method::GET, &open(&conv), Some(&agent), None)
+        .await;
+    assert_eq!(
+        (status, kept["msgs"].clone(), kept["notes"].clone()),
+        (200, json!([]), json!([]))
+    );
+    let (_, bens) = server
+        .call(Method::GET, &open(&ben_conv), Some(&agent), None)
+        .await;
+    assert!(bens["msgs"].to_string().contains("Ben's own words"));
+    let ben_data = format!("/v1/admin/visitor-data?visitor_id={ben_id}");
+    let (_, ben_export) = server
+        .call(Method::GET, &ben_data, Some(&admin), None)
+        .await;
+    assert_eq!(ben_export["visitors"][0]["email"], "ben@example.com");
+    // Both requests are in the audit log.
+    let (_, log) = server
+        .call(Method::GET, "/v1/admin/audit", Some(&admin), None)
+        .await;
+    let log = log.to_string();
+    assert!(
+        log.contains("visitor.export") && log.contains("visitor.erase"),
+        "{log}"
+    );
+
+    // Nothing of Ann's text is left anywhere in the data folder.
+    server.close_store().await;
+    for needle in ["Rose Street", "ann@example.com"] {
+        let found = holding(server.data.path(), needle);
+        assert!(found.is_empty(), "{needle} is still in {found:?}");
+    }
+    server.stop().await;
+}

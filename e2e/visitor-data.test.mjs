@@ -20,6 +20,10 @@ test(
 
     await agent.getByRole("button", { name: "Settings" }).click();
     await agent.getByRole("navigation", { name: "Settings" }).getByRole("button", { name: "Visitor data" }).click();
+    // Retention: finished chats kept 30 days.
+    await agent.getByLabel(/Delete finished chats after/).fill("30");
+    await agent.getByRole("button", { name: "Save" }).click();
+    await agent.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     await agent.getByLabel("Email or visitor id").fill("NORA@example.com");
     await agent.getByRole("button", { name: "Export" }).click();
     await agent.getByRole("status").filter({ hasText: "Found 1 chat(s)" }).waitFor();

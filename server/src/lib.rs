@@ -42,6 +42,7 @@ pub mod origin;
 pub mod page;
 pub mod portals;
 pub mod profile;
+pub mod retention;
 pub mod routing;
 pub mod seed;
 pub mod store;
@@ -209,6 +210,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let hub = state.hub.clone();
+    let sweeper = tokio::spawn(retention::run(state.clone()));
     let router = http::router(state);
     // Chat frames are small: without TCP_NODELAY, a push written right after another (a
     // typing notice, then the message) waits for the peer's delayed ACK, up to 40 ms.
@@ -226,6 +228,7 @@ pub async fn serve(
         // Sockets are not part of axum's graceful shutdown: close them, so that clients
         // reconnect (elsewhere, or when this node is back) and reload what they missed by seq.
         hub.close_all();
+        sweeper.abort();
     })
     .await
 }

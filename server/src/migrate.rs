@@ -36,6 +36,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
                 ("logo_url", Text),
                 ("auto_create_ticket", Bool),
                 ("typing_preview", Bool),
+                ("retention_days", Int),
                 ("agent_max_serve", Int),
                 ("enabled", Bool),
                 ("business_hours", Text),

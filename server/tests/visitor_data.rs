@@ -91,6 +91,27 @@ async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_lef
 
     let admin = agent_token(&server, 0).await;
     let agent = agent_token(&server, 1).await;
+    // Retention is a portal setting in days (0 keeps chats), checked.
+    for (days, status) in [
+        (json!(30), 200),
+        (json!(-1), 422),
+        (json!(5000), 422),
+        (json!(0), 200),
+    ] {
+        let (got, answer) = server
+            .call(
+                Method::PATCH,
+                "/v1/admin/portal",
+                Some(&admin),
+                Some(json!({"retention_days": days})),
+            )
+            .await;
+        assert_eq!(got, status, "{days}: {answer}");
+    }
+    let (_, portal) = server
+        .call(Method::GET, "/v1/admin/portal", Some(&admin), None)
+        .await;
+    assert_eq!(portal["portal"]["retention_days"], 0);
     let export = "/v1/admin/visitor-data?email=ANN@example.com";
     // Admins only, one of email and visitor_id.
     assert_eq!(

@@ -1,6 +1,7 @@
-//! Settings › Visitor data: one visitor's data on request, by email (every browser they used)
-//! or visitor id: export it as JSON, or erase it (messages, notes, tickets, files and their
-//! records; each chat stays as counts for reports). Both are audited.
+//! Settings › Visitor data: how long finished chats are kept, and one visitor's data on
+//! request, by email (every browser they used) or visitor id: export it as JSON, or erase it
+//! (messages, notes, tickets, files and their records; each chat stays as counts for
+//! reports). Both are audited.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +23,17 @@ fn who(typed: &str) -> (&'static str, String) {
 #[component]
 pub fn VisitorData(ctx: Ctx) -> impl IntoView {
     let typed = RwSignal::new(String::new());
+    let days = RwSignal::new(
+        ctx.portal.get_untracked()["retention_days"]
+            .as_i64()
+            .unwrap_or(0)
+            .to_string(),
+    );
+    let keep = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let days = days.get_untracked().trim().parse::<i64>().unwrap_or(-1);
+        ctx.save_portal(json!({ "retention_days": days }));
+    };
     let exported = RwSignal::new(None::<(String, String)>);
     let confirming = RwSignal::new(false);
     let export = move |ev: leptos::ev::SubmitEvent| {
@@ -85,6 +97,12 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         {move || exported.get().map(|(href, name)| view! {
             <p><a href=href download=name.clone()>{format!("Download {name}")}</a></p>
         })}
+        <h2>"Retention"</h2>
+        <form class="form form--inline" on:submit=keep>
+            <label for="vd-days">"Delete finished chats after this many days (0 keeps them)"</label>
+            <input id="vd-days" type="number" min="0" max="3650" required bind:value=days />
+            <button type="submit">"Save"</button>
+        </form>
         <h2>"Erase"</h2>
         <p class="muted">"Removes their messages, private notes, tickets, files and visitor records for good; each chat stays as counts for reports."</p>
         <Show

@@ -12,7 +12,7 @@ macro_rules! select_portal {
             "SELECT id, widget_key, name, language, color, logo_url, auto_create_ticket, \
              agent_max_serve, enabled, business_hours, allowed_origins, position, greeting, \
              offline_message, reply_time_text, identity_verification, closed_dates, \
-             prechat_fields, visitor_secret, typing_preview FROM portals ",
+             prechat_fields, visitor_secret, typing_preview, retention_days FROM portals ",
             $tail
         )
     };
@@ -48,6 +48,7 @@ pub mod label;
 pub mod note;
 pub mod postgres;
 pub mod presence;
+pub mod retention;
 pub mod search;
 pub mod sqlite;
 pub mod visitor_data;
@@ -60,6 +61,7 @@ pub use history::{HistoryStore, PastChat};
 pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
 pub use presence::{OpenChat, PresenceStore};
+pub use retention::RetentionStore;
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 pub use visitor_data::{Erased, Person, VisitorData, VisitorDataStore};
 
@@ -127,6 +129,8 @@ pub struct Portal {
     /// When on, agents see a visitor's draft as they type it (the widget tells the visitor);
     /// off, nothing of a draft leaves the visitor's browser.
     pub typing_preview: bool,
+    /// Days a finished chat is kept; 0 keeps them (see [`crate::retention`]).
+    pub retention_days: i64,
 }
 
 impl Portal {
@@ -153,6 +157,7 @@ impl Portal {
             prechat_fields: "{}".into(),
             visitor_secret: String::new(),
             typing_preview: false,
+            retention_days: 0,
         }
     }
 }
@@ -287,7 +292,7 @@ pub struct NewPortal {
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
 /// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`],
 /// search in [`SearchStore`], who has a chat open in [`PresenceStore`], one visitor's data to
-/// export or erase in [`VisitorDataStore`].
+/// export or erase in [`VisitorDataStore`], old chats' deletion in [`RetentionStore`].
 #[async_trait]
 pub trait Store:
     AdminStore
@@ -298,6 +303,7 @@ pub trait Store:
     + SearchStore
     + PresenceStore
     + VisitorDataStore
+    + RetentionStore
     + Send
     + Sync
     + 'static

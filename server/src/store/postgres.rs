@@ -513,8 +513,9 @@ impl Store for PostgresStore {
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
              position, greeting, offline_message, reply_time_text, identity_verification, \
-             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview, \
+             retention_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -542,6 +543,7 @@ impl Store for PostgresStore {
         })
         .bind(now)
         .bind(p.typing_preview)
+        .bind(p.retention_days)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -863,5 +865,6 @@ mod history;
 mod label;
 mod note;
 mod presence;
+mod retention;
 mod search;
 mod visitor_data;

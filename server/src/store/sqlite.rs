@@ -522,8 +522,9 @@ impl Store for SqliteStore {
             "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
              auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
              position, greeting, offline_message, reply_time_text, identity_verification, \
-             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview, \
+             retention_days) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&p.id)
         .bind(&p.widget_key)
@@ -551,6 +552,7 @@ impl Store for SqliteStore {
         })
         .bind(now)
         .bind(p.typing_preview)
+        .bind(p.retention_days)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -868,5 +870,6 @@ mod history;
 mod label;
 mod note;
 mod presence;
+mod retention;
 mod search;
 mod visitor_data;

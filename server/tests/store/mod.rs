@@ -11,6 +11,7 @@ mod notes;
 mod portals;
 mod presence;
 mod records;
+mod retention;
 mod search;
 mod visitor_data;
 
@@ -25,6 +26,10 @@ use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
 use presence::open_chats_list_waiting_and_active_ones_with_their_visitor;
 use records::missed_chats_tickets_and_files;
+use retention::{
+    finished_chats_past_retention_are_deleted_with_their_files,
+    the_sweep_follows_each_portal_s_days,
+};
 use search::search_finds_words_in_messages_visitors_and_tickets;
 use visitor_data::a_visitor_s_data_is_exported_then_erased;
 
@@ -113,4 +118,6 @@ crate::on_both_backends!(
     search_finds_words_in_messages_visitors_and_tickets,
     open_chats_list_waiting_and_active_ones_with_their_visitor,
     a_visitor_s_data_is_exported_then_erased,
+    finished_chats_past_retention_are_deleted_with_their_files,
+    the_sweep_follows_each_portal_s_days,
 );

@@ -55,6 +55,7 @@ pub fn portal_json(portal: &Portal) -> Value {
         "prechat_fields": prechat,
         "auto_create_ticket": portal.auto_create_ticket,
         "typing_preview": portal.typing_preview,
+        "retention_days": portal.retention_days,
         "enabled": portal.enabled,
     })
 }
@@ -92,6 +93,7 @@ struct PortalPatch {
     prechat_fields: Option<PrechatForm>,
     auto_create_ticket: Option<bool>,
     typing_preview: Option<bool>,
+    retention_days: Option<i64>,
     enabled: Option<bool>,
 }
 
@@ -196,6 +198,9 @@ fn apply(portal: &mut Portal, patch: PortalPatch) -> Result<(), ApiError> {
     }
     if let Some(on) = patch.typing_preview {
         portal.typing_preview = on;
+    }
+    if let Some(days) = patch.retention_days {
+        portal.retention_days = check::number("retention_days", days, 0, 3650)?;
     }
     if let Some(on) = patch.enabled {
         portal.enabled = on;

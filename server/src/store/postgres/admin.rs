@@ -111,7 +111,7 @@ impl AdminStore for PostgresStore {
              auto_create_ticket = $5, agent_max_serve = $6, enabled = $7, business_hours = $8, \
              allowed_origins = $9, position = $10, greeting = $11, offline_message = $12, \
              reply_time_text = $13, identity_verification = $14, closed_dates = $15, \
-             prechat_fields = $16, typing_preview = $18 WHERE id = $17",
+             prechat_fields = $16, typing_preview = $18, retention_days = $19 WHERE id = $17",
         )
         .bind(&p.name)
         .bind(&p.language)
@@ -131,6 +131,7 @@ impl AdminStore for PostgresStore {
         .bind(&p.prechat_fields)
         .bind(&p.id)
         .bind(p.typing_preview)
+        .bind(p.retention_days)
         .execute(&mut *tx)
         .await?;
         write_note(&mut tx, &p.id, note).await?;

@@ -111,7 +111,7 @@ impl AdminStore for SqliteStore {
              auto_create_ticket = ?, agent_max_serve = ?, enabled = ?, business_hours = ?, \
              allowed_origins = ?, position = ?, greeting = ?, offline_message = ?, \
              reply_time_text = ?, identity_verification = ?, closed_dates = ?, \
-             prechat_fields = ?, typing_preview = ? WHERE id = ?",
+             prechat_fields = ?, typing_preview = ?, retention_days = ? WHERE id = ?",
         )
         .bind(&p.name)
         .bind(&p.language)
@@ -130,6 +130,7 @@ impl AdminStore for SqliteStore {
         .bind(&p.closed_dates)
         .bind(&p.prechat_fields)
         .bind(p.typing_preview)
+        .bind(p.retention_days)
         .bind(&p.id)
         .execute(&mut *tx)
         .await?;

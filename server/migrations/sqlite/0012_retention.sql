@@ -1,0 +1,2 @@
+-- Retention: finished chats older than this many days are deleted; 0 keeps them.
+ALTER TABLE portals ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0;

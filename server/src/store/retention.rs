@@ -1,0 +1,42 @@
+//! Retention: a portal's finished chats (ended or missed) older than its `retention_days` are
+//! deleted with everything of theirs: messages, notes, labels, members, the tickets left from
+//! them and the files sent only in them. The SQL is written once with `$n` parameters; the
+//! SQLite backend numbers them `?n`.
+
+use async_trait::async_trait;
+
+use super::StoreError;
+
+/// Deleting old chats.
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// Deletes the finished chats of `portal_id` created before `before_ms`; answers how many,
+    /// and the ids of the files removed with them (their bytes are the caller's to delete).
+    async fn delete_chats_before(
+        &self,
+        portal_id: &str,
+        before_ms: i64,
+    ) -> Result<(u64, Vec<String>), StoreError>;
+}
+
+/// The chats to delete: $1 portal, $2 the cutoff.
+pub const OLD: &str = "SELECT id FROM conversations WHERE portal_id = $1 AND created_at < $2 \
+     AND status IN ('ended', 'missed')";
+
+/// The files sent in old chats only.
+pub fn select_files() -> String {
+    format!(
+        "SELECT DISTINCT file_id FROM file_links WHERE conv_id IN ({OLD}) AND file_id NOT IN \
+         (SELECT file_id FROM file_links WHERE conv_id NOT IN ({OLD}))"
+    )
+}
+
+/// The deletions, in order: those files, the old chats' tickets, the chats (their messages,
+/// notes, labels and members go with them).
+pub fn deletions() -> [String; 3] {
+    [
+        format!("DELETE FROM files WHERE id IN ({})", select_files()),
+        format!("DELETE FROM tickets WHERE conv_id IN ({OLD})"),
+        format!("DELETE FROM conversations WHERE id IN ({OLD})"),
+    ]
+}

@@ -174,3 +174,25 @@ impl TestServer {
 pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
+
+/// The files of the data folder holding `needle`, case aside.
+pub fn files_holding(folder: &Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if std::fs::read(&path)
+                .unwrap()
+                .to_ascii_lowercase()
+                .windows(needle.len())
+                .any(|w| w == needle.to_ascii_lowercase().as_bytes())
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}

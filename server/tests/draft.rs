@@ -78,22 +78,7 @@ async fn a_draft_reaches_the_agents_only_while_the_portal_allows_it_and_is_never
 
     // Never stored: not in the database, its journal or anything else of the data folder.
     server.close_store().await;
-    let mut found = Vec::new();
-    let mut folders = vec![server.data.path().to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if std::fs::read(&path)
-                .unwrap()
-                .windows(DRAFT_TEXT.len())
-                .any(|w| w == DRAFT_TEXT.as_bytes())
-            {
-                found.push(path);
-            }
-        }
-    }
+    let found = crate::common::files_holding(server.data.path(), DRAFT_TEXT);
     assert!(found.is_empty(), "the draft is stored in {found:?}");
     server.stop().await;
 }

@@ -17,28 +17,6 @@ fn text(conv: &str, content: &str) -> serde_json::Value {
     json!({"convId": conv, "type": 1, "message": {"content": content}})
 }
 
-/// The files of the data folder holding `needle`, case aside.
-fn holding(folder: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let mut folders = vec![folder.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if std::fs::read(&path)
-                .unwrap()
-                .to_ascii_lowercase()
-                .windows(needle.len())
-                .any(|w| w == needle.to_ascii_lowercase().as_bytes())
-            {
-                found.push(path);
-            }
-        }
-    }
-    found
-}
-
 #[tokio::test]
 async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_left() {
     let server = crate::common::TestServer::start().await;
@@ -188,7 +166,7 @@ async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_lef
     // Nothing of Ann's text is left anywhere in the data folder.
     server.close_store().await;
     for needle in ["Rose Street", "ann@example.com"] {
-        let found = holding(server.data.path(), needle);
+        let found = crate::common::files_holding(server.data.path(), needle);
         assert!(found.is_empty(), "{needle} is still in {found:?}");
     }
     server.stop().await;

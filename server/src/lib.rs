@@ -19,6 +19,7 @@
 //!   other commands for the server's operator; [`migrate`], moving from SQLite to PostgreSQL;
 //! - [`admin`]: what admins' changes do beyond the store (sockets, routing, mail);
 //! - [`portals`]: the portals' settings, cached; [`throttle`], limits on guessing and flooding;
+//! - [`webhook`]: sending the webhooks' outbox to the portals' endpoints;
 //! - [`error`]: the API's error type and its wire shape; [`metrics`], what `/metrics` reports.
 
 pub mod admin;
@@ -49,6 +50,7 @@ pub mod store;
 pub mod throttle;
 pub mod token;
 pub mod transcript;
+pub mod webhook;
 pub mod ws;
 
 use std::future::Future;
@@ -74,6 +76,11 @@ pub struct Settings {
     pub customer_requests_per_minute: u32,
     /// This node's name, in metrics and logs (several nodes share one database).
     pub node_id: String,
+    /// Whether webhooks may go to addresses that are not public (this machine, the private
+    /// network): `--webhook-allow-private`, for development and closed networks.
+    pub webhook_allow_private: bool,
+    /// The wait before a failed webhook delivery's second attempt (then doubling).
+    pub webhook_first_retry: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -85,6 +92,8 @@ impl Default for Settings {
             public_url: None,
             customer_requests_per_minute: DEFAULT_CUSTOMER_REQUESTS_PER_MINUTE,
             node_id: default_node_id(),
+            webhook_allow_private: false,
+            webhook_first_retry: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -211,6 +220,7 @@ pub async fn serve(
     use axum::serve::ListenerExt;
     let hub = state.hub.clone();
     let sweeper = tokio::spawn(retention::run(state.clone()));
+    let webhooks = tokio::spawn(webhook::run(state.clone()));
     let router = http::router(state);
     // Chat frames are small: without TCP_NODELAY, a push written right after another (a
     // typing notice, then the message) waits for the peer's delayed ACK, up to 40 ms.
@@ -229,6 +239,7 @@ pub async fn serve(
         // reconnect (elsewhere, or when this node is back) and reload what they missed by seq.
         hub.close_all();
         sweeper.abort();
+        webhooks.abort();
     })
     .await
 }

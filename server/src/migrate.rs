@@ -125,6 +125,12 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
                 ("ended_by", Text),
                 ("rating", Int),
                 ("rating_comment", Text),
+                ("accepted_at", Int),
+                ("accepted_by", Text),
+                ("first_response_at", Int),
+                ("transfers", Int),
+                ("messages", Int),
+                ("rated_at", Int),
             ],
         ),
         (
@@ -227,6 +233,39 @@ const TABLES: &[(&str, &[(&str, Kind)])] = {
             ],
         ),
         (
+            "webhooks",
+            &[
+                ("id", Text),
+                ("portal_id", Text),
+                ("url", Text),
+                ("events", Text),
+                ("secret", Text),
+                ("enabled", Bool),
+                ("created_at", Int),
+            ],
+        ),
+        (
+            "webhook_deliveries",
+            &[
+                ("seq", Int),
+                ("id", Text),
+                ("webhook_id", Text),
+                ("portal_id", Text),
+                ("event", Text),
+                ("topic", Text),
+                ("data", Text),
+                ("created_at", Int),
+                ("status", Text),
+                ("attempts", Int),
+                ("next_attempt_at", Int),
+                ("expires_at", Int),
+                ("locked_until", Int),
+                ("last_status", Int),
+                ("last_error", Text),
+                ("delivered_at", Int),
+            ],
+        ),
+        (
             "audit_log",
             &[
                 ("id", Int),
@@ -301,6 +340,11 @@ async fn copy(source: &SqliteStore, target: &PostgresStore) -> Result<Counts, Mi
         return Err(MigrateError::NotEmpty(portals));
     }
     let mut tx = target.pool().begin().await?;
+    // The rows carry their reports' figures, and their webhooks were sent (or are pending, and
+    // copied as such): the triggers that record those stand aside while copying.
+    sqlx::query("SET LOCAL parlor.copying = 'on'")
+        .execute(&mut *tx)
+        .await?;
     for (table, columns) in TABLES {
         let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
         let select = format!("SELECT {} FROM {table}", names.join(", "));
@@ -324,13 +368,16 @@ async fn copy(source: &SqliteStore, target: &PostgresStore) -> Result<Counts, Mi
             insert(&mut tx, table, &names, batch).await?;
         }
     }
-    // The audit log's ids were copied; new entries continue after them.
-    sqlx::query(
-        "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), \
-         COALESCE((SELECT max(id) FROM audit_log), 0) + 1, false)",
-    )
-    .execute(&mut *tx)
-    .await?;
+    // The audit log's and the outbox's ids were copied; new ones continue after them.
+    for (table, column) in [("audit_log", "id"), ("webhook_deliveries", "seq")] {
+        let set = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
+             COALESCE((SELECT max({column}) FROM {table}), 0) + 1, false)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(set))
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
 
     let mut counts = Vec::new();

@@ -52,6 +52,7 @@ pub mod retention;
 pub mod search;
 pub mod sqlite;
 pub mod visitor_data;
+pub mod webhook;
 
 pub use admin::{
     AdminStore, ApiKeyInfo, AuditEntry, AuditNote, ChangeError, NewAgent, QueueDetails, Role,
@@ -64,6 +65,7 @@ pub use presence::{OpenChat, PresenceStore};
 pub use retention::RetentionStore;
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 pub use visitor_data::{Erased, Person, VisitorData, VisitorDataStore};
+pub use webhook::{Delivery, Outcome, Webhook, WebhookStore};
 
 pub use chat::{
     Conversation, Message, MessageQuery, NewConversation, NewMessage, NewTicket, Participant,
@@ -292,7 +294,8 @@ pub struct NewPortal {
 /// [`AdminStore`], the private notes' in [`NoteStore`], the canned responses' in
 /// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`],
 /// search in [`SearchStore`], who has a chat open in [`PresenceStore`], one visitor's data to
-/// export or erase in [`VisitorDataStore`], old chats' deletion in [`RetentionStore`].
+/// export or erase in [`VisitorDataStore`], old chats' deletion in [`RetentionStore`], webhooks
+/// and their outbox in [`WebhookStore`].
 #[async_trait]
 pub trait Store:
     AdminStore
@@ -304,6 +307,7 @@ pub trait Store:
     + PresenceStore
     + VisitorDataStore
     + RetentionStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

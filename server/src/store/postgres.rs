@@ -611,12 +611,16 @@ impl Store for PostgresStore {
         rating: i64,
         comment: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE conversations SET rating = $1, rating_comment = $2 WHERE id = $3")
-            .bind(rating)
-            .bind(comment)
-            .bind(conv_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE conversations SET rating = $1, rating_comment = $2, rated_at = $3 \
+             WHERE id = $4",
+        )
+        .bind(rating)
+        .bind(comment)
+        .bind(now_ms())
+        .bind(conv_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -868,3 +872,4 @@ mod presence;
 mod retention;
 mod search;
 mod visitor_data;
+mod webhook;

@@ -618,12 +618,15 @@ impl Store for SqliteStore {
         rating: i64,
         comment: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE conversations SET rating = ?, rating_comment = ? WHERE id = ?")
-            .bind(rating)
-            .bind(comment)
-            .bind(conv_id)
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "UPDATE conversations SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?",
+        )
+        .bind(rating)
+        .bind(comment)
+        .bind(now_ms())
+        .bind(conv_id)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -873,3 +876,4 @@ mod presence;
 mod retention;
 mod search;
 mod visitor_data;
+mod webhook;

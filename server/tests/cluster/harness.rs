@@ -83,6 +83,9 @@ impl Cluster {
             &self.database,
         )
         .env("PARLOR_LOG", "parlor_server=warn")
+        // Webhooks go to the tests' receivers on loopback.
+        .env("PARLOR_WEBHOOK_ALLOW_PRIVATE", "true")
+        .env("PARLOR_WEBHOOK_FIRST_RETRY_MS", "200")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -3,6 +3,7 @@
 //! protocol to whichever node they like. Run by `cargo xtask test cluster`.
 
 mod harness;
+mod webhooks;
 
 use std::time::Duration;
 

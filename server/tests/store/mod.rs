@@ -14,6 +14,7 @@ mod records;
 mod retention;
 mod search;
 mod visitor_data;
+mod webhooks;
 
 use admin::administration_changes_are_audited_together;
 use canned::canned_responses_are_shared_or_personal;
@@ -32,6 +33,7 @@ use retention::{
 };
 use search::search_finds_words_in_messages_visitors_and_tickets;
 use visitor_data::a_visitor_s_data_is_exported_then_erased;
+use webhooks::the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_in_order;
 
 use std::sync::Arc;
 
@@ -120,4 +122,5 @@ crate::on_both_backends!(
     a_visitor_s_data_is_exported_then_erased,
     finished_chats_past_retention_are_deleted_with_their_files,
     the_sweep_follows_each_portal_s_days,
+    the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_in_order,
 );

@@ -154,6 +154,15 @@ pub enum Command {
         /// This node's name in metrics, logs and health (default: host name and process id).
         #[arg(long, env = "PARLOR_NODE_ID")]
         node_id: Option<String>,
+        /// Let webhooks go to addresses that are not public: this machine (`http://127.0.0.1`
+        /// for development) and private networks. Off, a portal admin cannot make the server
+        /// reach into its own network.
+        #[arg(long, env = "PARLOR_WEBHOOK_ALLOW_PRIVATE")]
+        webhook_allow_private: bool,
+        /// Milliseconds before a failed webhook delivery's second attempt; each next one
+        /// waits twice as long (at most an hour), for a day.
+        #[arg(long, env = "PARLOR_WEBHOOK_FIRST_RETRY_MS", default_value_t = 10_000)]
+        webhook_first_retry_ms: u64,
     },
     /// Write a consistent copy of the SQLite database to a new file while the server runs
     /// (`VACUUM INTO`). On PostgreSQL, use its own tools (pg_dump).

@@ -198,6 +198,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             node_id,
             nats,
             nats_prefix,
+            webhook_allow_private,
+            webhook_first_retry_ms,
         } => {
             let data = place.data.clone();
             let store = place.open_existing().await?;
@@ -228,6 +230,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 public_url: public_url.map(|u| u.trim_end_matches('/').to_string()),
                 customer_requests_per_minute,
                 node_id: node_id.unwrap_or_else(parlor_server::default_node_id),
+                webhook_allow_private,
+                webhook_first_retry: std::time::Duration::from_millis(webhook_first_retry_ms),
                 ..Settings::default()
             };
             let state = AppState::new(

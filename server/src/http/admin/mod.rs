@@ -11,6 +11,7 @@ pub mod labels;
 mod portal;
 mod queues;
 mod visitor_data;
+mod webhooks;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(labels::router())
         .merge(visitor_data::router())
+        .merge(webhooks::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 

@@ -1,0 +1,193 @@
+//! Webhooks: the endpoints an admin registers, and the outbox of their deliveries. Deliveries
+//! are written by the database's triggers (migrations `*_webhooks.sql`) in the transaction of
+//! the change they tell of; the server claims the due ones, sends them and records how it
+//! went (see [`crate::webhook`]).
+//!
+//! The SQL is written once here with `$n` parameters; the SQLite backend numbers them `?n`.
+
+use async_trait::async_trait;
+
+use super::StoreError;
+
+/// Every event an endpoint may ask for.
+pub const EVENTS: [&str; 8] = [
+    "chat.created",
+    "chat.accepted",
+    "chat.transferred",
+    "message.created",
+    "chat.ended",
+    "chat.rated",
+    "chat.missed",
+    "ticket.created",
+];
+
+/// The event of a delivery that an admin's "send a test event" writes.
+pub const TEST_EVENT: &str = "webhook.test";
+
+/// How long a delivery is retried before it is marked failed.
+pub const RETRY_FOR_MS: i64 = 24 * 3600 * 1000;
+
+/// An endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Webhook {
+    pub id: String,
+    pub portal_id: String,
+    pub url: String,
+    /// The events asked for, each between commas: `,chat.created,message.created,`.
+    pub events: String,
+    /// Signs each delivery's body.
+    pub secret: String,
+    pub enabled: bool,
+    pub created_at: i64,
+}
+
+impl Webhook {
+    /// The events asked for, in [`EVENTS`] order.
+    pub fn event_list(&self) -> Vec<&'static str> {
+        EVENTS
+            .into_iter()
+            .filter(|e| self.events.contains(&format!(",{e},")))
+            .collect()
+    }
+
+    /// The stored form of a list of events.
+    pub fn events_text(events: &[&str]) -> String {
+        format!(",{},", events.join(","))
+    }
+}
+
+/// One delivery of an event to an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Delivery {
+    /// `dlv-…`: the same on every attempt (the receiver's key to drop a repeat).
+    pub id: String,
+    pub webhook_id: String,
+    pub portal_id: String,
+    pub event: String,
+    /// The event's `data`, JSON text.
+    pub data: String,
+    /// When the event happened, ms since the epoch.
+    pub created_at: i64,
+    /// `pending`, `delivered`, `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub expires_at: i64,
+    /// The receiver's HTTP status of the last attempt; 0 when none came.
+    pub last_status: i64,
+    pub last_error: String,
+    pub delivered_at: Option<i64>,
+}
+
+/// How an attempt went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A 2xx answer with this status.
+    Delivered { status: i64 },
+    /// Anything else: try again at `next_at`, or give up when that is past the delivery's
+    /// expiry.
+    Failed {
+        status: i64,
+        error: String,
+        next_at: i64,
+    },
+}
+
+/// Storing endpoints and their deliveries.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// The endpoints of `portal_id`, oldest first.
+    async fn webhooks(&self, portal_id: &str) -> Result<Vec<Webhook>, StoreError>;
+
+    /// Stores a new endpoint, or changes the one with the same id.
+    async fn save_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
+
+    /// Deletes an endpoint of `portal_id` and its deliveries; says whether it existed.
+    async fn delete_webhook(&self, portal_id: &str, id: &str) -> Result<bool, StoreError>;
+
+    /// The latest deliveries to an endpoint, newest first.
+    async fn deliveries(&self, webhook_id: &str, limit: i64) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Writes a delivery of `event` with `data` to one endpoint, due at `now`; answers its id.
+    async fn add_delivery(
+        &self,
+        webhook: &Webhook,
+        event: &str,
+        topic: &str,
+        data: &str,
+        now: i64,
+    ) -> Result<String, StoreError>;
+
+    /// Makes a delivery of `webhook_id` due again at `now`, for another day of retries (the
+    /// same id: a receiver that had it drops the repeat); says whether there was one.
+    async fn redeliver(&self, webhook_id: &str, id: &str, now: i64) -> Result<bool, StoreError>;
+
+    /// Claims up to `limit` due deliveries of enabled endpoints, the oldest pending one of each
+    /// endpoint and topic only, until `lease_until`; marks failed those whose retries ran out.
+    /// Several nodes may claim at once: each delivery goes to one.
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Records how an attempt of a claimed delivery went, and releases it.
+    async fn finish_delivery(
+        &self,
+        id: &str,
+        outcome: &Outcome,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes delivered and failed deliveries of events before `before`; answers how many.
+    async fn prune_deliveries(&self, before: i64) -> Result<u64, StoreError>;
+}
+
+/// The columns of a [`Delivery`].
+pub const DELIVERY: &str = "id, webhook_id, portal_id, event, data, created_at, status, attempts, \
+     next_attempt_at, expires_at, last_status, last_error, delivered_at";
+
+/// Marks failed the pending deliveries whose retries ran out: $1 now.
+pub const EXPIRE: &str = "UPDATE webhook_deliveries SET status = 'failed', \
+     last_error = CASE WHEN last_error = '' THEN 'not delivered within a day' ELSE last_error END \
+     WHERE status = 'pending' AND expires_at <= $1";
+
+/// Claims due deliveries: $1 now, $2 lease end, $3 limit; `lock` is the backend's row lock
+/// for the inner select (empty for SQLite, whose writer is one connection).
+pub fn claim(lock: &str) -> String {
+    format!(
+        "UPDATE webhook_deliveries SET locked_until = $2, attempts = attempts + 1 \
+         WHERE seq IN (SELECT d.seq FROM webhook_deliveries d \
+           JOIN webhooks w ON w.id = d.webhook_id AND w.enabled \
+           WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND d.locked_until <= $1 \
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id \
+             AND e.topic = d.topic AND e.seq < d.seq AND e.status = 'pending') \
+           ORDER BY d.seq LIMIT $3 {lock}) \
+         RETURNING {DELIVERY}"
+    )
+}
+
+/// Records an attempt: $1 id, $2 now, $3 delivered, $4 the status, $5 the error, $6 the next
+/// attempt.
+pub const FINISH: &str = "UPDATE webhook_deliveries SET locked_until = 0, last_status = $4, \
+     last_error = $5, \
+     status = CASE WHEN $3 THEN 'delivered' WHEN $6 >= expires_at THEN 'failed' ELSE 'pending' END, \
+     delivered_at = CASE WHEN $3 THEN $2 ELSE delivered_at END, \
+     next_attempt_at = CASE WHEN $3 THEN next_attempt_at ELSE $6 END \
+     WHERE id = $1";
+
+/// Makes a delivery due again: $1 webhook, $2 id, $3 now, $4 the new expiry.
+pub const REDELIVER: &str = "UPDATE webhook_deliveries SET status = 'pending', \
+     next_attempt_at = $3, expires_at = $4, locked_until = 0, last_error = '' \
+     WHERE webhook_id = $1 AND id = $2";
+
+/// Writes one delivery: $1 id, $2 webhook, $3 portal, $4 event, $5 topic, $6 data, $7 now,
+/// $8 expiry.
+pub const ADD: &str = "INSERT INTO webhook_deliveries (id, webhook_id, portal_id, event, topic, \
+     data, created_at, next_attempt_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)";
+
+/// A delivery's id.
+pub fn delivery_id() -> String {
+    format!("dlv-{}", crate::ids::random_hex(12))
+}

@@ -119,7 +119,15 @@ fn run(addr: &str, data: PathBuf) -> Result<(), Failure> {
     println!("Agent console:                      {base}/console/");
     println!("Sign in to the console with an agent's email and password above. Ctrl-C stops.");
     println!();
-    shell::run(shell::command(&parlor).args(["serve", "--data", &data_arg, "--addr", addr]))
+    // A development server: webhooks may go to a receiver on this machine.
+    shell::run(shell::command(&parlor).args([
+        "serve",
+        "--data",
+        &data_arg,
+        "--addr",
+        addr,
+        "--webhook-allow-private",
+    ]))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod prechat;
 mod queues;
 mod security;
 mod visitor_data;
+mod webhooks;
 mod widget;
 
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ use serde_json::Value;
 use crate::canned::CannedResponses;
 
 /// The pages, in the order of the menu.
-const PAGES: [(&str, &str); 10] = [
+const PAGES: [(&str, &str); 11] = [
     ("widget", "Widget"),
     ("queues", "Queues"),
     ("agents", "Agents"),
@@ -30,6 +31,7 @@ const PAGES: [(&str, &str); 10] = [
     ("prechat", "Pre-chat form"),
     ("security", "Security"),
     ("visitor-data", "Visitor data"),
+    ("webhooks", "Webhooks"),
     ("audit", "Audit log"),
 ];
 
@@ -162,6 +164,7 @@ pub fn Settings(token: String) -> impl IntoView {
                         "security" => view! { <security::Security ctx /> }.into_any(),
                         "audit" => view! { <audit::Audit ctx /> }.into_any(),
                         "visitor-data" => view! { <visitor_data::VisitorData ctx /> }.into_any(),
+                        "webhooks" => view! { <webhooks::Webhooks ctx /> }.into_any(),
                         _ => view! { <widget::Widget ctx /> }.into_any(),
                     }
                 }}

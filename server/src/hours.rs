@@ -100,6 +100,11 @@ impl Hours {
         self
     }
 
+    /// The clock the hours are read on (a portal's time zone: reports use it too).
+    pub fn zone(&self) -> &jiff::tz::TimeZone {
+        &self.zone
+    }
+
     /// Whether the portal is open at `unix_ms` (milliseconds since the Unix epoch).
     pub fn is_open_at(&self, unix_ms: i64) -> bool {
         if self.always && self.closed.is_empty() {

@@ -19,6 +19,7 @@
 //!   other commands for the server's operator; [`migrate`], moving from SQLite to PostgreSQL;
 //! - [`admin`]: what admins' changes do beyond the store (sockets, routing, mail);
 //! - [`portals`]: the portals' settings, cached; [`throttle`], limits on guessing and flooding;
+//! - [`report`]: the owner's figures, from what the store recorded;
 //! - [`webhook`]: sending the webhooks' outbox to the portals' endpoints;
 //! - [`error`]: the API's error type and its wire shape; [`metrics`], what `/metrics` reports.
 
@@ -43,6 +44,7 @@ pub mod origin;
 pub mod page;
 pub mod portals;
 pub mod profile;
+pub mod report;
 pub mod retention;
 pub mod routing;
 pub mod seed;

@@ -23,6 +23,7 @@ mod operator;
 mod outbox;
 mod profile;
 mod receiver;
+mod reports;
 mod search;
 mod settings;
 mod site;

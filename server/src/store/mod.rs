@@ -48,6 +48,7 @@ pub mod label;
 pub mod note;
 pub mod postgres;
 pub mod presence;
+pub mod report;
 pub mod retention;
 pub mod search;
 pub mod sqlite;
@@ -62,6 +63,7 @@ pub use history::{HistoryStore, PastChat};
 pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
 pub use presence::{OpenChat, PresenceStore};
+pub use report::{ChatFacts, ReportStore, TicketFacts};
 pub use retention::RetentionStore;
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 pub use visitor_data::{Erased, Person, VisitorData, VisitorDataStore};
@@ -295,7 +297,7 @@ pub struct NewPortal {
 /// [`CannedStore`], the visitors' history in [`HistoryStore`], the labels in [`LabelStore`],
 /// search in [`SearchStore`], who has a chat open in [`PresenceStore`], one visitor's data to
 /// export or erase in [`VisitorDataStore`], old chats' deletion in [`RetentionStore`], webhooks
-/// and their outbox in [`WebhookStore`].
+/// and their outbox in [`WebhookStore`], what reports are computed from in [`ReportStore`].
 #[async_trait]
 pub trait Store:
     AdminStore
@@ -308,6 +310,7 @@ pub trait Store:
     + VisitorDataStore
     + RetentionStore
     + WebhookStore
+    + ReportStore
     + Send
     + Sync
     + 'static

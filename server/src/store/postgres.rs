@@ -869,6 +869,7 @@ mod history;
 mod label;
 mod note;
 mod presence;
+mod report;
 mod retention;
 mod search;
 mod visitor_data;

@@ -11,6 +11,7 @@ mod notes;
 mod portals;
 mod presence;
 mod records;
+mod reports;
 mod retention;
 mod search;
 mod visitor_data;
@@ -27,6 +28,7 @@ use notes::notes_are_kept_per_conversation_oldest_first;
 use portals::{portals_queues_agents_and_keys, visitors_are_created_once_and_updated};
 use presence::open_chats_list_waiting_and_active_ones_with_their_visitor;
 use records::missed_chats_tickets_and_files;
+use reports::each_chat_records_the_moments_and_counts_reports_need;
 use retention::{
     finished_chats_past_retention_are_deleted_with_their_files,
     the_sweep_follows_each_portal_s_days,
@@ -123,4 +125,5 @@ crate::on_both_backends!(
     finished_chats_past_retention_are_deleted_with_their_files,
     the_sweep_follows_each_portal_s_days,
     the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_in_order,
+    each_chat_records_the_moments_and_counts_reports_need,
 );

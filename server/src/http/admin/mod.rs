@@ -10,6 +10,7 @@ pub mod check;
 pub mod labels;
 mod portal;
 mod queues;
+mod reports;
 mod visitor_data;
 mod webhooks;
 
@@ -35,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(labels::router())
         .merge(visitor_data::router())
+        .merge(reports::router())
         .merge(webhooks::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -6,6 +6,7 @@ mod load;
 mod nodes;
 mod relay;
 mod report;
+mod reports;
 mod search;
 mod worker;
 
@@ -68,6 +69,23 @@ enum Cmd {
         /// Text messages in the history (10 a conversation).
         #[arg(long, default_value_t = 100_000)]
         messages: usize,
+        /// Also measure PostgreSQL, in a database made on this server for the run (skipped
+        /// when it does not answer).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        postgres: String,
+        /// SQLite only.
+        #[arg(long)]
+        sqlite_only: bool,
+    },
+    /// Seed a store with a year of a busy portal's chats and time its reports; write
+    /// `reports.json`.
+    Reports {
+        /// Where `reports.json` (and scratch data) go.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+        /// Chats in the year.
+        #[arg(long, default_value_t = 200_000)]
+        chats: usize,
         /// Also measure PostgreSQL, in a database made on this server for the run (skipped
         /// when it does not answer).
         #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
@@ -154,6 +172,24 @@ fn run(cli: Cli) -> Result<(), String> {
             let _ = std::fs::remove_dir_all(&scratch);
             print!("{}", search::table(&backends));
             let path = out.join("search.json");
+            std::fs::write(
+                &path,
+                serde_json::to_vec_pretty(&backends).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))
+        }),
+        Cmd::Reports {
+            out,
+            chats,
+            postgres,
+            sqlite_only,
+        } => runtime()?.block_on(async {
+            let scratch = out.join("reports-scratch");
+            let postgres = (!sqlite_only).then_some(postgres.as_str());
+            let backends = reports::run(chats, &scratch, postgres).await?;
+            let _ = std::fs::remove_dir_all(&scratch);
+            print!("{}", reports::table(&backends));
+            let path = out.join("reports.json");
             std::fs::write(
                 &path,
                 serde_json::to_vec_pretty(&backends).map_err(|e| e.to_string())?,

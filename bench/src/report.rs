@@ -32,6 +32,10 @@ pub fn write(dir: &Path) -> Result<String, String> {
         .map(serde_json::from_value)
         .transpose()
         .map_err(|e| format!("search.json: {e}"))?;
+    let reports: Option<Vec<crate::reports::Backend>> = read("reports.json")?
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| format!("reports.json: {e}"))?;
 
     let mut md = String::from("# Parlor benchmark\n\n");
     let _ = writeln!(md, "{}\n", machine_line());
@@ -50,9 +54,13 @@ pub fn write(dir: &Path) -> Result<String, String> {
     if let Some(search) = &search {
         md.push_str(&crate::search::table(search));
     }
+    if let Some(reports) = &reports {
+        md.push_str(&crate::reports::table(reports));
+    }
     let combined = json!({
         "machine": machine_line(),
         "search": search,
+        "reports": reports,
         "bundle": bundle,
         "browser": browser,
         "load": load,

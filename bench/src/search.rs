@@ -32,7 +32,7 @@ pub struct Timing {
     pub p95_ms: f64,
 }
 
-const PORTAL: &str = "bench-portal";
+pub(crate) const PORTAL: &str = "bench-portal";
 const RUNS: usize = 21;
 /// Messages per conversation.
 const PER_CHAT: usize = 10;
@@ -40,17 +40,17 @@ const PER_CHAT: usize = 10;
 const BATCH: usize = 500;
 
 /// A small deterministic generator (xorshift): the same history every run.
-struct Draw(u64);
+pub(crate) struct Draw(pub(crate) u64);
 
 impl Draw {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
@@ -273,7 +273,7 @@ async fn measure(store: &Arc<dyn Store>) -> Result<Vec<Timing>, String> {
 }
 
 /// The benchmark's portal: two queues, four agents.
-fn portal() -> NewPortal {
+pub(crate) fn portal() -> NewPortal {
     let agent = |n: usize| {
         Agent::new(
             &format!("{PORTAL}-agent{n}"),
@@ -300,9 +300,9 @@ fn portal() -> NewPortal {
 
 /// A database of the run's own on the PostgreSQL whose admin URL is given: its URL and name,
 /// or `None` when that server does not answer.
-async fn postgres_database(admin: &str) -> Option<(String, String)> {
+pub(crate) async fn postgres_database(admin: &str) -> Option<(String, String)> {
     let mut connection = sqlx::PgConnection::connect(admin).await.ok()?;
-    let name = format!("parlor_bench_search_{}", parlor_server::ids::random_hex(6));
+    let name = format!("parlor_bench_{}", parlor_server::ids::random_hex(6));
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut connection)
         .await
@@ -311,7 +311,7 @@ async fn postgres_database(admin: &str) -> Option<(String, String)> {
     Some((format!("{base}/{name}"), name))
 }
 
-async fn drop_database(admin: &str, name: &str) {
+pub(crate) async fn drop_database(admin: &str, name: &str) {
     if let Ok(mut connection) = sqlx::PgConnection::connect(admin).await {
         let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))

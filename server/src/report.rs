@@ -9,7 +9,7 @@
 //!   after it; *duration*: accepted → ended; each as a median and a 90th percentile
 //!   (nearest rank), in milliseconds;
 //! - per agent: the chats they first accepted;
-//! - ratings: good and bad counts, the share good, and the comments.
+//! - ratings: good and bad counts, the share good, and the latest comments.
 //!
 //! Days are the zone's calendar days, so a day of a daylight-saving change has 23 or 25 hours.
 
@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::store::{ChatFacts, TicketFacts};
+use crate::store::{ChatFacts, RatingComment, TicketFacts};
 
 /// Longest range one report covers, in days.
 pub const MAX_DAYS: i32 = 400;
@@ -201,19 +201,57 @@ pub struct Report {
     pub agents: Vec<NamedFigures>,
     /// Chats started, by weekday (Monday first) and hour of the day, in the zone.
     pub hours: Vec<[u64; 24]>,
-    /// The ratings' comments, newest first.
+    /// The ratings' comments, the latest [`MAX_COMMENTS`], newest first.
     pub comments: Vec<Comment>,
 }
 
-/// Computes the report of `range` from its chats and tickets; `queues` and `agents` name ids
-/// (in the order to list them; others are listed after, by id).
-pub fn compute(
+/// What a report is computed from: the range's chats, tickets and rating comments (the latest
+/// [`MAX_COMMENTS`]), and the names of the portal's queues and agents, as `(id, name)` in the
+/// order to list them (others are listed after, by id).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub chats: Vec<ChatFacts>,
+    pub tickets: Vec<TicketFacts>,
+    pub comments: Vec<RatingComment>,
+    pub queues: Vec<(String, String)>,
+    pub agents: Vec<(String, String)>,
+}
+
+/// Most rating comments a report lists.
+pub const MAX_COMMENTS: i64 = 200;
+
+/// Reads what the report of `range` needs from the store, as the admin API does.
+pub async fn gather(
+    store: &dyn crate::store::Store,
+    portal_id: &str,
     range: &Range,
-    chats: &[ChatFacts],
-    tickets: &[TicketFacts],
-    queues: &[(String, String)],
-    agents: &[(String, String)],
-) -> Report {
+) -> Result<Facts, crate::store::StoreError> {
+    // A range of valid dates always has bounds; none reads nothing.
+    let (start, end) = range.bounds_ms().unwrap_or((0, 0));
+    Ok(Facts {
+        chats: store.chat_facts(portal_id, start, end).await?,
+        tickets: store.ticket_facts(portal_id, start, end).await?,
+        comments: store
+            .rating_comments(portal_id, start, end, MAX_COMMENTS)
+            .await?,
+        queues: store
+            .queues(portal_id)
+            .await?
+            .into_iter()
+            .map(|q| (q.id, q.name))
+            .collect(),
+        agents: store
+            .agents(portal_id)
+            .await?
+            .into_iter()
+            .map(|a| (a.user_id, a.display_name))
+            .collect(),
+    })
+}
+
+/// Computes the report of `range` from `facts`.
+pub fn compute(range: &Range, facts: &Facts) -> Report {
+    let (chats, tickets) = (&facts.chats, &facts.tickets);
     let zone = &range.zone;
     let local =
         |ms: i64| zone.to_datetime(jiff::Timestamp::from_millisecond(ms).unwrap_or_default());
@@ -230,10 +268,9 @@ pub fn compute(
     }
     let mut overall = Tally::default();
     let mut periods: Vec<Tally> = starts.iter().map(|_| Tally::default()).collect();
-    let mut by_queue = Keyed::new(queues);
-    let mut by_agent = Keyed::new(agents);
+    let mut by_queue = Keyed::new(&facts.queues);
+    let mut by_agent = Keyed::new(&facts.agents);
     let mut hours = vec![[0u64; 24]; 7];
-    let mut comments = Vec::new();
     let period_index = |date: Date| starts.binary_search(&range.period_of(date)).ok();
     for chat in chats {
         let at = local(chat.created_at);
@@ -247,18 +284,6 @@ pub fn compute(
         }
         let weekday = at.weekday().to_monday_zero_offset() as usize;
         hours[weekday][at.hour() as usize] += 1;
-        if let (Some(rating), Some(comment)) = (chat.rating, &chat.rating_comment)
-            && !comment.trim().is_empty()
-        {
-            comments.push(Comment {
-                conversation_id: chat.id.clone(),
-                rating: if rating == 1 { "good" } else { "bad" },
-                comment: comment.clone(),
-                rated_at: chat.rated_at,
-                queue_id: chat.queue_id.clone(),
-                agent_id: chat.accepted_by.clone(),
-            });
-        }
     }
     for ticket in tickets {
         overall.figures.tickets += 1;
@@ -267,7 +292,18 @@ pub fn compute(
         }
         by_queue.tally(ticket.queue_id.as_deref()).figures.tickets += 1;
     }
-    comments.sort_by_key(|c| std::cmp::Reverse(c.rated_at));
+    let comments = facts
+        .comments
+        .iter()
+        .map(|c| Comment {
+            conversation_id: c.conversation_id.clone(),
+            rating: if c.rating == 1 { "good" } else { "bad" },
+            comment: c.comment.clone(),
+            rated_at: c.rated_at,
+            queue_id: c.queue_id.clone(),
+            agent_id: c.agent_id.clone(),
+        })
+        .collect();
     Report {
         zone: zone.iana_name().unwrap_or("UTC").to_string(),
         from: range.from.to_string(),

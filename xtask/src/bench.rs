@@ -1,11 +1,12 @@
 //! `cargo xtask bench`: Parlor's benchmark (see `docs/performance.md`).
 //!
-//! Four parts, written as JSON under `target/bench/` and then brought together in `report.md`,
+//! Five parts, written as JSON under `target/bench/` and then brought together in `report.md`,
 //! `report.json` and `latency.svg`:
 //! the bundle's sizes and the browser timings (`e2e/bench.mjs`, headless Chromium on the demo
-//! page), the server load (`parlor-bench load`, Parlor then a bare relay), and search over a
-//! seeded history of 100,000 messages (`parlor-bench search`, SQLite and, when it answers,
-//! the local PostgreSQL). Figures are reported, never asserted.
+//! page), the server load (`parlor-bench load`, Parlor then a bare relay), search over a
+//! seeded history of 100,000 messages (`parlor-bench search`) and reports over a year of
+//! 200,000 chats (`parlor-bench reports`), each on SQLite and, when it answers, the local
+//! PostgreSQL. Figures are reported, never asserted.
 
 use crate::root;
 use crate::setup::{self, CHROMIUM};
@@ -22,13 +23,15 @@ pub enum Part {
     Load,
     /// Search over a busy portal's history (100,000 messages).
     Search,
+    /// Reports over a year of a busy portal (200,000 chats).
+    Reports,
 }
 
 /// `cargo xtask bench`'s options. The load and browser options go to their parts as they are;
 /// their defaults live there.
 #[derive(Debug, clap::Args)]
 pub struct Options {
-    /// The parts to run (comma-separated; default: all four).
+    /// The parts to run (comma-separated; default: all five).
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Part>,
     /// load: simulated visitors [default: 2000].
@@ -85,7 +88,13 @@ pub fn run(options: &Options) -> Result<(), Failure> {
         ("messages", text(options.messages)),
     ]);
     let parts = if options.only.is_empty() {
-        vec![Part::Bundle, Part::Browser, Part::Load, Part::Search]
+        vec![
+            Part::Bundle,
+            Part::Browser,
+            Part::Load,
+            Part::Search,
+            Part::Reports,
+        ]
     } else {
         options.only.clone()
     };
@@ -102,6 +111,7 @@ pub fn run(options: &Options) -> Result<(), Failure> {
         "browser.json",
         "load.json",
         "search.json",
+        "reports.json",
         "report.md",
         "report.json",
         "latency.svg",
@@ -159,6 +169,9 @@ pub fn run(options: &Options) -> Result<(), Failure> {
     }
     if wants("search") {
         shell::run(command(&bench).arg("search").arg("--out").arg(&out))?;
+    }
+    if wants("reports") {
+        shell::run(command(&bench).arg("reports").arg("--out").arg(&out))?;
     }
     shell::run(command(&bench).arg("report").arg("--out").arg(&out))?;
     println!(

@@ -63,7 +63,7 @@ pub use history::{HistoryStore, PastChat};
 pub use label::{Label, LabelStore};
 pub use note::{Note, NoteStore};
 pub use presence::{OpenChat, PresenceStore};
-pub use report::{ChatFacts, ReportStore, TicketFacts};
+pub use report::{ChatFacts, RatingComment, ReportStore, TicketFacts};
 pub use retention::RetentionStore;
 pub use search::{Rating, SearchHit, SearchQuery, SearchStore};
 pub use visitor_data::{Erased, Person, VisitorData, VisitorDataStore};

@@ -63,20 +63,39 @@ pub async fn each_chat_records_the_moments_and_counts_reports_need(store: Arc<dy
 
     let facts = store.chat_facts("portal-a", 0, i64::MAX).await.unwrap();
     assert_eq!(facts.len(), 2);
-    let served = facts.iter().find(|f| f.id == served).unwrap();
+    let served_id = served;
+    let served = facts.iter().find(|f| f.accepted_by.is_some()).unwrap();
     assert_eq!(served.accepted_by.as_deref(), Some("agent-bob-a"));
     let accepted = served.accepted_at.unwrap();
     assert!(accepted >= served.created_at);
     assert_eq!(served.first_response_at, Some(reply.created_at));
     assert!(served.ended_at.unwrap() >= accepted);
     assert_eq!((served.transfers, served.messages), (1, 3));
+    assert_eq!(served.rating, Some(0));
+    let comments = store
+        .rating_comments("portal-a", 0, i64::MAX, 10)
+        .await
+        .unwrap();
+    assert_eq!(comments.len(), 1);
     assert_eq!(
-        (served.rating, served.rating_comment.as_deref()),
-        (Some(0), Some("Slow"))
+        (
+            comments[0].conversation_id.as_str(),
+            comments[0].rating,
+            comments[0].comment.as_str(),
+            comments[0].agent_id.as_deref()
+        ),
+        (served_id.as_str(), 0, "Slow", Some("agent-bob-a"))
     );
-    assert!(served.rated_at.is_some());
+    assert!(comments[0].rated_at.is_some());
+    assert!(
+        store
+            .rating_comments("portal-a", 0, i64::MAX, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(served.status, "ended");
-    let missed = facts.iter().find(|f| f.id == missed).unwrap();
+    let missed = facts.iter().find(|f| f.accepted_by.is_none()).unwrap();
     assert_eq!(
         (
             missed.accepted_at,
@@ -86,7 +105,7 @@ pub async fn each_chat_records_the_moments_and_counts_reports_need(store: Arc<dy
         (None, None, "missed")
     );
     // The range is by creation, end excluded.
-    let first = facts[0].created_at;
+    let first = facts.iter().map(|f| f.created_at).min().unwrap();
     assert!(
         store
             .chat_facts("portal-a", 0, first)

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::hours::{Hours, parse_date};
 use crate::http::extract::ApiQuery;
-use crate::report::{MAX_DAYS, Period, Range, compute};
+use crate::report::{MAX_DAYS, Period, Range, compute, gather};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(report))
@@ -80,27 +80,9 @@ async fn report(
         return Err(ApiError::Invalid(format!("at most {MAX_DAYS} days")));
     }
     let range = Range { from, to, zone, by };
-    let (start, end) = range.bounds_ms().map_err(ApiError::Invalid)?;
-    let chats = state.store.chat_facts(&admin.portal_id, start, end).await?;
-    let tickets = state
-        .store
-        .ticket_facts(&admin.portal_id, start, end)
-        .await?;
-    let queues: Vec<(String, String)> = state
-        .store
-        .queues(&admin.portal_id)
-        .await?
-        .into_iter()
-        .map(|q| (q.id, q.name))
-        .collect();
-    let agents: Vec<(String, String)> = state
-        .store
-        .agents(&admin.portal_id)
-        .await?
-        .into_iter()
-        .map(|a| (a.user_id, a.display_name))
-        .collect();
-    let report = compute(&range, &chats, &tickets, &queues, &agents);
+    range.bounds_ms().map_err(ApiError::Invalid)?;
+    let facts = gather(state.store.as_ref(), &admin.portal_id, &range).await?;
+    let report = compute(&range, &facts);
     let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
     body["r"] = json!(0);
     Ok(Json(body))

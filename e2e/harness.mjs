@@ -31,7 +31,8 @@ export async function startParlor({ init = [], alone = false } = {}) {
   const facts = JSON.parse(execFileSync(bin, ["init", "--data", data, ...init, "--json"], { encoding: "utf8", cwd: data }));
   const child = spawn(
     bin,
-    ["serve", "--data", data, "--addr", "127.0.0.1:0", ...bundles],
+    // Webhooks may go to the tests' receivers on loopback.
+    ["serve", "--data", data, "--addr", "127.0.0.1:0", "--webhook-allow-private", ...bundles],
     { stdio: ["ignore", "pipe", "inherit"], cwd: data, env: alone ? envWithout("PARLOR_WIDGET_DIR", "PARLOR_CONSOLE_DIR") : process.env },
   );
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));

@@ -1,5 +1,5 @@
 //! The console's root component: sign-in (or an invitation's first password), then the
-//! signed-in shell: the workspace, Visitors, Search, and for admins the Settings pages;
+//! signed-in shell: the workspace, Visitors, Search, and for admins Reports and Settings;
 //! everyone's Account.
 
 use leptos::prelude::*;
@@ -7,6 +7,7 @@ use parlor_client::{Agent, AgentSession, ClientConfig};
 
 use crate::account::Account;
 use crate::invite::{Invitation, invitation_token};
+use crate::reports::Reports;
 use crate::search::Search;
 use crate::settings::Settings;
 use crate::visitors::Visitors;
@@ -18,6 +19,7 @@ enum Page {
     Chats,
     Visitors,
     Search,
+    Reports,
     Settings,
     Account,
 }
@@ -60,6 +62,7 @@ pub fn App() -> impl IntoView {
                                 {nav(Page::Chats, "Chats")}
                                 {nav(Page::Visitors, "Visitors")}
                                 {nav(Page::Search, "Search")}
+                                {admin.then(|| nav(Page::Reports, "Reports"))}
                                 {admin.then(|| nav(Page::Settings, "Settings"))}
                                 {nav(Page::Account, "Account")}
                             </nav>
@@ -99,6 +102,7 @@ pub fn App() -> impl IntoView {
                         Page::Chats => ().into_any(),
                         Page::Visitors => view! { <Visitors token=token.clone() /> }.into_any(),
                         Page::Search => view! { <Search token=token.clone() /> }.into_any(),
+                        Page::Reports => view! { <Reports token=token.clone() /> }.into_any(),
                         Page::Settings => view! { <Settings token=token.clone() /> }.into_any(),
                         Page::Account => view! { <Account token=token.clone() /> }.into_any(),
                     }}

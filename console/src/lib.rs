@@ -7,6 +7,7 @@ pub mod app;
 pub mod canned;
 pub mod invite;
 pub mod marks;
+pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod transcript;

@@ -230,7 +230,7 @@ fn DeliveryRow(ctx: Ctx, delivery: Value, hook: String, reload: Callback<()>) ->
             <td>{delivery["attempts"].as_i64().unwrap_or(0)}</td>
             <td>{answer}</td>
             <td>
-                <button type="button" class="small secondary" aria-label=format!("Send {event} again") on:click=send_again>
+                <button type="button" class="small secondary" aria-label=format!("Send again: {event}") on:click=send_again>
                     "Send again"
                 </button>
             </td>

@@ -155,3 +155,76 @@ pub fn unpack_tickets(packed: &str) -> Vec<TicketFacts> {
         })
         .collect()
 }
+
+/// Implements [`ReportStore`] for a backend, from the SQL above: `$store` (its full path), the
+/// pool it reads with, and how `$n` parameters are written for it. Both backends are this one
+/// text.
+macro_rules! report_store {
+    ($store:path, $read:ident, $number:expr) => {
+        use $crate::store::StoreError;
+        use $crate::store::report::{
+            CHATS, COMMENTS, ChatFacts, FIELD, ROW, RatingComment, ReportStore, TICKETS,
+            TicketFacts, unpack_chats, unpack_tickets,
+        };
+
+        /// The shared SQL with this backend's parameters.
+        fn sql(text: &str) -> sqlx::AssertSqlSafe<String> {
+            let number: fn(&str) -> String = $number;
+            sqlx::AssertSqlSafe(number(text))
+        }
+
+        #[async_trait::async_trait]
+        impl ReportStore for $store {
+            async fn chat_facts(
+                &self,
+                portal_id: &str,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<Vec<ChatFacts>, StoreError> {
+                let packed: String = sqlx::query_scalar(sql(CHATS))
+                    .bind(portal_id)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .bind(FIELD)
+                    .bind(ROW)
+                    .fetch_one(&self.$read)
+                    .await?;
+                Ok(unpack_chats(&packed))
+            }
+
+            async fn ticket_facts(
+                &self,
+                portal_id: &str,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<Vec<TicketFacts>, StoreError> {
+                let packed: String = sqlx::query_scalar(sql(TICKETS))
+                    .bind(portal_id)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .bind(FIELD)
+                    .bind(ROW)
+                    .fetch_one(&self.$read)
+                    .await?;
+                Ok(unpack_tickets(&packed))
+            }
+
+            async fn rating_comments(
+                &self,
+                portal_id: &str,
+                from_ms: i64,
+                to_ms: i64,
+                limit: i64,
+            ) -> Result<Vec<RatingComment>, StoreError> {
+                Ok(sqlx::query_as(sql(COMMENTS))
+                    .bind(portal_id)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .bind(limit)
+                    .fetch_all(&self.$read)
+                    .await?)
+            }
+        }
+    };
+}
+pub(crate) use report_store;

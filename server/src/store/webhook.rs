@@ -172,7 +172,8 @@ pub fn claim(lock: &str) -> String {
 /// attempt.
 pub const FINISH: &str = "UPDATE webhook_deliveries SET locked_until = 0, last_status = $4, \
      last_error = $5, \
-     status = CASE WHEN $3 THEN 'delivered' WHEN $6 >= expires_at THEN 'failed' ELSE 'pending' END, \
+     status = CASE WHEN $3 THEN 'delivered' WHEN $6 >= expires_at THEN 'failed' \
+       ELSE 'pending' END, \
      delivered_at = CASE WHEN $3 THEN $2 ELSE delivered_at END, \
      next_attempt_at = CASE WHEN $3 THEN next_attempt_at ELSE $6 END \
      WHERE id = $1";
@@ -191,3 +192,180 @@ pub const ADD: &str = "INSERT INTO webhook_deliveries (id, webhook_id, portal_id
 pub fn delivery_id() -> String {
     format!("dlv-{}", crate::ids::random_hex(12))
 }
+
+/// Implements [`WebhookStore`] for a backend, from the SQL above: `$store` (its full path),
+/// the pools it reads and writes with, the claim's row lock, and how `$n` parameters are
+/// written for it. Both backends are this one text.
+macro_rules! webhook_store {
+    ($store:path, $read:ident, $write:ident, $lock:expr, $number:expr) => {
+        use $crate::store::StoreError;
+        use $crate::store::webhook::{
+            ADD, DELIVERY, Delivery, EXPIRE, FINISH, Outcome, REDELIVER, RETRY_FOR_MS, Webhook,
+            WebhookStore, claim, delivery_id,
+        };
+
+        /// The shared SQL with this backend's parameters.
+        fn sql(text: &str) -> sqlx::AssertSqlSafe<String> {
+            let number: fn(&str) -> String = $number;
+            sqlx::AssertSqlSafe(number(text))
+        }
+
+        #[async_trait::async_trait]
+        impl WebhookStore for $store {
+            async fn webhooks(&self, portal_id: &str) -> Result<Vec<Webhook>, StoreError> {
+                Ok(sqlx::query_as(sql(
+                    "SELECT id, portal_id, url, events, secret, enabled, created_at FROM webhooks \
+                     WHERE portal_id = $1 ORDER BY created_at, id",
+                ))
+                .bind(portal_id)
+                .fetch_all(&self.$read)
+                .await?)
+            }
+
+            async fn save_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+                sqlx::query(sql(
+                    "INSERT INTO webhooks (id, portal_id, url, events, secret, enabled, \
+                     created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
+                     url = excluded.url, events = excluded.events, secret = excluded.secret, \
+                     enabled = excluded.enabled",
+                ))
+                .bind(&w.id)
+                .bind(&w.portal_id)
+                .bind(&w.url)
+                .bind(&w.events)
+                .bind(&w.secret)
+                .bind(w.enabled)
+                .bind(w.created_at)
+                .execute(&self.$write)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_webhook(
+                &self,
+                portal_id: &str,
+                id: &str,
+            ) -> Result<bool, StoreError> {
+                let done =
+                    sqlx::query(sql("DELETE FROM webhooks WHERE portal_id = $1 AND id = $2"))
+                    .bind(portal_id)
+                    .bind(id)
+                    .execute(&self.$write)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn deliveries(
+                &self,
+                webhook_id: &str,
+                limit: i64,
+            ) -> Result<Vec<Delivery>, StoreError> {
+                let select = format!(
+                    "SELECT {DELIVERY} FROM webhook_deliveries WHERE webhook_id = $1 \
+                     ORDER BY seq DESC LIMIT $2"
+                );
+                Ok(sqlx::query_as(sql(&select))
+                    .bind(webhook_id)
+                    .bind(limit)
+                    .fetch_all(&self.$read)
+                    .await?)
+            }
+
+            async fn add_delivery(
+                &self,
+                webhook: &Webhook,
+                event: &str,
+                topic: &str,
+                data: &str,
+                now: i64,
+            ) -> Result<String, StoreError> {
+                let id = delivery_id();
+                sqlx::query(sql(ADD))
+                    .bind(&id)
+                    .bind(&webhook.id)
+                    .bind(&webhook.portal_id)
+                    .bind(event)
+                    .bind(topic)
+                    .bind(data)
+                    .bind(now)
+                    .bind(now + RETRY_FOR_MS)
+                    .execute(&self.$write)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn redeliver(
+                &self,
+                webhook_id: &str,
+                id: &str,
+                now: i64,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(sql(REDELIVER))
+                    .bind(webhook_id)
+                    .bind(id)
+                    .bind(now)
+                    .bind(now + RETRY_FOR_MS)
+                    .execute(&self.$write)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn claim_deliveries(
+                &self,
+                now: i64,
+                lease_until: i64,
+                limit: i64,
+            ) -> Result<Vec<Delivery>, StoreError> {
+                let mut tx = self.$write.begin().await?;
+                sqlx::query(sql(EXPIRE)).bind(now).execute(&mut *tx).await?;
+                let mut claimed: Vec<Delivery> = sqlx::query_as(sql(&claim($lock)))
+                    .bind(now)
+                    .bind(lease_until)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+                Ok(claimed)
+            }
+
+            async fn finish_delivery(
+                &self,
+                id: &str,
+                outcome: &Outcome,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let (delivered, status, error, next_at) = match outcome {
+                    Outcome::Delivered { status } => (true, *status, "", now),
+                    Outcome::Failed {
+                        status,
+                        error,
+                        next_at,
+                    } => (false, *status, error.as_str(), *next_at),
+                };
+                sqlx::query(sql(FINISH))
+                    .bind(id)
+                    .bind(now)
+                    .bind(delivered)
+                    .bind(status)
+                    .bind(error)
+                    .bind(next_at)
+                    .execute(&self.$write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn prune_deliveries(&self, before: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql(
+                    "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1",
+                ))
+                .bind(before)
+                .execute(&self.$write)
+                .await?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+pub(crate) use webhook_store;

@@ -173,6 +173,26 @@ macro_rules! report_store {
             sqlx::AssertSqlSafe(number(text))
         }
 
+        impl $store {
+            /// The packed text of [`CHATS`] or [`TICKETS`] for a portal and range.
+            async fn packed(
+                &self,
+                query: &str,
+                portal_id: &str,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<String, StoreError> {
+                Ok(sqlx::query_scalar(sql(query))
+                    .bind(portal_id)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .bind(FIELD)
+                    .bind(ROW)
+                    .fetch_one(&self.$read)
+                    .await?)
+            }
+        }
+
         #[async_trait::async_trait]
         impl ReportStore for $store {
             async fn chat_facts(
@@ -181,15 +201,7 @@ macro_rules! report_store {
                 from_ms: i64,
                 to_ms: i64,
             ) -> Result<Vec<ChatFacts>, StoreError> {
-                let packed: String = sqlx::query_scalar(sql(CHATS))
-                    .bind(portal_id)
-                    .bind(from_ms)
-                    .bind(to_ms)
-                    .bind(FIELD)
-                    .bind(ROW)
-                    .fetch_one(&self.$read)
-                    .await?;
-                Ok(unpack_chats(&packed))
+                Ok(unpack_chats(&self.packed(CHATS, portal_id, from_ms, to_ms).await?))
             }
 
             async fn ticket_facts(
@@ -198,15 +210,7 @@ macro_rules! report_store {
                 from_ms: i64,
                 to_ms: i64,
             ) -> Result<Vec<TicketFacts>, StoreError> {
-                let packed: String = sqlx::query_scalar(sql(TICKETS))
-                    .bind(portal_id)
-                    .bind(from_ms)
-                    .bind(to_ms)
-                    .bind(FIELD)
-                    .bind(ROW)
-                    .fetch_one(&self.$read)
-                    .await?;
-                Ok(unpack_tickets(&packed))
+                Ok(unpack_tickets(&self.packed(TICKETS, portal_id, from_ms, to_ms).await?))
             }
 
             async fn rating_comments(

@@ -201,7 +201,9 @@ macro_rules! report_store {
                 from_ms: i64,
                 to_ms: i64,
             ) -> Result<Vec<ChatFacts>, StoreError> {
-                Ok(unpack_chats(&self.packed(CHATS, portal_id, from_ms, to_ms).await?))
+                Ok(unpack_chats(
+                    &self.packed(CHATS, portal_id, from_ms, to_ms).await?,
+                ))
             }
 
             async fn ticket_facts(
@@ -210,7 +212,9 @@ macro_rules! report_store {
                 from_ms: i64,
                 to_ms: i64,
             ) -> Result<Vec<TicketFacts>, StoreError> {
-                Ok(unpack_tickets(&self.packed(TICKETS, portal_id, from_ms, to_ms).await?))
+                Ok(unpack_tickets(
+                    &self.packed(TICKETS, portal_id, from_ms, to_ms).await?,
+                ))
             }
 
             async fn rating_comments(

@@ -122,6 +122,10 @@ pub trait WebhookStore: Send + Sync {
     /// same id: a receiver that had it drops the repeat); says whether there was one.
     async fn redeliver(&self, webhook_id: &str, id: &str, now: i64) -> Result<bool, StoreError>;
 
+    /// Whether any delivery is pending and due at `now` (a read: the sender's cheap look
+    /// before it claims, which writes).
+    async fn deliveries_due(&self, now: i64) -> Result<bool, StoreError>;
+
     /// Claims up to `limit` due deliveries of enabled endpoints, the oldest pending one of each
     /// endpoint and topic only, until `lease_until`; marks failed those whose retries ran out.
     /// Several nodes may claim at once: each delivery goes to one.
@@ -147,6 +151,10 @@ pub trait WebhookStore: Send + Sync {
 /// The columns of a [`Delivery`].
 pub const DELIVERY: &str = "id, webhook_id, portal_id, event, data, created_at, status, attempts, \
      next_attempt_at, expires_at, last_status, last_error, delivered_at";
+
+/// Whether a pending delivery is due: $1 now.
+pub const DUE: &str = "SELECT EXISTS (SELECT 1 FROM webhook_deliveries \
+     WHERE status = 'pending' AND next_attempt_at <= $1)";
 
 /// Marks failed the pending deliveries whose retries ran out: $1 now.
 pub const EXPIRE: &str = "UPDATE webhook_deliveries SET status = 'failed', \
@@ -200,8 +208,8 @@ macro_rules! webhook_store {
     ($store:path, $read:ident, $write:ident, $lock:expr, $number:expr) => {
         use $crate::store::StoreError;
         use $crate::store::webhook::{
-            ADD, DELIVERY, Delivery, EXPIRE, FINISH, Outcome, REDELIVER, RETRY_FOR_MS, Webhook,
-            WebhookStore, claim, delivery_id,
+            ADD, DELIVERY, DUE, Delivery, EXPIRE, FINISH, Outcome, REDELIVER, RETRY_FOR_MS,
+            Webhook, WebhookStore, claim, delivery_id,
         };
 
         /// The shared SQL with this backend's parameters.
@@ -309,6 +317,13 @@ macro_rules! webhook_store {
                     .execute(&self.$write)
                     .await?;
                 Ok(done.rows_affected() > 0)
+            }
+
+            async fn deliveries_due(&self, now: i64) -> Result<bool, StoreError> {
+                Ok(sqlx::query_scalar(sql(DUE))
+                    .bind(now)
+                    .fetch_one(&self.$read)
+                    .await?)
             }
 
             async fn claim_deliveries(

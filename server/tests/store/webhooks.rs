@@ -139,6 +139,8 @@ pub async fn the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_
 
     // Claims: the oldest pending delivery of each endpoint and conversation only.
     let now = all.last().unwrap().created_at + 1_000;
+    assert!(store.deliveries_due(now).await.unwrap());
+    assert!(!store.deliveries_due(all[0].created_at - 1).await.unwrap());
     let claimed = store
         .claim_deliveries(now, now + 30_000, 100)
         .await

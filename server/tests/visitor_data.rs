@@ -20,6 +20,24 @@ fn text(conv: &str, content: &str) -> serde_json::Value {
 #[tokio::test]
 async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_left() {
     let server = crate::common::TestServer::start().await;
+    // An endpoint that hears of everything (on a loopback port this server may not send to:
+    // its deliveries stay pending, holding the visitor's words).
+    let store = server.store().await;
+    let portal = store.first_portal().await.unwrap().unwrap();
+    store
+        .save_webhook(&parlor_server::store::Webhook {
+            id: "wh-all".into(),
+            portal_id: portal.id.clone(),
+            url: "http://127.0.0.1:9/hooks".into(),
+            events: parlor_server::store::Webhook::events_text(
+                &parlor_server::store::webhook::EVENTS,
+            ),
+            secret: "a-secret-of-sixteen".into(),
+            enabled: true,
+            created_at: 1,
+        })
+        .await
+        .unwrap();
     let (mut ann, mut alice, _bob, conv) = accepted_chat(&server).await;
     assert_eq!(ann.request(42, text(&conv, SECRET)).await["r"], 0);
     let ann_token = visitor_token(&server, "browser-ann").await;
@@ -114,6 +132,8 @@ async fn an_admin_exports_then_erases_a_visitor_and_nothing_of_their_text_is_lef
     );
     assert!(!dump.contains("Ben's own words"));
 
+    let pending = store.deliveries("wh-all", 100).await.unwrap();
+    assert!(pending.iter().any(|d| d.data.contains(SECRET)));
     let (status, erased) = server
         .call(
             Method::POST,

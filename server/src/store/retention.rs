@@ -31,11 +31,13 @@ pub fn select_files() -> String {
     )
 }
 
-/// The deletions, in order: those files, the old chats' tickets, the chats (their messages,
-/// notes, labels and members go with them).
-pub fn deletions() -> [String; 3] {
+/// The deletions, in order: those files, the webhook deliveries that told of the old chats
+/// (and of their tickets), the old chats' tickets, the chats (their messages, notes, labels
+/// and members go with them).
+pub fn deletions() -> [String; 4] {
     [
         format!("DELETE FROM files WHERE id IN ({})", select_files()),
+        format!("DELETE FROM webhook_deliveries WHERE portal_id = $1 AND topic IN ({OLD})"),
         format!("DELETE FROM tickets WHERE conv_id IN ({OLD})"),
         format!("DELETE FROM conversations WHERE id IN ({OLD})"),
     ]

@@ -120,11 +120,18 @@ pub fn select_files() -> String {
     )
 }
 
-/// The erasure's statements, in order, each with $1–$3: messages, tickets, files (listed
-/// before), notes, the chats' comments, and last the visitor records (which the others find
-/// the person by).
-pub fn erasure() -> [String; 6] {
+/// The erasure's statements, in order, each with $1–$3: the webhook deliveries that told of
+/// the person's chats and tickets (pending ones too: their text must go), messages, tickets,
+/// files (listed before), notes, the chats' comments, and last the visitor records (which the
+/// others find the person by).
+pub fn erasure() -> [String; 7] {
     [
+        format!(
+            "DELETE FROM webhook_deliveries WHERE portal_id = $1 AND (topic IN ({}) OR topic IN \
+             (SELECT id FROM tickets WHERE {}))",
+            chat_ids(),
+            tickets_of()
+        ),
         format!("DELETE FROM messages WHERE conv_id IN ({})", chat_ids()),
         format!("DELETE FROM tickets WHERE {}", tickets_of()),
         format!("DELETE FROM files WHERE {}", files_of()),

@@ -9,6 +9,20 @@ use super::*;
 
 pub async fn finished_chats_past_retention_are_deleted_with_their_files(store: Arc<dyn Store>) {
     store.create_portal(&new_portal("a")).await.unwrap();
+    store
+        .save_webhook(&parlor_server::store::Webhook {
+            id: "wh-all".into(),
+            portal_id: "portal-a".into(),
+            url: "https://hooks.example.com/parlor".into(),
+            events: parlor_server::store::Webhook::events_text(
+                &parlor_server::store::webhook::EVENTS,
+            ),
+            secret: "a-secret-of-sixteen".into(),
+            enabled: true,
+            created_at: 1,
+        })
+        .await
+        .unwrap();
     let ended = chat(&store, "a", "ann").await;
     let missed = chat(&store, "a", "ben").await;
     let open = chat(&store, "a", "cat").await;
@@ -80,6 +94,10 @@ pub async fn finished_chats_past_retention_are_deleted_with_their_files(store: A
     assert!(store.file("file-old").await.unwrap().is_none());
     assert!(store.file("file-open").await.unwrap().is_some());
     assert!(store.tickets("portal-a", 10).await.unwrap().is_empty());
+    // What the webhooks were told of the deleted chats (and their ticket) goes with them.
+    let left = store.deliveries("wh-all", 100).await.unwrap();
+    assert!(!left.is_empty());
+    assert!(left.iter().all(|d| d.data.contains(&open)), "{left:?}");
 }
 
 pub async fn the_sweep_follows_each_portal_s_days(store: Arc<dyn Store>) {

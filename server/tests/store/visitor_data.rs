@@ -31,6 +31,21 @@ pub async fn a_visitor_s_data_is_exported_then_erased(store: Arc<dyn Store>) {
             .await
             .unwrap();
     }
+    // An endpoint that hears of everything: its deliveries hold the visitors' words.
+    store
+        .save_webhook(&parlor_server::store::Webhook {
+            id: "wh-all".into(),
+            portal_id: "portal-a".into(),
+            url: "https://hooks.example.com/parlor".into(),
+            events: parlor_server::store::Webhook::events_text(
+                &parlor_server::store::webhook::EVENTS,
+            ),
+            secret: "a-secret-of-sixteen".into(),
+            enabled: true,
+            created_at: 1,
+        })
+        .await
+        .unwrap();
     let ann = chat(&store, "a", "laptop").await;
     let ben = chat(&store, "a", "ben").await;
     store
@@ -79,6 +94,18 @@ pub async fn a_visitor_s_data_is_exported_then_erased(store: Arc<dyn Store>) {
         (1, 2, 0)
     );
 
+    store.assign_agent(&ann, "agent-bob-a").await.unwrap();
+    store
+        .rate_conversation(&ann, 1, "Ann's thanks")
+        .await
+        .unwrap();
+    let told = |deliveries: &[parlor_server::store::Delivery], what: &str| {
+        deliveries.iter().filter(|d| d.data.contains(what)).count()
+    };
+    let before = store.deliveries("wh-all", 100).await.unwrap();
+    assert!(told(&before, "Ann's secret") == 1 && told(&before, "Call me") == 1);
+    assert!(told(&before, "Ann's thanks") == 1 && told(&before, "Ben's words") == 1);
+
     let note = AuditNote::new("agent-ann-a", "visitor.erase", "laptop,phone", json!({}));
     let erased = store
         .erase_visitor(&person("", "ann@example.com"), &note)
@@ -98,6 +125,12 @@ pub async fn a_visitor_s_data_is_exported_then_erased(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(after, Default::default());
+    // The deliveries that told of Ann's chat and ticket are gone, and the erasure itself
+    // tells of nothing; Ben's stay.
+    let left = store.deliveries("wh-all", 100).await.unwrap();
+    assert!(left.iter().all(|d| !d.data.contains(&ann)), "{left:?}");
+    assert_eq!(told(&left, "Call me") + told(&left, "Ann"), 0);
+    assert_eq!(told(&left, "Ben's words"), 1);
     // The chat stays, as counts; Ben keeps everything.
     assert!(store.conversation(&ann).await.unwrap().is_some());
     assert_eq!(store.visitor_data(&person("ben", "")).await.unwrap(), bens);

@@ -69,10 +69,10 @@ impl VisitorDataStore for SqliteStore {
             .execute(&self.writer)
             .await?;
         Ok(Erased {
-            visitors: removed[5],
+            visitors: removed[6],
             chats: chats.len() as u64,
-            messages: removed[0],
-            tickets: removed[1],
+            messages: removed[1],
+            tickets: removed[2],
             files: files.into_iter().map(|f| f.id).collect(),
         })
     }

@@ -42,3 +42,41 @@ pub fn deletions() -> [String; 4] {
         format!("DELETE FROM conversations WHERE id IN ({OLD})"),
     ]
 }
+
+/// Implements [`RetentionStore`] for a backend, from the SQL above: `$store` (its full path),
+/// the pool it writes with, and how `$n` parameters are written for it. Both backends are this
+/// one text.
+macro_rules! retention_store {
+    ($store:path, $write:ident, $number:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::store::retention::RetentionStore for $store {
+            async fn delete_chats_before(
+                &self,
+                portal_id: &str,
+                before_ms: i64,
+            ) -> Result<(u64, Vec<String>), $crate::store::StoreError> {
+                let number: fn(&str) -> String = $number;
+                let sql = |text: String| sqlx::AssertSqlSafe(number(&text));
+                let mut tx = self.$write.begin().await?;
+                let files: Vec<String> =
+                    sqlx::query_scalar(sql($crate::store::retention::select_files()))
+                        .bind(portal_id)
+                        .bind(before_ms)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let mut deleted = 0;
+                for statement in $crate::store::retention::deletions() {
+                    deleted = sqlx::query(sql(statement))
+                        .bind(portal_id)
+                        .bind(before_ms)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok((deleted, files))
+            }
+        }
+    };
+}
+pub(crate) use retention_store;

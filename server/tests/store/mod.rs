@@ -41,6 +41,7 @@ use std::sync::Arc;
 
 use parlor_server::store::{
     Agent, ApiKey, AuditNote, NewConversation, NewMessage, NewPortal, Portal, Queue, Role, Store,
+    Webhook,
 };
 use serde_json::json;
 
@@ -96,6 +97,19 @@ pub async fn chat(store: &Arc<dyn Store>, tag: &str, visitor: &str) -> String {
         .unwrap();
     assert!(new);
     conversation.id
+}
+
+/// A webhook endpoint of portal a for `events` (the store's tests never send to it).
+pub fn endpoint(id: &str, events: &[&str], enabled: bool) -> Webhook {
+    Webhook {
+        id: id.into(),
+        portal_id: "portal-a".into(),
+        url: "https://hooks.example.com/parlor".into(),
+        events: Webhook::events_text(events),
+        secret: "a-secret-of-sixteen".into(),
+        enabled,
+        created_at: 1,
+    }
 }
 
 pub fn text(conv_id: &str, sender: &str, local: &str, content: &str) -> NewMessage {

@@ -10,17 +10,11 @@ use super::*;
 pub async fn finished_chats_past_retention_are_deleted_with_their_files(store: Arc<dyn Store>) {
     store.create_portal(&new_portal("a")).await.unwrap();
     store
-        .save_webhook(&parlor_server::store::Webhook {
-            id: "wh-all".into(),
-            portal_id: "portal-a".into(),
-            url: "https://hooks.example.com/parlor".into(),
-            events: parlor_server::store::Webhook::events_text(
-                &parlor_server::store::webhook::EVENTS,
-            ),
-            secret: "a-secret-of-sixteen".into(),
-            enabled: true,
-            created_at: 1,
-        })
+        .save_webhook(&endpoint(
+            "wh-all",
+            &parlor_server::store::webhook::EVENTS,
+            true,
+        ))
         .await
         .unwrap();
     let ended = chat(&store, "a", "ann").await;

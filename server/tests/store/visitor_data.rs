@@ -33,17 +33,11 @@ pub async fn a_visitor_s_data_is_exported_then_erased(store: Arc<dyn Store>) {
     }
     // An endpoint that hears of everything: its deliveries hold the visitors' words.
     store
-        .save_webhook(&parlor_server::store::Webhook {
-            id: "wh-all".into(),
-            portal_id: "portal-a".into(),
-            url: "https://hooks.example.com/parlor".into(),
-            events: parlor_server::store::Webhook::events_text(
-                &parlor_server::store::webhook::EVENTS,
-            ),
-            secret: "a-secret-of-sixteen".into(),
-            enabled: true,
-            created_at: 1,
-        })
+        .save_webhook(&endpoint(
+            "wh-all",
+            &parlor_server::store::webhook::EVENTS,
+            true,
+        ))
         .await
         .unwrap();
     let ann = chat(&store, "a", "laptop").await;

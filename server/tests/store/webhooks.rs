@@ -5,22 +5,10 @@
 use std::sync::Arc;
 
 use parlor_server::store::webhook::EVENTS;
-use parlor_server::store::{NewMessage, NewTicket, Outcome, Status, Store, Webhook};
+use parlor_server::store::{NewMessage, NewTicket, Outcome, Status, Store};
 use serde_json::Value;
 
 use super::*;
-
-fn endpoint(id: &str, events: &[&str], enabled: bool) -> Webhook {
-    Webhook {
-        id: id.into(),
-        portal_id: "portal-a".into(),
-        url: "https://hooks.example.com/parlor".into(),
-        events: Webhook::events_text(events),
-        secret: "a-secret-of-sixteen".into(),
-        enabled,
-        created_at: 1,
-    }
-}
 
 pub async fn the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_in_order(
     store: Arc<dyn Store>,

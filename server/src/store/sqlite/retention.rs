@@ -1,35 +1,5 @@
-//! [`RetentionStore`] on SQLite.
+//! [`RetentionStore`](crate::store::RetentionStore) on SQLite: the shared implementation on the
+//! writer connection, `$n` parameters written `?n`.
 
-use async_trait::async_trait;
-
-use super::SqliteStore;
-use crate::store::StoreError;
-use crate::store::retention::{RetentionStore, deletions, select_files};
-
-#[async_trait]
-impl RetentionStore for SqliteStore {
-    async fn delete_chats_before(
-        &self,
-        portal_id: &str,
-        before_ms: i64,
-    ) -> Result<(u64, Vec<String>), StoreError> {
-        let sql = |text: String| sqlx::AssertSqlSafe(text.replace('$', "?"));
-        let mut tx = self.writer.begin().await?;
-        let files: Vec<String> = sqlx::query_scalar(sql(select_files()))
-            .bind(portal_id)
-            .bind(before_ms)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut deleted = 0;
-        for statement in deletions() {
-            deleted = sqlx::query(sql(statement))
-                .bind(portal_id)
-                .bind(before_ms)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
-        tx.commit().await?;
-        Ok((deleted, files))
-    }
-}
+crate::store::retention::retention_store!(super::SqliteStore, writer, |text| text
+    .replace('$', "?"));

@@ -170,7 +170,7 @@ fn range(days: i64, by: Period) -> Range {
 
 /// One report as the admin API makes it: the store's rows, then the figures.
 async fn report(store: &Arc<dyn Store>, range: &Range) -> Result<u64, String> {
-    let facts = gather(store.as_ref(), PORTAL, range)
+    let facts = gather(store.as_ref(), PORTAL, range.bounds_ms()?)
         .await
         .map_err(|e| e.to_string())?;
     Ok(compute(range, &facts).overall.chats)

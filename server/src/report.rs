@@ -220,14 +220,13 @@ pub struct Facts {
 /// Most rating comments a report lists.
 pub const MAX_COMMENTS: i64 = 200;
 
-/// Reads what the report of `range` needs from the store, as the admin API does.
+/// Reads what a report needs from the store, as the admin API does: the chats and tickets of
+/// `[start, end)` (a [`Range::bounds_ms`]).
 pub async fn gather(
     store: &dyn crate::store::Store,
     portal_id: &str,
-    range: &Range,
+    (start, end): (i64, i64),
 ) -> Result<Facts, crate::store::StoreError> {
-    // A range of valid dates always has bounds; none reads nothing.
-    let (start, end) = range.bounds_ms().unwrap_or((0, 0));
     Ok(Facts {
         chats: store.chat_facts(portal_id, start, end).await?,
         tickets: store.ticket_facts(portal_id, start, end).await?,

@@ -44,8 +44,8 @@ async fn report(
     ApiQuery(query): ApiQuery<Query>,
 ) -> Result<Json<Value>, ApiError> {
     let portal = state
-        .store
-        .portal(&admin.portal_id)
+        .portals
+        .by_id(state.store.as_ref(), &admin.portal_id)
         .await?
         .ok_or_else(|| ApiError::NotFound("no such portal".into()))?;
     let zone = Hours::parse(&portal.business_hours)
@@ -80,8 +80,8 @@ async fn report(
         return Err(ApiError::Invalid(format!("at most {MAX_DAYS} days")));
     }
     let range = Range { from, to, zone, by };
-    range.bounds_ms().map_err(ApiError::Invalid)?;
-    let facts = gather(state.store.as_ref(), &admin.portal_id, &range).await?;
+    let bounds = range.bounds_ms().map_err(ApiError::Invalid)?;
+    let facts = gather(state.store.as_ref(), &admin.portal_id, bounds).await?;
     let report = compute(&range, &facts);
     let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
     body["r"] = json!(0);

@@ -15,6 +15,7 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
+use crate::reactive::{shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
 
@@ -132,19 +133,21 @@ pub fn App(
     let open = controls.open;
     let chat = ctx.chat();
     let widget_key = options.widget_key.clone();
-    let profile = LocalResource::new(move || {
-        let chat = chat.clone();
-        let key = widget_key.clone();
-        async move { chat.get_chat_profile(&key).await }
+    // Fetched once; `None` until it answers. A plain signal filled by a task rather than a
+    // `LocalResource`, whose async machinery would weigh on the bundle for this one value.
+    let profile = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        profile.set(Some(chat.get_chat_profile(&widget_key).await));
     });
 
     // The first screen, once the queues are known; a chat in progress resumes.
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
+    let mut done = false;
+    watch(move || {
+        if done {
+            return;
         }
         let Some(Ok(profile)) = profile.get() else {
-            return false;
+            return;
         };
         if !controls.lang_chosen.get_untracked() && !profile.chat_profile.language.is_empty() {
             controls
@@ -168,23 +171,24 @@ pub fn App(
             ));
             ctx.queue.set(only);
         }
-        true
+        done = true;
     });
 
     crate::launcher::flash_title(ctx);
     // Effects run after the current task, so a call replayed right after mounting may already
     // have changed `open` before the first run: compare with the state at mount, not with None.
     let at_mount = open.get_untracked();
-    Effect::new(move |was_open: Option<bool>| {
+    let mut was_open = at_mount;
+    watch(move || {
         let is_open = open.get();
-        if was_open.unwrap_or(at_mount) != is_open {
+        if was_open != is_open {
             ctx.events
                 .with_value(|e| e.emit(if is_open { "opened" } else { "closed" }));
         }
-        is_open
+        was_open = is_open;
     });
     // While a chat is open, the agent sees the pages the visitor goes to.
-    Effect::new(move || {
+    watch(move || {
         let Some((url, title)) = controls.page.get() else {
             return;
         };
@@ -198,7 +202,7 @@ pub fn App(
         });
     });
     // The page's user fills the forms; a token of theirs is the identity the chat uses.
-    Effect::new(move || {
+    watch(move || {
         let user = controls.user.get();
         ctx.save(|s| {
             if !user.name.is_empty() {
@@ -219,14 +223,14 @@ pub fn App(
     let panel_ref = ctx.panel;
     let launcher_ref = NodeRef::<leptos::html::Button>::new();
     // Opening moves focus into the panel; Escape closes it and returns focus to the launcher.
-    Effect::new(move || {
+    watch(move || {
         if open.get()
             && let Some(panel) = panel_ref.get()
         {
             let _ = panel.focus();
         }
     });
-    Effect::new(move || {
+    watch(move || {
         ctx.stage.track();
         ctx.refocus();
     });
@@ -286,7 +290,7 @@ pub fn App(
     // Content-Security-Policy allows (a `style` attribute would need 'unsafe-inline').
     let root_ref = NodeRef::<leptos::html::Div>::new();
     let script_color = options.color.clone();
-    Effect::new(move || {
+    watch(move || {
         let portal_color = ctx
             .portal
             .with(|p| p.as_ref().map(|p| p.background.clone()));
@@ -322,7 +326,7 @@ pub fn App(
             lang=move || ctx.controls.lang.get().tag()
             on:keydown=on_keydown
         >
-            <Show when=move || open.get()>
+            {shown_if(move || open.get(), move || view! {
                 <section
                     class="panel"
                     role="dialog"
@@ -345,15 +349,15 @@ pub fn App(
                             "×"
                         </button>
                     </header>
-                    <Show when=move || !ctx.online.get()>
+                    {shown_if(move || !ctx.online.get(), move || view! {
                         <p class="banner" role="status">{move || ctx.t().offline}</p>
-                    </Show>
-                    <Show when=move || ctx.error.get().is_some()>
+                    }.into_any())}
+                    {shown_if(move || ctx.error.get().is_some(), move || view! {
                         <p class="banner banner--error" role="alert">{move || ctx.error.get()}</p>
-                    </Show>
+                    }.into_any())}
                     <div class="panel__body">{body}</div>
                 </section>
-            </Show>
+            }.into_any())}
             <div class="sr-only" aria-live="polite" aria-atomic="true">{move || ctx.announce.get()}</div>
             <Launcher ctx button_ref=launcher_ref />
         </div>

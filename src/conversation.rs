@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
+use crate::reactive::{shown, shown_if, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
@@ -36,7 +37,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             .with(|p| p.as_ref().is_some_and(|p| p.typing_preview == 1))
     };
     let draft_sent = StoredValue::new((0.0f64, false));
-    Effect::new(move || {
+    watch(move || {
         ctx.messages.track();
         ctx.typing.track();
         if stick.get_value()
@@ -45,14 +46,14 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             list.set_scroll_top(list.scroll_height());
         }
     });
-    Effect::new(move || {
+    watch(move || {
         if let Some(composer) = composer_ref.get() {
             let _ = composer.focus();
         }
     });
     // What the visitor has on screen is read: the agent sees it marked so.
     let marked = StoredValue::new(0i64);
-    Effect::new(move || {
+    watch(move || {
         let newest = ctx
             .messages
             .with(|list| list.iter().map(|m| m.seq).max().unwrap_or(0));
@@ -144,7 +145,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     // one listener for the three events, on the conversation's element.
     let root_ref = NodeRef::<leptos::html::Div>::new();
     let drops = StoredValue::new_local(None);
-    Effect::new(move || {
+    watch(move || {
         if let Some(root) = root_ref.get() {
             drops.set_value(Some(parlor_client::accept_files(&root, upload)));
         }
@@ -174,9 +175,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
 
     view! {
         <div class="conversation" node_ref=root_ref>
-            <Show when=move || ctx.stage.get() == Stage::Waiting>
-                <Waiting ctx />
-            </Show>
+            {shown_if(move || ctx.stage.get() == Stage::Waiting, move || view! { <Waiting ctx /> }.into_any())}
             // Focusable, so that a keyboard can scroll back through a long history (a scrollable
             // region without focusable content is out of a keyboard's reach).
             <ol class="messages" tabindex="0" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
@@ -200,12 +199,19 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                 {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
             </p>
             <UploadStatus ctx uploads />
-            <Show when=preview>
+            {shown_if(preview, move || view! {
                 <p class="muted preview-notice">{move || t().preview_notice}</p>
-            </Show>
-            <Show
-                when=move || confirm_end.get()
-                fallback=move || view! {
+            }.into_any())}
+            {shown(
+                move || confirm_end.get(),
+                move || view! {
+                    <div class="confirm" role="alertdialog" aria-labelledby="parlor-end-q">
+                        <p id="parlor-end-q">{move || t().end_confirm}</p>
+                        <button type="button" class="primary" on:click=end>{move || t().end_yes}</button>
+                        <button type="button" on:click=move |_| confirm_end.set(false)>{move || t().end_no}</button>
+                    </div>
+                }.into_any(),
+                move || view! {
                     <div class="composer">
                         <label for="parlor-composer" class="sr-only">{move || t().composer_label}</label>
                         <textarea
@@ -236,14 +242,8 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                     <button type="button" class="link-button" on:click=move |_| confirm_end.set(true)>
                         {move || t().end_chat}
                     </button>
-                }
-            >
-                <div class="confirm" role="alertdialog" aria-labelledby="parlor-end-q">
-                    <p id="parlor-end-q">{move || t().end_confirm}</p>
-                    <button type="button" class="primary" on:click=end>{move || t().end_yes}</button>
-                    <button type="button" on:click=move |_| confirm_end.set(false)>{move || t().end_no}</button>
-                </div>
-            </Show>
+                }.into_any(),
+            )}
         </div>
     }
 }

@@ -7,6 +7,7 @@ use parlor_client::Rating;
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
+use crate::reactive::shown;
 use crate::text::looks_like_email;
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
@@ -77,9 +78,10 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
     view! {
         <div class="ended">
             <p class="status" role="status">{move || t().ended}</p>
-            <Show
-                when=move || rated.get()
-                fallback=move || view! {
+            {shown(
+                move || rated.get(),
+                move || view! { <p class="status" role="status">{move || t().rating_thanks}</p> }.into_any(),
+                move || view! {
                     <form class="form" on:submit=rate>
                         <fieldset>
                             <legend>{move || t().rate_prompt}</legend>
@@ -90,22 +92,21 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                         <textarea id="parlor-comment" rows="2" maxlength="1000" bind:value=comment></textarea>
                         <button type="submit" class="primary" disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
                     </form>
-                }
-            >
-                <p class="status" role="status">{move || t().rating_thanks}</p>
-            </Show>
-            <Show
-                when=move || mailed.get().is_some()
-                fallback=move || view! {
+                }.into_any(),
+            )}
+            {shown(
+                move || mailed.get().is_some(),
+                move || view! {
+                    <p class="status" role="status">{move || with_name(t().transcript_sent, &mailed.get().unwrap_or_default())}</p>
+                }.into_any(),
+                move || view! {
                     <form class="form" on:submit=mail>
                         <label for="parlor-transcript">{move || t().transcript_prompt}</label>
                         <input id="parlor-transcript" type="email" autocomplete="email" bind:value=email />
                         <button type="submit">{move || t().send_transcript}</button>
                     </form>
-                }
-            >
-                <p class="status" role="status">{move || with_name(t().transcript_sent, &mailed.get().unwrap_or_default())}</p>
-            </Show>
+                }.into_any(),
+            )}
             <NewChatButton ctx />
         </div>
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
+use crate::reactive::{shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
@@ -27,9 +28,9 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: NodeRef<leptos::html::Button>) -> i
             on:click=move |_| open.update(|o| *o = !*o)
         >
             <span class="launcher__icon" aria-hidden="true"></span>
-            <Show when=move || { ctx.unread.get() > 0 && !open.get() }>
+            {shown_if(move || ctx.unread.get() > 0 && !open.get(), move || view! {
                 <span class="launcher__badge" aria-hidden="true">{move || ctx.unread.get()}</span>
-            </Show>
+            }.into_any())}
         </button>
     }
 }
@@ -40,7 +41,7 @@ pub(crate) fn flash_title(ctx: Ctx) {
     let open = ctx.controls.open;
     let original_title = StoredValue::new(document().title());
     let flashing = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
-    Effect::new(move || {
+    watch(move || {
         let unread = ctx.unread.get();
         let is_open = open.get();
         if let Some(handle) = flashing.get_value() {

@@ -21,6 +21,7 @@ pub mod options;
 mod pairs;
 pub mod prechat;
 pub mod queue_picker;
+mod reactive;
 pub mod session;
 pub mod text;
 mod ticket;

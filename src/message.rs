@@ -95,9 +95,7 @@ pub(crate) fn MessageView(
     };
     view! {
         <li class="message" class:message--own=own class:message--first=first_of_group>
-            <Show when=move || first_of_group>
-                <span class="message__sender">{sender.clone()}</span>
-            </Show>
+            {first_of_group.then(|| view! { <span class="message__sender">{sender}</span> })}
             <div class="bubble">{body}</div>
             <span class="message__meta">
                 <time>{if message.created > 0 { clock(message.created) } else { String::new() }}</time>
@@ -113,9 +111,9 @@ pub(crate) fn MessageView(
 #[component]
 fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoView {
     let token = ctx.saved.get_untracked().token;
-    let object_url = LocalResource::new(move || {
-        let (path, token) = (path.clone(), token.clone());
-        async move { ctx.chat().open_file(&token, &path).await.ok() }
+    let object_url = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        object_url.set(Some(ctx.chat().open_file(&token, &path).await.ok()));
     });
     let label = with_name(ctx.t().open_attachment, &name);
     view! {

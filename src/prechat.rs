@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
+use crate::reactive::watch;
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -48,7 +49,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     let answers = RwSignal::new(Vec::new());
     let field_error = RwSignal::new(None::<(String, String)>);
     let checked_form = form.clone();
-    Effect::new(move || {
+    watch(move || {
         if let Some(input) = name_ref.get() {
             let _ = input.focus();
         }

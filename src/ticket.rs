@@ -9,6 +9,7 @@ use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
 use crate::prechat::{ContactFields, validate};
+use crate::reactive::watch;
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
@@ -25,7 +26,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     ));
     let busy = RwSignal::new(false);
     let first_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move || {
+    watch(move || {
         if let Some(input) = first_ref.get() {
             let _ = input.focus();
         }

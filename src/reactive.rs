@@ -1,0 +1,41 @@
+//! The widget's effects and conditional views, each compiled once.
+//!
+//! Leptos compiles its `Effect` and `Show` anew for every closure handed to them (each closure
+//! is a type of its own), some hundreds of bytes of wasm each time. These wrappers take boxed
+//! closures instead, so the framework's side is compiled once for the whole widget and only
+//! the closures' own bodies remain per call site (see docs/performance.md, "Widget size").
+
+use leptos::prelude::*;
+
+/// Runs `run` now and again whenever a signal it read changes (Leptos's `Effect::new`).
+pub(crate) fn watch(run: impl FnMut() + 'static) {
+    let run: Box<dyn FnMut()> = Box::new(run);
+    Effect::new(run);
+}
+
+/// `then` while `when` holds, else `otherwise` (Leptos's `Show`): rebuilt only when `when`
+/// changes value, so what the visitor typed in either survives other signals' changes.
+pub(crate) fn shown(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    then: impl Fn() -> AnyView + Send + Sync + 'static,
+    otherwise: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    either(Box::new(when), Box::new(then), Box::new(otherwise))
+}
+
+/// [`shown`] with nothing in place of `otherwise`.
+pub(crate) fn shown_if(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    then: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    shown(when, then, || ().into_any())
+}
+
+fn either(
+    when: Box<dyn Fn() -> bool + Send + Sync>,
+    then: Box<dyn Fn() -> AnyView + Send + Sync>,
+    otherwise: Box<dyn Fn() -> AnyView + Send + Sync>,
+) -> AnyView {
+    let when = Memo::new(move |_| when());
+    (move || if when.get() { then() } else { otherwise() }).into_any()
+}

@@ -2,10 +2,12 @@
 //! visitor and their chat where they were: the browser's visitor id, what they told us, their
 //! token and their current chat.
 
-use serde::{Deserialize, Serialize};
+use parlor_client::json;
+use parlor_protocol::read::{some_text, text};
+use serde::Serialize;
 
 /// The visitor, as this browser remembers them for one portal.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Saved {
     /// The id this browser keeps for the visitor (the token call's `userId`).
     pub browser_id: String,
@@ -33,7 +35,8 @@ impl Saved {
     pub fn load(widget_key: &str) -> Self {
         let mut saved: Saved = storage()
             .and_then(|s| s.get_item(&key(widget_key)).ok().flatten())
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|text| json::parse(&text))
+            .map(|v| Self::from_json(&v))
             .unwrap_or_default();
         if saved.browser_id.is_empty() {
             saved.browser_id = format!(
@@ -46,10 +49,23 @@ impl Saved {
         saved
     }
 
+    /// What [`Saved::store`] wrote (serde's field names); what is missing reads as empty.
+    fn from_json(v: &serde_json::Value) -> Self {
+        Self {
+            browser_id: text(v, "browser_id"),
+            name: text(v, "name"),
+            email: text(v, "email"),
+            phone: text(v, "phone"),
+            token: text(v, "token"),
+            conv_id: some_text(v, "conv_id"),
+            queue_id: some_text(v, "queue_id"),
+        }
+    }
+
     /// Writes it back.
     pub fn store(&self, widget_key: &str) {
-        if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(self)) {
-            let _ = storage.set_item(&key(widget_key), &text);
+        if let (Some(storage), Ok(value)) = (storage(), serde_json::to_value(self)) {
+            let _ = storage.set_item(&key(widget_key), &json::stringify(&value));
         }
     }
 }

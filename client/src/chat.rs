@@ -3,8 +3,10 @@
 
 use gloo_net::http::Request;
 use parlor_protocol::R_OK;
+use parlor_protocol::read::{FromJson, some_text, text};
 use parlor_protocol::rest::{CHAT_PROFILE_PATH, ChatProfileReply, RestError};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::Error;
 
@@ -130,7 +132,8 @@ impl Chat {
             return Err(Error::new(Error::INVALID_VALUE, "the widget key is empty"));
         }
         let url = format!("{}{}", self.config.api_base, CHAT_PROFILE_PATH);
-        get_json(Request::get(&url).query([("key", widget_key)])).await
+        let body = get_json(Request::get(&url).query([("key", widget_key)])).await?;
+        read(&body)
     }
 
     /// A visitor's access token (Stringee's `getLiveChatToken`). `browser_id` is an id the
@@ -142,10 +145,6 @@ impl Chat {
         email: &str,
         browser_id: &str,
     ) -> Result<String, Error> {
-        #[derive(serde::Deserialize)]
-        struct Reply {
-            access_token: String,
-        }
         let url = format!("{}/v1/chatcustomer", self.config.api_base);
         let request = Request::get(&url).query([
             ("key", widget_key),
@@ -153,7 +152,8 @@ impl Chat {
             ("email", email),
             ("userId", browser_id),
         ]);
-        get_json::<Reply>(request).await.map(|r| r.access_token)
+        let body = get_json(request).await?;
+        some_text(&body, "access_token").ok_or_else(unexpected)
     }
 
     /// Leaves a ticket (Stringee's `createLiveChatTicket`); answers the ticket's id.
@@ -162,11 +162,6 @@ impl Chat {
         widget_key: &str,
         ticket: &TicketRequest,
     ) -> Result<String, Error> {
-        #[derive(serde::Deserialize)]
-        struct Reply {
-            #[serde(rename = "ticketId", default)]
-            ticket_id: String,
-        }
         let url = format!("{}/v1/chatcustomer/generateticket", self.config.api_base);
         let mut query = vec![
             ("key", widget_key),
@@ -182,9 +177,8 @@ impl Chat {
         if let Some(fields) = &ticket.fields {
             query.push(("fields", fields.as_str()));
         }
-        get_json::<Reply>(Request::get(&url).query(query))
-            .await
-            .map(|r| r.ticket_id)
+        let body = get_json(Request::get(&url).query(query)).await?;
+        Ok(text(&body, "ticketId"))
     }
 
     /// Uploads a file with `token` (Stringee's upload call); answers the path a message's
@@ -268,34 +262,28 @@ impl Agent {
 
     /// The portal's tickets, newest first (`GET /v1/agent/tickets`, a Parlor extension): each
     /// `{id, visitorId, convId, queueId, name, email, phone, note, created}`.
-    pub async fn tickets(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn tickets(&self, token: &str) -> Result<Vec<Value>, Error> {
         self.list(token, "/v1/agent/tickets", "tickets").await
     }
 
     /// The portal's agents, `{userId, name, email, online}` (`GET /v1/agent/agents`), to pick
     /// whom to transfer a chat to.
-    pub async fn agents(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn agents(&self, token: &str) -> Result<Vec<Value>, Error> {
         self.list(token, "/v1/agent/agents", "agents").await
     }
 
     /// The portal's chats nobody answered, newest first (`GET /v1/agent/missedchats`).
-    pub async fn missed_chats(&self, token: &str) -> Result<Vec<serde_json::Value>, Error> {
+    pub async fn missed_chats(&self, token: &str) -> Result<Vec<Value>, Error> {
         self.list(token, "/v1/agent/missedchats", "missedChats")
             .await
     }
 
-    async fn list(
-        &self,
-        token: &str,
-        path: &str,
-        field: &str,
-    ) -> Result<Vec<serde_json::Value>, Error> {
+    async fn list(&self, token: &str, path: &str, field: &str) -> Result<Vec<Value>, Error> {
         let url = format!("{}{path}", self.config.api_base);
-        let reply: serde_json::Value =
-            get_json(Request::get(&url).header("X-STRINGEE-AUTH", token)).await?;
+        let reply = get_json(Request::get(&url).header("X-STRINGEE-AUTH", token)).await?;
         Ok(reply
             .get(field)
-            .and_then(serde_json::Value::as_array)
+            .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default())
     }
@@ -314,7 +302,7 @@ impl Agent {
 /// Sends a GET and decodes Stringee's answer: `r == 0` and the payload, or `{r, msg}`.
 /// The addresses an address call answers: each entry's `url`, else `wss://ip:port`.
 async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String>, Error> {
-    let reply: serde_json::Value = get_json(request).await?;
+    let reply = get_json(request).await?;
     let listed = reply["data"]["stringeeServerAddrs"]["web"]
         .as_array()
         .cloned()
@@ -322,10 +310,10 @@ async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String
     let all: Vec<String> = listed
         .iter()
         .filter_map(|web| {
-            if let Some(url) = web.get("url").and_then(serde_json::Value::as_str) {
+            if let Some(url) = web.get("url").and_then(Value::as_str) {
                 return Some(url.to_string());
             }
-            let ip = web.get("ip").and_then(serde_json::Value::as_str)?;
+            let ip = web.get("ip").and_then(Value::as_str)?;
             Some(format!("wss://{ip}:{}", web.get("port")?))
         })
         .collect();
@@ -338,16 +326,15 @@ async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String
     Ok(all)
 }
 
-async fn get_json<T: DeserializeOwned>(
-    request: gloo_net::http::RequestBuilder,
-) -> Result<T, Error> {
-    decode_response(request.send().await).await
+async fn get_json(request: gloo_net::http::RequestBuilder) -> Result<Value, Error> {
+    reply(request.send().await).await
 }
 
-/// Decodes Stringee's answer to a sent request: `r == 0` and the payload, or `{r, msg}`.
-pub(crate) async fn decode_response<T: DeserializeOwned>(
+/// Reads Stringee's answer to a sent request: the whole answer when its `r` is 0, else the
+/// error it carries (`{r, msg}`). JSON is parsed by the browser ([`crate::json`]).
+pub(crate) async fn reply(
     sent: Result<gloo_net::http::Response, gloo_net::Error>,
-) -> Result<T, Error> {
+) -> Result<Value, Error> {
     let response = sent.map_err(|e| {
         Error::new(
             Error::NOT_CONNECTED,
@@ -355,30 +342,49 @@ pub(crate) async fn decode_response<T: DeserializeOwned>(
         )
     })?;
     let status = response.status();
-    let body: serde_json::Value = response.json().await.map_err(|e| {
-        Error::new(
-            Error::INVALID_VALUE,
-            format!("the server answered HTTP {status} without JSON: {e}"),
-        )
-    })?;
-    decode(body)
+    let body = response
+        .text()
+        .await
+        .ok()
+        .and_then(|text| crate::json::parse(&text))
+        .ok_or_else(|| {
+            Error::new(
+                Error::INVALID_VALUE,
+                format!("the server answered HTTP {status} without JSON"),
+            )
+        })?;
+    check(body)
 }
 
-pub(crate) fn decode<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, Error> {
-    let r = body
-        .get("r")
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(-1);
-    if r != i64::from(R_OK) {
-        return Err(match serde_json::from_value::<RestError>(body) {
-            Ok(e) => Error::new(e.r, e.msg),
-            Err(_) => Error::new(
-                Error::INVALID_VALUE,
-                "the server answered an error without a message",
-            ),
-        });
+/// `body` when its `r` says success, else the error it carries.
+pub(crate) fn check(body: Value) -> Result<Value, Error> {
+    let r = body.get("r").and_then(Value::as_i64).unwrap_or(-1);
+    if r == i64::from(R_OK) {
+        return Ok(body);
     }
-    serde_json::from_value(body)
+    Err(match RestError::from_json(&body) {
+        Some(e) => Error::new(e.r, e.msg),
+        None => Error::new(
+            Error::INVALID_VALUE,
+            "the server answered an error without a message",
+        ),
+    })
+}
+
+/// Reads a typed answer by hand (the widget's calls: no serde decoding in its wasm).
+fn read<T: FromJson>(body: &Value) -> Result<T, Error> {
+    T::from_json(body).ok_or_else(unexpected)
+}
+
+pub(crate) fn unexpected() -> Error {
+    Error::new(Error::INVALID_VALUE, "unexpected answer")
+}
+
+/// Reads a typed answer with serde (the agents' calls; the console carries serde anyway).
+pub(crate) async fn decode_response<T: DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, Error> {
+    serde_json::from_value(reply(sent).await?)
         .map_err(|e| Error::new(Error::INVALID_VALUE, format!("unexpected answer: {e}")))
 }
 
@@ -389,7 +395,7 @@ mod tests {
     #[test]
     fn error_answers_keep_the_servers_code_and_message() {
         let body = serde_json::json!({"r": 2, "msg": "no portal has this widget key"});
-        let err = decode::<ChatProfileReply>(body).unwrap_err();
+        let err = check(body).unwrap_err();
         assert_eq!(err, Error::new(2, "no portal has this widget key"));
     }
 

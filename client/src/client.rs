@@ -24,6 +24,7 @@ use futures_channel::{mpsc, oneshot};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use gloo_net::websocket::Message as WsMessage;
 use gloo_net::websocket::futures::WebSocket;
+use parlor_protocol::read::FromJson;
 use parlor_protocol::socket::{Frame, service};
 use serde_json::{Value, json};
 
@@ -607,7 +608,7 @@ impl Inner {
         let (sender, receiver) = oneshot::channel();
         state.pending.insert(id, sender);
         drop(state);
-        let text = serde_json::to_string(&Frame { service, body }).unwrap_or_default();
+        let text = encode(service, body);
         frames
             .unbounded_send(text)
             .map_err(|_| Error::new(Error::NOT_CONNECTED, "not connected"))?;
@@ -869,7 +870,7 @@ impl Inner {
 
     fn send_raw(&self, service: u16, body: Value) {
         if let Some(link) = self.state.borrow().link.as_ref() {
-            let text = serde_json::to_string(&Frame { service, body }).unwrap_or_default();
+            let text = encode(service, body);
             let _ = link.frames.unbounded_send(text);
         }
     }
@@ -1005,7 +1006,7 @@ async fn serve(inner: &Rc<Inner>, token: &str, generation: u64) -> Outcome {
             let Some(Ok(WsMessage::Text(text))) = frame else {
                 return Outcome::Unreachable;
             };
-            if let Ok(frame) = serde_json::from_str::<Frame>(&text)
+            if let Some(frame) = decode(&text)
                 && frame.service == service::AUTHEN
             {
                 break frame.body;
@@ -1073,7 +1074,7 @@ async fn serve(inner: &Rc<Inner>, token: &str, generation: u64) -> Outcome {
         futures_util::select! {
             frame = next => match frame {
                 Some(Ok(WsMessage::Text(text))) => {
-                    if let Ok(frame) = serde_json::from_str::<Frame>(&text) {
+                    if let Some(frame) = decode(&text) {
                         inner.dispatch(frame);
                     }
                 }
@@ -1115,4 +1116,14 @@ pub(crate) fn local_id() -> String {
         now_ms() as u64,
         (random() * f64::from(u32::MAX)) as u32
     )
+}
+
+/// A frame as text for the socket (`JSON.stringify`: see [`crate::json`]).
+fn encode(service: u16, body: Value) -> String {
+    crate::json::stringify(&json!({ "service": service, "body": body }))
+}
+
+/// A frame from the socket's text; `None` when it is not one.
+fn decode(text: &str) -> Option<Frame> {
+    Frame::from_json(&crate::json::parse(text)?)
 }

@@ -88,6 +88,7 @@ mod client;
 mod conversation;
 mod error;
 mod events;
+pub mod json;
 pub mod model;
 mod outbox;
 mod table;

@@ -1,11 +1,12 @@
 //! The outbox: the user's messages not yet acknowledged by the server, in the order written,
 //! kept in `localStorage` so that a reload or a lost connection loses none of them.
 
-use serde::{Deserialize, Serialize};
+use parlor_protocol::read::{int, some_text};
+use serde::Serialize;
 use serde_json::Value;
 
 /// One message waiting for the server's acknowledgement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pending {
     /// The id the server deduplicates resends by.
     pub local_db_id: String,
@@ -14,6 +15,19 @@ pub struct Pending {
     pub message: Value,
     /// When it was written, milliseconds since the Unix epoch.
     pub created: i64,
+}
+
+impl Pending {
+    /// An entry as [`Outbox::save`] wrote it (serde's field names).
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            local_db_id: some_text(v, "local_db_id")?,
+            conv_id: some_text(v, "conv_id")?,
+            kind: v.get("kind")?.as_i64()?,
+            message: v.get("message")?.clone(),
+            created: int(v, "created"),
+        })
+    }
 }
 
 /// The outbox, mirrored to `localStorage` under `key` after every change.
@@ -28,7 +42,11 @@ impl Outbox {
     pub fn load(key: &str) -> Self {
         let entries = storage()
             .and_then(|s| s.get_item(key).ok().flatten())
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|text| crate::json::parse(&text))
+            .and_then(|all| {
+                all.as_array()
+                    .map(|all| all.iter().filter_map(Pending::from_json).collect())
+            })
             .unwrap_or_default();
         Self {
             key: key.to_string(),
@@ -76,7 +94,9 @@ impl Outbox {
         let result = if self.entries.is_empty() {
             storage.remove_item(&self.key)
         } else {
-            let text = serde_json::to_string(&self.entries).unwrap_or_default();
+            let text = serde_json::to_value(&self.entries)
+                .map(|all| crate::json::stringify(&all))
+                .unwrap_or_default();
             storage.set_item(&self.key, &text)
         };
         // A full or blocked storage keeps the outbox in memory only: the page still sends.

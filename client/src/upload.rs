@@ -110,20 +110,15 @@ impl Upload {
             ));
         }
         let text = self.xhr.response_text().ok().flatten().unwrap_or_default();
-        let body: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+        let body = crate::json::parse(&text).ok_or_else(|| {
             Error::new(
                 Error::INVALID_VALUE,
                 format!("the server answered HTTP {status} without JSON"),
             )
         })?;
-        crate::chat::decode::<Uploaded>(body).map(|u| u.filename)
+        let body = crate::chat::check(body)?;
+        parlor_protocol::read::some_text(&body, "filename").ok_or_else(crate::chat::unexpected)
     }
-}
-
-/// The upload call's answer.
-#[derive(serde::Deserialize)]
-struct Uploaded {
-    filename: String,
 }
 
 /// Listens for files dropped on an element or pasted into a field within it, until dropped

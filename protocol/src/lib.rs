@@ -20,6 +20,7 @@
 //! ```
 
 pub mod prechat;
+pub mod read;
 pub mod rest;
 pub mod socket;
 pub mod useragent;

@@ -3,6 +3,9 @@
 //! it as `prechat` (a Parlor extension), and the widget renders and checks it.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::read::{FromJson, flag, list, some_text, text};
 
 /// Most custom fields a form may have.
 pub const MAX_FIELDS: usize = 10;
@@ -182,6 +185,51 @@ fn check_labels(what: &str, labels: &Labels) -> Result<(), String> {
         return Err(format!("{what} is longer than {MAX_LABEL} characters"));
     }
     Ok(())
+}
+
+impl FromJson for Labels {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            en: some_text(v, "en")?,
+            vi: text(v, "vi"),
+        })
+    }
+}
+
+impl FromJson for Field {
+    fn from_json(v: &Value) -> Option<Self> {
+        let kind = match v.get("type")?.as_str()? {
+            "text" => FieldKind::Text,
+            "select" => FieldKind::Select,
+            "checkbox" => FieldKind::Checkbox,
+            _ => return None,
+        };
+        Some(Self {
+            id: some_text(v, "id")?,
+            kind,
+            label: Labels::from_json(v.get("label")?)?,
+            required: flag(v, "required"),
+            options: v
+                .get("options")
+                .and_then(Value::as_array)
+                .map(|all| {
+                    all.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
+impl FromJson for PrechatForm {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            fields: list(v, "fields"),
+            consent: v.get("consent").and_then(Labels::from_json),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! The customer REST calls (StringeeX API paths, served by Parlor under the same paths).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::read::{FromJson, list, small, some_text, text};
 
 /// Path of the chat profile call: `GET /v1/chatcustomer/getsettingandqueues?key=<widget key>`.
 pub const CHAT_PROFILE_PATH: &str = "/v1/chatcustomer/getsettingandqueues";
@@ -132,4 +135,67 @@ pub struct Queue {
     /// visitor to the ticket form when it is 0 (absent, as from StringeeX, reads as unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents_online: Option<u32>,
+}
+
+impl FromJson for ChatProfileReply {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            r: small(value, "r"),
+            chat_profile: ChatProfile::from_json(value.get("chatProfile")?)?,
+            queues: list(value, "queues"),
+        })
+    }
+}
+
+impl FromJson for ChatProfile {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: some_text(v, "id")?,
+            portal: some_text(v, "portal")?,
+            project_id: text(v, "project_id"),
+            language: text(v, "language"),
+            background: text(v, "background"),
+            logo_url: text(v, "logo_url"),
+            auto_create_ticket: small(v, "auto_create_ticket"),
+            popup_answer_url: text(v, "popup_answer_url"),
+            agent_max_serve: small(v, "agent_max_serve"),
+            enabled: small(v, "enabled"),
+            business_hour_id: text(v, "business_hour_id"),
+            hour: text(v, "hour"),
+            facebook_as_livechat: small(v, "facebook_as_livechat"),
+            zalo_as_livechat: small(v, "zalo_as_livechat"),
+            position: text(v, "position"),
+            greeting: text(v, "greeting"),
+            offline_message: text(v, "offline_message"),
+            reply_time_text: text(v, "reply_time_text"),
+            identity_verification: small(v, "identity_verification"),
+            prechat: v
+                .get("prechat")
+                .and_then(crate::prechat::PrechatForm::from_json)
+                .unwrap_or_default(),
+            typing_preview: small(v, "typing_preview"),
+        })
+    }
+}
+
+impl FromJson for Queue {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: some_text(v, "id")?,
+            name: some_text(v, "name")?,
+            agents_online: v
+                .get("agents_online")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok()),
+        })
+    }
+}
+
+impl FromJson for RestError {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            r: i32::try_from(v.get("r")?.as_i64()?).ok()?,
+            msg: some_text(v, "msg")?,
+        })
+    }
 }

@@ -16,6 +16,15 @@ pub struct Frame {
     pub body: serde_json::Value,
 }
 
+impl crate::read::FromJson for Frame {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        Some(Self {
+            service: u16::try_from(value.get("service")?.as_u64()?).ok()?,
+            body: value.get("body").cloned().unwrap_or_default(),
+        })
+    }
+}
+
 /// Service ids, Stringee's, plus Parlor's extensions from 1000 up (Stringee's stay below 200).
 pub mod service {
     /// Keep-alive, both ways.

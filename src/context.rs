@@ -332,6 +332,74 @@ pub(crate) fn merge(list: &mut Vec<Message>, message: Message) {
     {
         return;
     }
-    list.push(message);
-    list.sort_by_key(|m| if m.seq == 0 { i64::MAX } else { m.seq });
+    // The list is kept in order, so the message goes in after the last one not later than it
+    // (what a stable sort would do, without a sort's code in the bundle); pending ones last.
+    let order = |m: &Message| if m.seq == 0 { i64::MAX } else { m.seq };
+    let at = list
+        .iter()
+        .rposition(|m| order(m) <= order(&message))
+        .map_or(0, |i| i + 1);
+    list.insert(at, message);
+}
+
+#[cfg(test)]
+mod tests {
+    use parlor_client::{Message, MessageState};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::merge;
+
+    fn message(seq: i64, local: &str) -> Message {
+        Message {
+            id: format!("m{seq}"),
+            conv_id: "c".into(),
+            seq,
+            from: "v".into(),
+            kind: 1,
+            content: serde_json::json!({ "content": local }),
+            created: 0,
+            local_db_id: (!local.is_empty()).then(|| local.to_string()),
+            state: MessageState::Sent,
+        }
+    }
+
+    fn order(list: &[Message]) -> Vec<(i64, Option<&str>)> {
+        list.iter()
+            .map(|m| (m.seq, m.local_db_id.as_deref()))
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn messages_stay_in_seq_order_once_each_with_pending_ones_last() {
+        let mut list = Vec::new();
+        merge(&mut list, message(0, "a"));
+        merge(&mut list, message(3, ""));
+        merge(&mut list, message(1, ""));
+        merge(&mut list, message(0, "b"));
+        merge(&mut list, message(2, ""));
+        merge(&mut list, message(3, ""));
+        assert_eq!(
+            order(&list),
+            [
+                (1, None),
+                (2, None),
+                (3, None),
+                (0, Some("a")),
+                (0, Some("b"))
+            ]
+        );
+        // The server's copy of a pending message takes its place, at its seq.
+        merge(&mut list, message(4, "b"));
+        merge(&mut list, message(0, "a"));
+        assert_eq!(
+            order(&list),
+            [
+                (1, None),
+                (2, None),
+                (3, None),
+                (4, Some("b")),
+                (0, Some("a"))
+            ]
+        );
+    }
 }

@@ -57,8 +57,9 @@ pub const BUDGET_GZIP: u64 = 100_000;
 /// What the lint tier lets through: the budget once it is met; until then the size reached so
 /// far, with a little room, so that no change makes the widget heavier unnoticed. Lowered as
 /// cuts land, down to [`BUDGET_GZIP`] (see `docs/performance.md`, "Widget size"). Raised once,
-/// deliberately, from 301,000 for upload progress, cancel, drop and paste (5.9 KB).
-pub const CEILING_GZIP: u64 = 307_000;
+/// deliberately, from 301,000 for upload progress, cancel, drop and paste (5.9 KB), then
+/// lowered from 307,000 as the JSON, effect and resource cuts landed.
+pub const CEILING_GZIP: u64 = 248_000;
 const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
 
 /// A file written into a bundle folder.

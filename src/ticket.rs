@@ -69,7 +69,9 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             note: note.get_untracked().trim().to_string(),
             browser_id: ctx.saved.get_untracked().browser_id,
             queue_id: ctx.queue.get_untracked().map(|q| q.id),
-            fields: has_fields.then(|| answers.with_untracked(crate::fields::to_json).to_string()),
+            fields: has_fields.then(|| {
+                parlor_client::json::stringify(&answers.with_untracked(crate::fields::to_json))
+            }),
         };
         spawn_local(async move {
             let result = ctx

@@ -314,7 +314,12 @@ async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String
                 return Some(url.to_string());
             }
             let ip = web.get("ip").and_then(Value::as_str)?;
-            Some(format!("wss://{ip}:{}", web.get("port")?))
+            let port = web.get("port")?;
+            let port = port
+                .as_u64()
+                .map(|n| n.to_string())
+                .or_else(|| port.as_str().map(str::to_string))?;
+            Some(format!("wss://{ip}:{port}"))
         })
         .collect();
     if all.is_empty() {

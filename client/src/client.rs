@@ -313,7 +313,7 @@ impl Client {
     ) -> Result<(Conversation, ConversationInfo), Error> {
         let body = json!({
             "isGroup": true, "distinct": false, "name": queue_id, "participants": [],
-            "customData": custom_data.map(|d| d.to_string()), "localDbId": local_id(),
+            "customData": custom_data.map(|d| crate::json::stringify(&d)), "localDbId": local_id(),
         });
         let reply = self
             .request(service::CHAT_CREATE_CONVERSATION, body)
@@ -329,13 +329,13 @@ impl Client {
 
     /// Completes or corrects the user's profile (Stringee's `updateUserInfo`).
     pub async fn update_user_info(&self, info: &UserInfo) -> Result<Value, Error> {
-        let body = serde_json::to_value(info).unwrap_or_else(|_| json!({}));
+        let body = info.to_json();
         self.request(service::UPDATE_USER_INFO, body).await
     }
 
     /// Sends a profile change nobody waits for (the page the visitor is on, as they move).
     pub fn tell_user_info(&self, info: &UserInfo) {
-        let body = serde_json::to_value(info).unwrap_or_else(|_| json!({}));
+        let body = info.to_json();
         self.tell(service::UPDATE_USER_INFO, body);
     }
 
@@ -633,10 +633,12 @@ impl Inner {
                 let Some(entry) = self.state.borrow().outbox.first().cloned() else {
                     break;
                 };
-                let body = json!({
-                    "convId": entry.conv_id, "type": entry.kind,
-                    "localDbId": entry.local_db_id, "message": entry.message,
-                });
+                let body = crate::json::object(vec![
+                    ("convId", Value::from(entry.conv_id.as_str())),
+                    ("type", Value::from(entry.kind)),
+                    ("localDbId", Value::from(entry.local_db_id.as_str())),
+                    ("message", entry.message.clone()),
+                ]);
                 match client.request(service::CHAT_MESSAGE, body).await {
                     Ok(reply) => {
                         let message = Message {
@@ -987,7 +989,7 @@ async fn serve(inner: &Rc<Inner>, token: &str, generation: u64) -> Outcome {
         },
     });
     if sink
-        .send(WsMessage::Text(authen.to_string()))
+        .send(WsMessage::Text(crate::json::stringify(&authen)))
         .await
         .is_err()
     {
@@ -1120,7 +1122,10 @@ pub(crate) fn local_id() -> String {
 
 /// A frame as text for the socket (`JSON.stringify`: see [`crate::json`]).
 fn encode(service: u16, body: Value) -> String {
-    crate::json::stringify(&json!({ "service": service, "body": body }))
+    crate::json::stringify(&crate::json::object(vec![
+        ("service", Value::from(service)),
+        ("body", body),
+    ]))
 }
 
 /// A frame from the socket's text; `None` when it is not one.

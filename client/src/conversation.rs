@@ -93,7 +93,8 @@ impl Conversation {
         if kind == kind::PHOTO {
             attachment["thumbnail"] = json!(uploaded);
         }
-        self.send_message(kind, json!({ field: attachment })).await
+        let message = crate::json::object(vec![(field, attachment)]);
+        self.send_message(kind, message).await
     }
 
     /// Loads messages and notes them as seen: the application has them now, so a catch-up

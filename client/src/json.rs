@@ -24,6 +24,17 @@ pub fn stringify(value: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// An object of `fields`, in their order. For fields holding a `Value`: `json!` would pass
+/// them through serde's serializer, whose code the widget does without.
+pub fn object(fields: Vec<(&str, Value)>) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
+}
+
 /// A JavaScript value (as `JSON.parse` makes them) as a `Value`. A whole number stays an
 /// integer (so `as_i64` reads it); functions and `undefined` read as null.
 pub fn from_js(js: &JsValue) -> Value {

@@ -294,10 +294,61 @@ pub struct UserInfo {
     pub fields: Option<serde_json::Value>,
 }
 
+impl UserInfo {
+    /// The wire object, as serde writes it (its names, absent fields left out), written by
+    /// hand: the widget's wasm carries no serializer (see `docs/performance.md`).
+    pub fn to_json(&self) -> Value {
+        let mut map = serde_json::Map::new();
+        let texts = [
+            ("display_name", &self.display_name),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("avatar_url", &self.avatar_url),
+            ("pageUrl", &self.page_url),
+            ("pageTitle", &self.page_title),
+            ("browser", &self.browser),
+            ("useragent", &self.useragent),
+            ("language", &self.language),
+        ];
+        for (key, text) in texts {
+            if let Some(text) = text {
+                map.insert(key.to_string(), Value::String(text.clone()));
+            }
+        }
+        if let Some(fields) = &self.fields {
+            map.insert("fields".to_string(), fields.clone());
+        }
+        Value::Object(map)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn user_info_is_written_as_serde_writes_it() {
+        let full = UserInfo {
+            display_name: Some("Ann".into()),
+            email: Some("ann@example.com".into()),
+            phone: Some("+84 90".into()),
+            avatar_url: Some("https://a.example/ann.png".into()),
+            page_url: Some("https://shop.example/cart".into()),
+            page_title: Some("Cart".into()),
+            browser: Some("Firefox 140".into()),
+            useragent: Some("Mozilla/5.0".into()),
+            language: Some("vi".into()),
+            fields: Some(json!({"plan": "Pro", "consent": "true"})),
+        };
+        let some = UserInfo {
+            page_title: Some("Home".into()),
+            ..UserInfo::default()
+        };
+        for info in [full, some, UserInfo::default()] {
+            assert_eq!(info.to_json(), serde_json::to_value(&info).unwrap());
+        }
+    }
 
     #[test]
     fn pushes_and_loads_read_as_the_same_message() {

@@ -18,6 +18,18 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// The entry as [`Outbox::save`] writes it (serde's names, written by hand: no
+    /// serializer in the widget's wasm).
+    fn to_json(&self) -> Value {
+        crate::json::object(vec![
+            ("local_db_id", Value::from(self.local_db_id.as_str())),
+            ("conv_id", Value::from(self.conv_id.as_str())),
+            ("kind", Value::from(self.kind)),
+            ("message", self.message.clone()),
+            ("created", Value::from(self.created)),
+        ])
+    }
+
     /// An entry as [`Outbox::save`] wrote it (serde's field names).
     fn from_json(v: &Value) -> Option<Self> {
         Some(Self {
@@ -94,9 +106,8 @@ impl Outbox {
         let result = if self.entries.is_empty() {
             storage.remove_item(&self.key)
         } else {
-            let text = serde_json::to_value(&self.entries)
-                .map(|all| crate::json::stringify(&all))
-                .unwrap_or_default();
+            let all = self.entries.iter().map(Pending::to_json).collect();
+            let text = crate::json::stringify(&Value::Array(all));
             storage.set_item(&self.key, &text)
         };
         // A full or blocked storage keeps the outbox in memory only: the page still sends.
@@ -134,5 +145,19 @@ mod tests {
         assert!(outbox.remove("a").is_some());
         assert!(outbox.remove("a").is_none());
         assert_eq!(outbox.first().unwrap().local_db_id, "b");
+    }
+
+    #[test]
+    fn an_entry_is_stored_as_serde_writes_it_and_read_back_whole() {
+        let mut written = entry("a");
+        written.created = 1_764_000_000_000;
+        written.message = serde_json::json!({"photo": {"filePath": "/v1/file/x", "ratio": 1.5}});
+        let stored = written.to_json();
+        assert_eq!(stored, serde_json::to_value(&written).unwrap());
+        assert_eq!(Pending::from_json(&stored), Some(written));
+        // An entry from an older page without its time still goes out.
+        let old = serde_json::json!({"local_db_id": "b", "conv_id": "c", "kind": 1,
+            "message": {"content": "hi"}});
+        assert_eq!(Pending::from_json(&old).map(|p| p.created), Some(0));
     }
 }

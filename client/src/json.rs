@@ -27,12 +27,12 @@ pub fn stringify(value: &Value) -> String {
 /// An object of `fields`, in their order. For fields holding a `Value`: `json!` would pass
 /// them through serde's serializer, whose code the widget does without.
 pub fn object(fields: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        fields
-            .into_iter()
-            .map(|(key, value)| (key.to_string(), value))
-            .collect(),
-    )
+    // Inserted one by one: collecting would sort them first, bringing a sort into the wasm.
+    let mut map = Map::new();
+    for (key, value) in fields {
+        map.insert(key.to_string(), value);
+    }
+    Value::Object(map)
 }
 
 /// A JavaScript value (as `JSON.parse` makes them) as a `Value`. A whole number stays an

@@ -58,8 +58,8 @@ pub const BUDGET_GZIP: u64 = 100_000;
 /// far, with a little room, so that no change makes the widget heavier unnoticed. Lowered as
 /// cuts land, down to [`BUDGET_GZIP`] (see `docs/performance.md`, "Widget size"). Raised once,
 /// deliberately, from 301,000 for upload progress, cancel, drop and paste (5.9 KB), then
-/// lowered from 307,000 as the JSON, effect and resource cuts landed.
-pub const CEILING_GZIP: u64 = 248_000;
+/// lowered from 307,000 as the JSON, effect and resource cuts landed (242.1 KB).
+pub const CEILING_GZIP: u64 = 243_000;
 const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
 
 /// A file written into a bundle folder.

@@ -14,6 +14,7 @@
 mod bench;
 mod bundle;
 mod css;
+mod names;
 mod setup;
 mod shell;
 mod test;

@@ -264,9 +264,12 @@ pub fn Search(token: String) -> impl IntoView {
 fn Opened(api: StoredValue<Admin>, hit: Value, words: Vec<String>) -> impl IntoView {
     let conv = text(&hit, "convId");
     let hit_seq = hit["hitSeq"].as_i64();
-    let transcript = LocalResource::new(move || {
+    // Fetched once into a signal: a `LocalResource` per type weighs some KB of wasm.
+    let transcript = RwSignal::new(None);
+    let admin = api.get_value();
+    leptos::task::spawn_local(async move {
         let path = format!("/v1/agent/conversations/{conv}/messages");
-        async move { api.get_value().get(&path, "").await.ok() }
+        transcript.set(Some(admin.get(&path, "").await.ok()));
     });
     // Once shown, the matching message is scrolled to.
     Effect::new(move || {

@@ -322,14 +322,14 @@ pub(super) fn FileLink(desk: Desk, path: String, name: String) -> impl IntoView 
     let image = [".png", ".jpg", ".jpeg", ".gif", ".webp"]
         .iter()
         .any(|ext| name.to_ascii_lowercase().ends_with(ext));
-    let url = LocalResource::new(move || {
-        let (path, token) = (path.clone(), token.clone());
-        async move {
-            Chat::new(ClientConfig::new(""))
-                .open_file(&token, &path)
-                .await
-                .ok()
-        }
+    let url = RwSignal::new(None);
+    let (file, token) = (path.clone(), token.clone());
+    leptos::task::spawn_local(async move {
+        let opened = Chat::new(ClientConfig::new(""))
+            .open_file(&token, &file)
+            .await
+            .ok();
+        url.set(Some(opened));
     });
     view! {
         {move || match url.get().flatten() {

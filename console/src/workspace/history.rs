@@ -26,9 +26,11 @@ fn text(value: &Value, name: &str) -> String {
 pub(super) fn VisitorHistory(desk: Desk, visitor_id: String, current: String) -> impl IntoView {
     let token = desk.token.get_value();
     let api = StoredValue::new(Admin::new(ClientConfig::new(""), &token));
-    let history = LocalResource::new(move || {
+    let history = RwSignal::new(None);
+    let admin = api.get_value();
+    leptos::task::spawn_local(async move {
         let path = format!("/v1/agent/visitors/{visitor_id}/history");
-        async move { api.get_value().get(&path, "").await.ok() }
+        history.set(Some(admin.get(&path, "").await.ok()));
     });
     let opened = RwSignal::new(None::<String>);
     let transcript = LocalResource::new(move || {

@@ -11,13 +11,17 @@ use super::desk::Desk;
 pub(super) fn Tickets(desk: Desk) -> impl IntoView {
     let token = desk.token.get_value();
     let missed_token = token.clone();
-    let tickets = LocalResource::new(move || {
-        let token = token.clone();
-        async move { Agent::new(ClientConfig::new("")).tickets(&token).await }
+    // Each fetched once into a signal (a `LocalResource` per type weighs some KB of wasm).
+    let tickets = RwSignal::new(None);
+    let missed = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        tickets.set(Some(
+            Agent::new(ClientConfig::new("")).tickets(&token).await,
+        ));
     });
-    let missed = LocalResource::new(move || {
-        let token = missed_token.clone();
-        async move { Agent::new(ClientConfig::new("")).missed_chats(&token).await }
+    leptos::task::spawn_local(async move {
+        let agent = Agent::new(ClientConfig::new(""));
+        missed.set(Some(agent.missed_chats(&missed_token).await));
     });
     view! {
         <section class="pane" aria-label="Tickets">

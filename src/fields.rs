@@ -147,11 +147,10 @@ pub fn missing(form: &PrechatForm, answers: &Pairs, lang: Lang) -> Option<(Strin
 
 /// The answers as the server takes them (`UPDATE_USER_INFO`'s `fields`).
 pub fn to_json(answers: &Pairs) -> Value {
-    Value::Object(
-        answers
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect::<Map<_, _>>(),
-    )
+    // Inserted one by one: collecting into a map sorts first, and brings a sort routine.
+    let mut map = Map::new();
+    for (key, value) in answers.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        map.insert(key.clone(), Value::String(value.clone()));
+    }
+    Value::Object(map)
 }

@@ -59,8 +59,8 @@ pub const BUDGET_GZIP: u64 = 100_000;
 /// far, with a little room, so that no change makes the widget heavier unnoticed. Lowered as
 /// cuts land, down to [`BUDGET_GZIP`] (see `docs/performance.md`, "Widget size"). Raised once,
 /// deliberately, from 301,000 for upload progress, cancel, drop and paste (5.9 KB), then
-/// lowered from 307,000 as the JSON, effect, resource and import-name cuts landed (234.8 KB).
-pub const CEILING_GZIP: u64 = 236_000;
+/// lowered from 307,000 as the JSON, effect, resource and import-name cuts landed (231.2 KB).
+pub const CEILING_GZIP: u64 = 232_000;
 const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
 
 /// A file written into a bundle folder.

@@ -5,6 +5,7 @@
 use parlor_client::json;
 use parlor_protocol::read::{some_text, text};
 use serde::Serialize;
+use serde_json::Value;
 
 /// The visitor, as this browser remembers them for one portal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -50,7 +51,7 @@ impl Saved {
     }
 
     /// What [`Saved::store`] wrote (serde's field names); what is missing reads as empty.
-    fn from_json(v: &serde_json::Value) -> Self {
+    fn from_json(v: &Value) -> Self {
         Self {
             browser_id: text(v, "browser_id"),
             name: text(v, "name"),
@@ -64,8 +65,49 @@ impl Saved {
 
     /// Writes it back.
     pub fn store(&self, widget_key: &str) {
-        if let (Some(storage), Ok(value)) = (storage(), serde_json::to_value(self)) {
-            let _ = storage.set_item(&key(widget_key), &json::stringify(&value));
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(&key(widget_key), &json::stringify(&self.to_json()));
+        }
+    }
+
+    /// As serde writes it (its names; `null` for no chat), by hand: the widget's wasm carries
+    /// no serializer.
+    fn to_json(&self) -> Value {
+        let string = |value: &str| Value::String(value.to_string());
+        let maybe = |value: &Option<String>| value.as_deref().map_or(Value::Null, string);
+        json::object(vec![
+            ("browser_id", string(&self.browser_id)),
+            ("name", string(&self.name)),
+            ("email", string(&self.email)),
+            ("phone", string(&self.phone)),
+            ("token", string(&self.token)),
+            ("conv_id", maybe(&self.conv_id)),
+            ("queue_id", maybe(&self.queue_id)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::Saved;
+
+    #[wasm_bindgen_test]
+    fn what_is_stored_reads_back_whole_and_as_serde_writes_it() {
+        let mid_chat = Saved {
+            browser_id: "b1".into(),
+            name: "Lan".into(),
+            email: "lan@example.com".into(),
+            phone: String::new(),
+            token: "t".into(),
+            conv_id: Some("c1".into()),
+            queue_id: Some("q1".into()),
+        };
+        for saved in [mid_chat, Saved::default()] {
+            let stored = saved.to_json();
+            assert_eq!(stored, serde_json::to_value(&saved).unwrap());
+            assert_eq!(Saved::from_json(&stored), saved);
         }
     }
 }

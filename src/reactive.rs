@@ -31,6 +31,8 @@ pub(crate) fn shown_if(
     shown(when, then, || ().into_any())
 }
 
+/// The one non-generic body behind [`shown`]: one `Memo<bool>` and one view closure type for
+/// every conditional view of the widget.
 fn either(
     when: Box<dyn Fn() -> bool + Send + Sync>,
     then: Box<dyn Fn() -> AnyView + Send + Sync>,

@@ -299,7 +299,6 @@ impl Agent {
     }
 }
 
-/// Sends a GET and decodes Stringee's answer: `r == 0` and the payload, or `{r, msg}`.
 /// The addresses an address call answers: each entry's `url`, else `wss://ip:port`.
 async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String>, Error> {
     let reply = get_json(request).await?;
@@ -331,6 +330,7 @@ async fn addresses(request: gloo_net::http::RequestBuilder) -> Result<Vec<String
     Ok(all)
 }
 
+/// Sends a request and reads Stringee's answer (see [`reply`]).
 async fn get_json(request: gloo_net::http::RequestBuilder) -> Result<Value, Error> {
     reply(request.send().await).await
 }

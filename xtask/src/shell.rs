@@ -73,6 +73,21 @@ pub fn run(command: &mut Command) -> Result<(), Failure> {
     }
 }
 
+/// Runs a command as [`run`] does, but returns its standard output (its errors still show).
+pub fn capture(command: &mut Command) -> Result<String, Failure> {
+    let shown = describe(command);
+    eprintln!("$ {shown}");
+    let out = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| Failure::new(format!("cannot start `{shown}`: {e}")))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(Failure::new(format!("`{shown}` failed ({})", out.status)))
+    }
+}
+
 /// Runs a command quietly and returns its standard output, or `None` if it is missing or fails.
 pub fn output(command: &mut Command) -> Option<String> {
     let out = command

@@ -6,6 +6,9 @@
 //! - wasm-bindgen CLI: exactly the `wasm-bindgen` version in `Cargo.lock`;
 //! - wasm-opt from the npm package `binaryen` 132 (Debian's binaryen produces modules that
 //!   crash in the browser), installed by `npm ci` with the rest of `package.json`.
+//!
+//! Besides the wasm32 target, rustup adds the standard library's source (`rust-src`), which
+//! the shipped bundles are built with (`bundle::lean_std`).
 
 use std::path::Path;
 
@@ -30,10 +33,16 @@ pub fn run() -> Result<(), Failure> {
 
 fn wasm_target() -> Result<(), Failure> {
     let installed = output(command("rustup").args(["target", "list", "--installed"]));
-    if installed.is_some_and(|list| list.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
-        return Ok(());
+    if !installed.is_some_and(|list| list.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
+        shell::run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    shell::run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    // The standard library's source: the shipped bundles build it tuned for size
+    // (`bundle::lean_std`).
+    let components = output(command("rustup").args(["component", "list", "--installed"]));
+    if !components.is_some_and(|list| list.lines().any(|l| l.trim() == "rust-src")) {
+        shell::run(command("rustup").args(["component", "add", "rust-src"]))?;
+    }
+    Ok(())
 }
 
 /// The `wasm-bindgen` version locked in `Cargo.lock`.

@@ -14,6 +14,7 @@
 mod bench;
 mod bundle;
 mod css;
+mod exports;
 mod names;
 mod setup;
 mod shell;

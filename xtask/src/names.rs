@@ -4,31 +4,27 @@
 //! `./<package>_bg.js`, and every name is written twice: in the wasm's import section and as a
 //! key of the glue's import object. Hex digits hardly compress: renaming the widget's 226
 //! imports and its exports saves 7.3 KB of gzip. wasm-opt renames imports, their module and
-//! the exports (`--minify-imports-and-exports-and-modules`) and prints what it renamed; the
-//! glue is then rewritten to match, and every rename is checked to land exactly once where it belongs, so
-//! that a change in wasm-bindgen's output fails the build instead of the page.
+//! the exports ([`PASS`], run with the optimization passes so that the module is written
+//! once) and prints what it renamed; the glue is then rewritten to match, and every rename is
+//! checked to land exactly once where it belongs, so that a change in wasm-bindgen's output
+//! fails the build instead of the page.
 
 use std::fs;
 use std::path::Path;
 
-use crate::bundle::WASM_FEATURES;
-use crate::shell::{Failure, capture, command};
+use crate::shell::Failure;
+
+/// The wasm-opt pass that renames, printing its map on standard output.
+pub const PASS: &str = "--minify-imports-and-exports-and-modules";
 
 /// The module name wasm-opt gives every import.
 const MODULE: &str = "a";
 
-/// Renames the imports and exports of `wasm` (in place) and rewrites `glue`, the wasm-bindgen
-/// JavaScript that loads it, to match. `package` names the module the glue imports from.
-pub fn shorten(wasm: &Path, glue: &Path, package: &str) -> Result<(), Failure> {
-    let map = capture(
-        command("wasm-opt")
-            .arg("--minify-imports-and-exports-and-modules")
-            .args(WASM_FEATURES)
-            .arg(wasm)
-            .arg("-o")
-            .arg(wasm),
-    )?;
-    let renames = Renames::parse(&map)?;
+/// Rewrites `glue`, the wasm-bindgen JavaScript that loads a wasm module, to the names in
+/// `map`, what [`PASS`] printed when it renamed the module's imports and exports. `package`
+/// names the module the glue imports from.
+pub fn apply(map: &str, glue: &Path, package: &str) -> Result<(), Failure> {
+    let renames = Renames::parse(map)?;
     let text = fs::read_to_string(glue).map_err(|e| io(glue, e))?;
     let text = rewrite(&text, &renames, &format!("./{package}_bg.js"))?;
     fs::write(glue, text).map_err(|e| io(glue, e))
@@ -91,30 +87,19 @@ fn rewrite(glue: &str, renames: &Renames, module: &str) -> Result<String, Failur
     text = text.replacen(&quoted, &format!("\"{MODULE}\""), 1);
 
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("wasm.") {
-        let before = rest[..at].chars().next_back();
-        let (head, tail) = rest.split_at(at + "wasm.".len());
-        out.push_str(head);
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-            .unwrap_or(tail.len());
-        let name = &tail[..end];
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
-            out.push_str(name);
-        } else {
-            let (_, new) = renames
-                .exports
-                .iter()
-                .find(|(old, _)| old == name)
-                .ok_or_else(|| {
-                    Failure::new(format!("the glue uses `wasm.{name}`, not exported"))
-                })?;
-            out.push_str(new);
-        }
-        rest = &tail[end..];
+    let mut copied = 0;
+    for name in crate::exports::references(&text) {
+        let old = &text[name.clone()];
+        let (_, new) = renames
+            .exports
+            .iter()
+            .find(|(renamed, _)| renamed == old)
+            .ok_or_else(|| Failure::new(format!("the glue uses `wasm.{old}`, not exported")))?;
+        out.push_str(&text[copied..name.start]);
+        out.push_str(new);
+        copied = name.end;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     Ok(out)
 }
 

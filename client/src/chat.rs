@@ -201,7 +201,7 @@ impl Chat {
             .header("X-STRINGEE-AUTH", token)
             .send()
             .await
-            .map_err(|e| Error::new(Error::NOT_CONNECTED, e.to_string()))?;
+            .map_err(|e| Error::new(Error::NOT_CONNECTED, failure(&e)))?;
         if !response.ok() {
             return Err(failed(format!(
                 "the file answered HTTP {}",
@@ -209,7 +209,7 @@ impl Chat {
             )));
         }
         let kind = response.headers().get("content-type").unwrap_or_default();
-        let bytes = response.binary().await.map_err(|e| failed(e.to_string()))?;
+        let bytes = response.binary().await.map_err(|e| failed(failure(&e)))?;
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
         let options = web_sys::BlobPropertyBag::new();
         options.set_type(&kind);
@@ -343,7 +343,7 @@ pub(crate) async fn reply(
     let response = sent.map_err(|e| {
         Error::new(
             Error::NOT_CONNECTED,
-            format!("the server could not be reached: {e}"),
+            format!("the server could not be reached: {}", failure(&e)),
         )
     })?;
     let status = response.status();
@@ -359,6 +359,18 @@ pub(crate) async fn reply(
             )
         })?;
     check(body)
+}
+
+/// What a failed request says: the browser's error (a fetch that fails rejects with a
+/// `TypeError`), or gloo-net's own words. Not gloo-net's `Display`, which would bring
+/// serde_json's error messages, and std's I/O error texts behind them, into the widget's wasm
+/// for a variant that sending and reading bytes never answer.
+pub(crate) fn failure(e: &gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        gloo_net::Error::GlooError(text) => text.clone(),
+        gloo_net::Error::SerdeError(_) => "the answer is not JSON".to_string(),
+    }
 }
 
 /// `body` when its `r` says success, else the error it carries.

@@ -35,8 +35,9 @@ pub struct Ctx {
     pub(crate) place: RwSignal<Option<(String, usize, Option<u64>)>>,
     pub(crate) unread: RwSignal<usize>,
     pub(crate) announce: RwSignal<String>,
-    /// Bumped when delivered/read marks change, so message states re-render.
-    pub(crate) marks: RwSignal<u32>,
+    /// Bumped when delivered/read marks change, so message states re-render. A `usize`, as
+    /// the other counters: each value type of a signal is code of its own in the wasm.
+    pub(crate) marks: RwSignal<usize>,
     pub(crate) error: RwSignal<Option<String>>,
     pub(crate) client: StoredValue<Option<Client>, LocalStorage>,
     /// The panel, to give focus back to when the focused control goes away.
@@ -219,7 +220,9 @@ impl Ctx {
                     list.extend(pending);
                 });
             }
-            Event::ObjectChange(ObjectChange::Report { .. }) => self.marks.update(|n| *n += 1),
+            Event::ObjectChange(ObjectChange::Report { .. }) => {
+                self.marks.update(|n| *n = n.wrapping_add(1))
+            }
             Event::UserBeginTyping {
                 conv_id,
                 display_name,

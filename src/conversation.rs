@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
-use crate::reactive::{shown, shown_if, watch};
+use crate::reactive::{shown, shown_if, text_value, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
@@ -216,13 +216,13 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                         <label for="parlor-composer" class="sr-only">{move || t().composer_label}</label>
                         <textarea
                             id="parlor-composer"
+                            {..text_value(draft)}
                             rows="2"
                             maxlength="5000"
                             placeholder=move || t().composer_placeholder
                             node_ref=composer_ref
                             on:keydown=on_keydown
                             on:input=on_input
-                            bind:value=draft
                         ></textarea>
                         <input type="file" class="sr-only" id="parlor-file" tabindex="-1" aria-label=move || t().attach node_ref=file_ref on:change=on_file />
                         <button

@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::watch;
+use crate::reactive::{text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -31,6 +31,11 @@ pub fn validate(
     (name_error, email_error)
 }
 
+/// What is wrong in a form, shown under each field: name, email and (the ticket form's)
+/// description. One signal type for both forms: each distinct value type of a signal is code
+/// of its own in the wasm.
+pub(crate) type FormErrors = RwSignal<[Option<&'static str>; 3]>;
+
 /// Name, email (required) and phone; then the chat starts.
 #[component]
 pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
@@ -38,7 +43,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     let name = RwSignal::new(saved.name);
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
-    let errors = RwSignal::new((None::<&'static str>, None::<&'static str>));
+    let errors: FormErrors = RwSignal::new([None; 3]);
     let busy = RwSignal::new(false);
     let name_ref = NodeRef::<leptos::html::Input>::new();
     let email_ref = NodeRef::<leptos::html::Input>::new();
@@ -61,7 +66,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             &email.get_untracked(),
             ctx.controls.lang.get_untracked(),
         );
-        errors.set(found);
+        errors.set([found.0, found.1, None]);
         match found {
             (Some(_), _) => {
                 if let Some(input) = name_ref.get() {
@@ -121,8 +126,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
                 name
                 email
                 phone
-                name_error=Signal::derive(move || errors.get().0)
-                email_error=Signal::derive(move || errors.get().1)
+                errors
                 name_ref
                 email_ref
             />
@@ -134,7 +138,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// Name and email (required, with their errors) and phone (optional): the fields the pre-chat
+/// Name and email (required, with their errors: the first two of `errors`) and phone (optional): the fields the pre-chat
 /// form and the ticket form share. Ids are `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
 #[component]
 pub(crate) fn ContactFields(
@@ -143,8 +147,7 @@ pub(crate) fn ContactFields(
     name: RwSignal<String>,
     email: RwSignal<String>,
     phone: RwSignal<String>,
-    name_error: Signal<Option<&'static str>>,
-    email_error: Signal<Option<&'static str>>,
+    errors: FormErrors,
     name_ref: NodeRef<leptos::html::Input>,
     email_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
@@ -159,11 +162,11 @@ pub(crate) fn ContactFields(
             maxlength="100"
             required
             node_ref=name_ref
-            aria-invalid=move || name_error.get().is_some().to_string()
+            aria-invalid=move || errors.get()[0].is_some().to_string()
             aria-describedby=id("name-error")
-            bind:value=name
+            {..text_value(name)}
         />
-        <p class="form__error" id=id("name-error")>{move || name_error.get()}</p>
+        <p class="form__error" id=id("name-error")>{move || errors.get()[0]}</p>
         <label for=id("email")>{move || t().email}</label>
         <input
             id=id("email")
@@ -172,13 +175,13 @@ pub(crate) fn ContactFields(
             maxlength="254"
             required
             node_ref=email_ref
-            aria-invalid=move || email_error.get().is_some().to_string()
+            aria-invalid=move || errors.get()[1].is_some().to_string()
             aria-describedby=id("email-error")
-            bind:value=email
+            {..text_value(email)}
         />
-        <p class="form__error" id=id("email-error")>{move || email_error.get()}</p>
+        <p class="form__error" id=id("email-error")>{move || errors.get()[1]}</p>
         <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
-        <input id=id("phone") type="tel" autocomplete="tel" maxlength="40" bind:value=phone />
+        <input id=id("phone") type="tel" autocomplete="tel" maxlength="40" {..text_value(phone)} />
     }
 }
 

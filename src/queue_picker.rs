@@ -10,9 +10,10 @@ use crate::i18n::Lang;
 pub fn QueuePicker(
     /// The queues from the chat profile, in the portal's order.
     queues: Vec<Queue>,
-    /// The language to ask in.
-    #[prop(into, optional)]
-    lang: Signal<Lang>,
+    /// The language to ask in (the widget's own signal: a `Signal` wrapper would bring its
+    /// own code for this one value type).
+    #[prop(optional)]
+    lang: RwSignal<Lang>,
     /// Called with the queue the visitor chose.
     on_pick: Callback<Queue>,
 ) -> impl IntoView {

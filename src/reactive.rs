@@ -1,4 +1,4 @@
-//! The widget's effects and conditional views, each compiled once.
+//! The widget's effects, conditional views and bound fields, each compiled once.
 //!
 //! Leptos compiles its `Effect` and `Show` anew for every closure handed to them (each closure
 //! is a type of its own), some hundreds of bytes of wasm each time. These wrappers take boxed
@@ -40,4 +40,19 @@ fn either(
 ) -> AnyView {
     let when = Memo::new(move |_| when());
     (move || if when.get() { then() } else { otherwise() }).into_any()
+}
+
+/// The value of an `<input>` or `<textarea>` kept in `text` both ways: what the visitor types
+/// goes into it, and what it holds shows in the field. Spread onto the element
+/// (`<input {..text_value(name)} />`); an `on:input` written after it sees `text` updated.
+/// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its own for the
+/// value it binds.
+pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
+    use leptos::tachys::html::{event::on, property::prop};
+    (
+        prop("value", move || text.get()),
+        on(leptos::ev::input, move |ev: leptos::ev::Event| {
+            text.set(event_target_value(&ev));
+        }),
+    )
 }

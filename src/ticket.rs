@@ -8,8 +8,8 @@ use parlor_client::TicketRequest;
 use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
-use crate::prechat::{ContactFields, validate};
-use crate::reactive::watch;
+use crate::prechat::{ContactFields, FormErrors, validate};
+use crate::reactive::{text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
@@ -19,11 +19,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
     let note = RwSignal::new(String::new());
-    let errors = RwSignal::new((
-        None::<&'static str>,
-        None::<&'static str>,
-        None::<&'static str>,
-    ));
+    let errors: FormErrors = RwSignal::new([None; 3]);
     let busy = RwSignal::new(false);
     let first_ref = NodeRef::<leptos::html::Input>::new();
     watch(move || {
@@ -53,7 +49,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             .trim()
             .is_empty()
             .then_some(lang.texts().description_required);
-        errors.set((name_error, email_error, note_error));
+        errors.set([name_error, email_error, note_error]);
         if name_error.is_some() || email_error.is_some() || note_error.is_some() {
             return;
         }
@@ -115,17 +111,16 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                 name
                 email
                 phone
-                name_error=Signal::derive(move || errors.get().0)
-                email_error=Signal::derive(move || errors.get().1)
+                errors
                 name_ref=first_ref
                 email_ref=NodeRef::new()
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <label for="parlor-ticket-note">{move || t().description}</label>
             <textarea id="parlor-ticket-note" rows="4" maxlength="5000" required
-                aria-invalid=move || errors.get().2.is_some().to_string() aria-describedby="parlor-ticket-note-error"
-                bind:value=note></textarea>
-            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get().2}</p>
+                aria-invalid=move || errors.get()[2].is_some().to_string() aria-describedby="parlor-ticket-note-error"
+                {..text_value(note)}></textarea>
+            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get()[2]}</p>
             <button type="submit" class="primary" disabled=move || busy.get()>{move || t().send_ticket}</button>
         </form>
     }

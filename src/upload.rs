@@ -13,7 +13,7 @@ use crate::i18n::with_name;
 pub(crate) struct Uploads {
     /// The file's name while it uploads.
     name: RwSignal<Option<String>>,
-    percent: RwSignal<u32>,
+    percent: RwSignal<usize>,
     cancel: StoredValue<Option<UploadCancel>, LocalStorage>,
 }
 
@@ -34,7 +34,10 @@ impl Uploads {
         }
         let token = ctx.saved.get_untracked().token;
         let percent = self.percent;
-        let upload = match ctx.chat().upload(&token, &file, move |p| percent.set(p)) {
+        let upload = match ctx
+            .chat()
+            .upload(&token, &file, move |p| percent.set(p as usize))
+        {
             Ok(upload) => upload,
             Err(error) => return ctx.show_error(&error),
         };

@@ -101,8 +101,6 @@ impl Ctx {
         client
     }
 
-    /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
-    /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
     /// Checks the portal's own fields of a form: shows the first one missing, focuses it, and
     /// says whether one is.
     pub(crate) fn fields_missing(
@@ -136,6 +134,8 @@ impl Ctx {
         }
     }
 
+    /// A screen that replaces the focused control (a form sent) would leave focus nowhere, out
+    /// of reach of the keyboard: it goes to the panel then. Runs after the DOM is updated.
     pub(crate) fn refocus(&self) {
         let panel = self.panel;
         request_animation_frame(move || {

@@ -250,8 +250,10 @@ fn wasm_app(
         );
         let map = shell::capture(
             // -Os then -Oz: about 1 KB of gzip smaller than -Oz alone (docs/performance.md).
+            // The compiler's version and the features list are for tools, not browsers.
             command("wasm-opt")
                 .args(["-Os", "-Oz", crate::names::PASS])
+                .args(["--strip-producers", "--strip-target-features"])
                 .args(WASM_FEATURES)
                 .arg(&bg)
                 .arg("-o")

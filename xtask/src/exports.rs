@@ -27,8 +27,7 @@ const UNUSED_CLASSES: &[&str] = &[
 /// Takes the unused classes out of `glue` and the exports it does not name out of `wasm`, both
 /// in place. Answers the names of the exports removed.
 pub fn trim(wasm: &Path, glue: &Path) -> Result<Vec<String>, Failure> {
-    let text = fs::read_to_string(glue).map_err(|e| io(glue, e))?;
-    let mut text = text;
+    let mut text = fs::read_to_string(glue).map_err(|e| io(glue, e))?;
     for class in UNUSED_CLASSES {
         text = drop_class(&text, class)?;
     }

@@ -138,8 +138,9 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// Name and email (required, with their errors: the first two of `errors`) and phone (optional): the fields the pre-chat
-/// form and the ticket form share. Ids are `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
+/// Name and email (required, with their errors: the first two of `errors`) and phone
+/// (optional): the fields the pre-chat form and the ticket form share. Ids are
+/// `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
 #[component]
 pub(crate) fn ContactFields(
     ctx: Ctx,

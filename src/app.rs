@@ -15,7 +15,7 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
-use crate::reactive::{shown_if, watch};
+use crate::reactive::{ElementRef, shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
 
@@ -127,7 +127,7 @@ pub fn App(
         marks: RwSignal::new(0),
         error: RwSignal::new(None),
         client: StoredValue::new_local(None),
-        panel: NodeRef::new(),
+        panel: ElementRef::new(),
         portal: RwSignal::new(None),
     };
     let open = controls.open;
@@ -221,7 +221,7 @@ pub fn App(
     });
 
     let panel_ref = ctx.panel;
-    let launcher_ref = NodeRef::<leptos::html::Button>::new();
+    let launcher_ref = ElementRef::new();
     // Opening moves focus into the panel; Escape closes it and returns focus to the launcher.
     watch(move || {
         if open.get()
@@ -288,7 +288,7 @@ pub fn App(
     // The brand colour: the script tag's, else the portal's; a colour too light for white text
     // is darkened until white text reads (AA). Set through the CSS object model, which a strict
     // Content-Security-Policy allows (a `style` attribute would need 'unsafe-inline').
-    let root_ref = NodeRef::<leptos::html::Div>::new();
+    let root_ref = ElementRef::new();
     let script_color = options.color.clone();
     watch(move || {
         let portal_color = ctx

@@ -14,6 +14,7 @@ use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::options::WidgetOptions;
 use crate::pairs::{self, Pairs};
+use crate::reactive::ElementRef;
 use crate::session::Saved;
 
 /// Everything the journey shares, cheap to copy into closures.
@@ -41,7 +42,7 @@ pub struct Ctx {
     pub(crate) error: RwSignal<Option<String>>,
     pub(crate) client: StoredValue<Option<Client>, LocalStorage>,
     /// The panel, to give focus back to when the focused control goes away.
-    pub(crate) panel: NodeRef<leptos::html::Section>,
+    pub(crate) panel: ElementRef,
     /// The portal's settings, once the chat profile arrived.
     pub(crate) portal: RwSignal<Option<ChatProfile>>,
 }

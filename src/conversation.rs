@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::Client;
 use parlor_client::model::kind;
+use wasm_bindgen::JsCast;
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
-use crate::reactive::{shown, shown_if, text_value, watch};
+use crate::reactive::{ElementRef, shown, shown_if, text_value, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
@@ -23,9 +24,9 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let uploads = Uploads::new();
     let confirm_end = RwSignal::new(false);
-    let list_ref = NodeRef::<leptos::html::Ol>::new();
-    let composer_ref = NodeRef::<leptos::html::Textarea>::new();
-    let file_ref = NodeRef::<leptos::html::Input>::new();
+    let list_ref = ElementRef::new();
+    let composer_ref = ElementRef::new();
+    let file_ref = ElementRef::new();
     // Follows new messages only while the visitor is at the bottom: reading back is not
     // interrupted.
     let stick = StoredValue::new(true);
@@ -134,7 +135,12 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         }
     };
     let on_file = move |_| {
-        let Some(input) = file_ref.get() else { return };
+        let Some(input) = file_ref
+            .get()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
@@ -143,7 +149,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     };
     // A file dropped on the conversation, or an image pasted into the composer, is sent too:
     // one listener for the three events, on the conversation's element.
-    let root_ref = NodeRef::<leptos::html::Div>::new();
+    let root_ref = ElementRef::new();
     let drops = StoredValue::new_local(None);
     watch(move || {
         if let Some(root) = root_ref.get() {

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
-use crate::reactive::{shown_if, watch};
+use crate::reactive::{ElementRef, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
-pub(crate) fn Launcher(ctx: Ctx, button_ref: NodeRef<leptos::html::Button>) -> impl IntoView {
+pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
     let open = ctx.controls.open;
     view! {
         <button

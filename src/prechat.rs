@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{text_value, watch};
+use crate::reactive::{ElementRef, text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -45,8 +45,8 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     let phone = RwSignal::new(saved.phone);
     let errors: FormErrors = RwSignal::new([None; 3]);
     let busy = RwSignal::new(false);
-    let name_ref = NodeRef::<leptos::html::Input>::new();
-    let email_ref = NodeRef::<leptos::html::Input>::new();
+    let name_ref = ElementRef::new();
+    let email_ref = ElementRef::new();
     let form = ctx
         .portal
         .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
@@ -149,8 +149,8 @@ pub(crate) fn ContactFields(
     email: RwSignal<String>,
     phone: RwSignal<String>,
     errors: FormErrors,
-    name_ref: NodeRef<leptos::html::Input>,
-    email_ref: NodeRef<leptos::html::Input>,
+    name_ref: ElementRef,
+    email_ref: ElementRef,
 ) -> impl IntoView {
     let t = move || ctx.t();
     let id = move |field: &str| format!("{prefix}-{field}");

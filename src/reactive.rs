@@ -6,6 +6,7 @@
 //! the closures' own bodies remain per call site (see docs/performance.md, "Widget size").
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Runs `run` now and again whenever a signal it read changes (Leptos's `Effect::new`).
 pub(crate) fn watch(run: impl FnMut() + 'static) {
@@ -55,4 +56,33 @@ pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute
             text.set(event_target_value(&ev));
         }),
     )
+}
+
+/// An element of a view, once it is built: Leptos's `NodeRef`, one type for every kind of
+/// element (`node_ref=` takes it on any). A `NodeRef` is a type per element kind, and each
+/// brought some 3 KB of wasm.
+#[derive(Clone, Copy)]
+pub struct ElementRef(RwSignal<Option<web_sys::HtmlElement>, LocalStorage>);
+
+impl ElementRef {
+    pub(crate) fn new() -> Self {
+        Self(RwSignal::new_local(None))
+    }
+
+    /// The element, tracked: a `watch` that reads it runs again once the element is built.
+    pub(crate) fn get(&self) -> Option<web_sys::HtmlElement> {
+        self.0.get()
+    }
+
+    pub(crate) fn get_untracked(&self) -> Option<web_sys::HtmlElement> {
+        self.0.get_untracked()
+    }
+}
+
+impl<E: leptos::html::ElementType> leptos::tachys::html::node_ref::NodeRefContainer<E>
+    for ElementRef
+{
+    fn load(self, element: &web_sys::Element) {
+        self.0.set(Some(element.clone().unchecked_into()));
+    }
 }

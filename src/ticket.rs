@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
 use crate::prechat::{ContactFields, FormErrors, validate};
-use crate::reactive::{text_value, watch};
+use crate::reactive::{ElementRef, text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
@@ -21,7 +21,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let errors: FormErrors = RwSignal::new([None; 3]);
     let busy = RwSignal::new(false);
-    let first_ref = NodeRef::<leptos::html::Input>::new();
+    let first_ref = ElementRef::new();
     watch(move || {
         if let Some(input) = first_ref.get() {
             let _ = input.focus();
@@ -113,7 +113,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                 phone
                 errors
                 name_ref=first_ref
-                email_ref=NodeRef::new()
+                email_ref=ElementRef::new()
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <label for="parlor-ticket-note">{move || t().description}</label>

@@ -46,8 +46,8 @@ fn either(
 /// The value of an `<input>` or `<textarea>` kept in `text` both ways: what the visitor types
 /// goes into it, and what it holds shows in the field. Spread onto the element
 /// (`<input {..text_value(name)} />`); an `on:input` written after it sees `text` updated.
-/// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its own for the
-/// value it binds.
+/// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its
+/// own for the value it binds.
 pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
     use leptos::tachys::html::{event::on, property::prop};
     (

@@ -4,8 +4,9 @@
 //! Each is: `cargo build` for wasm32 with the size-tuned `wasm-release` profile, `wasm-bindgen
 //! --target web`, the exports nothing calls removed (`exports.rs`), `wasm-opt -Os -Oz` with
 //! short import and export names (`names.rs`), the JavaScript minified (terser), then
-//! content-hashed file names so that the server can let browsers cache them forever. Only the widget's loader (`parlor.js`) and the console's
-//! `index.html` keep fixed names: they are the entry points, and they name the hashed files.
+//! content-hashed file names so that the server can let browsers cache them forever. Only the
+//! widget's loader (`parlor.js`) and the console's `index.html` keep fixed names: they are the
+//! entry points, and they name the hashed files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -272,9 +273,11 @@ fn wasm_app(
 /// the debug builds (`trunk serve`, the wasm tests) keep their messages.
 ///
 /// These are unstable cargo and rustc flags (`-Z build-std`, `-C panic=immediate-abort`),
-/// which `RUSTC_BOOTSTRAP=1` lets the project's stable compiler accept; the compiler is the
-/// pinned one the project builds with, so they cannot change under it unnoticed. Needs the
-/// `rust-src` component (`cargo xtask setup`). Measured in `docs/performance.md`.
+/// which `RUSTC_BOOTSTRAP=1` lets the stable compiler accept. Unstable flags may change with a
+/// compiler release: a compiler that no longer takes them fails this build loudly, and the
+/// lint tier's size check catches one that takes them but builds bigger. Measured with Rust
+/// 1.95, the project's `rust-version`. Needs the `rust-src` component (`cargo xtask setup`);
+/// see `docs/performance.md`.
 fn lean_std(build: &mut Command) {
     build.env("RUSTC_BOOTSTRAP", "1");
     build.args([

@@ -22,7 +22,10 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub fn run() -> Result<(), Failure> {
-    wasm_target()?;
+    // The wasm32 target, and the standard library's source: the shipped bundles build it
+    // tuned for size (`bundle::lean_std`).
+    rustup("target", "wasm32-unknown-unknown")?;
+    rustup("component", "rust-src")?;
     wasm_bindgen_cli()?;
     trunk()?;
     npm_packages()?;
@@ -31,18 +34,13 @@ pub fn run() -> Result<(), Failure> {
     Ok(())
 }
 
-fn wasm_target() -> Result<(), Failure> {
-    let installed = output(command("rustup").args(["target", "list", "--installed"]));
-    if !installed.is_some_and(|list| list.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
-        shell::run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+/// Adds rustup's `kind` (`target` or `component`) called `name` unless it is installed.
+fn rustup(kind: &str, name: &str) -> Result<(), Failure> {
+    let installed = output(command("rustup").args([kind, "list", "--installed"]));
+    if installed.is_some_and(|list| list.lines().any(|l| l.trim() == name)) {
+        return Ok(());
     }
-    // The standard library's source: the shipped bundles build it tuned for size
-    // (`bundle::lean_std`).
-    let components = output(command("rustup").args(["component", "list", "--installed"]));
-    if !components.is_some_and(|list| list.lines().any(|l| l.trim() == "rust-src")) {
-        shell::run(command("rustup").args(["component", "add", "rust-src"]))?;
-    }
-    Ok(())
+    shell::run(command("rustup").args([kind, "add", name]))
 }
 
 /// The `wasm-bindgen` version locked in `Cargo.lock`.

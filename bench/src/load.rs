@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use parlor_server::seed::DATABASE_FILE;
 use parlor_server::store::sqlite::SqliteStore;
-use parlor_server::store::{Agent, ApiKey, NewPortal, Portal, Queue, Store};
+use parlor_server::store::{Agent, ApiKey, NewPortal, Portal, PortalStore, Queue};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use parlor_server::store::Store;
+use parlor_server::store::PortalStore;
 use parlor_server::store::postgres::PostgresStore;
 use sqlx::Connection;
 

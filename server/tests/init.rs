@@ -2,7 +2,7 @@
 
 use parlor_server::seed::{self, CREDENTIALS_FILE, DATABASE_FILE};
 use parlor_server::store::sqlite::SqliteStore;
-use parlor_server::store::{AdminStore, Store};
+use parlor_server::store::{AdminStore, PortalStore};
 
 #[tokio::test]
 async fn init_reports_the_documented_shape_and_the_same_facts_when_run_again() {

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use parlor_server::seed::{self, DATABASE_FILE};
 use parlor_server::store::sqlite::SqliteStore;
-use parlor_server::store::{AdminStore, Store};
+use parlor_server::store::{AdminStore, PortalStore};
 use serde_json::Value;
 
 fn parlor(data: &Path, args: &[&str]) -> Output {

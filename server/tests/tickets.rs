@@ -36,7 +36,7 @@ async fn a_missed_chat_becomes_a_ticket_that_is_stored_mailed_and_listed_for_age
     let server = TestServer::start().await;
     let store = server.store().await;
     let sales = server.facts.queues[0].id.clone();
-    parlor_server::store::Store::configure_queue(store.as_ref(), &sales, 1_000, 1_500)
+    parlor_server::store::PortalStore::configure_queue(store.as_ref(), &sales, 1_000, 1_500)
         .await
         .unwrap();
     // Nobody is online: the chat waits out the (short) queue timeout and is missed.

@@ -9,9 +9,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::chat::ConversationMember;
 use super::{
-    Agent, ApiKey, Conversation, Message, MessageQuery, NewConversation, NewMessage, NewPortal,
-    NewTicket, Participant, Portal, Queue, QueueSettings, Status, Store, StoreError, StoredFile,
-    Ticket, Visitor, WaitingChat,
+    Conversation, Message, MessageQuery, NewConversation, NewMessage, Participant, Status, Store,
+    StoreError, WaitingChat,
 };
 use crate::hours::now_ms;
 
@@ -70,175 +69,6 @@ async fn add_agent_member(
 
 #[async_trait]
 impl Store for PostgresStore {
-    async fn portal_by_widget_key(&self, key: &str) -> Result<Option<Portal>, StoreError> {
-        Ok(sqlx::query_as(select_portal!("WHERE widget_key = $1"))
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    async fn portal(&self, id: &str) -> Result<Option<Portal>, StoreError> {
-        Ok(sqlx::query_as(select_portal!("WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    async fn first_portal(&self) -> Result<Option<Portal>, StoreError> {
-        Ok(
-            sqlx::query_as(select_portal!("ORDER BY created_at, id LIMIT 1"))
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
-    async fn queues(&self, portal_id: &str) -> Result<Vec<Queue>, StoreError> {
-        Ok(
-            sqlx::query_as(
-                "SELECT id, name FROM queues WHERE portal_id = $1 ORDER BY position, id",
-            )
-            .bind(portal_id)
-            .fetch_all(&self.pool)
-            .await?,
-        )
-    }
-
-    async fn api_keys(&self, portal_id: &str) -> Result<Vec<ApiKey>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT sid, secret FROM api_keys WHERE portal_id = $1 AND revoked_at IS NULL \
-             ORDER BY internal DESC, created_at, sid",
-        )
-        .bind(portal_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    async fn agents(&self, portal_id: &str) -> Result<Vec<Agent>, StoreError> {
-        Ok(sqlx::query_as(select_agent!(
-            "WHERE portal_id = $1 AND deleted_at IS NULL ORDER BY created_at, user_id"
-        ))
-        .bind(portal_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    async fn api_key(&self, sid: &str) -> Result<Option<(ApiKey, String)>, StoreError> {
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT sid, secret, portal_id FROM api_keys WHERE sid = $1 AND revoked_at IS NULL",
-        )
-        .bind(sid)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(sid, secret, portal_id)| (ApiKey { sid, secret }, portal_id)))
-    }
-
-    async fn agent_by_email(&self, email: &str) -> Result<Option<Agent>, StoreError> {
-        Ok(
-            sqlx::query_as(select_agent!("WHERE lower(email) = lower($1)"))
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
-    async fn agent(&self, user_id: &str) -> Result<Option<Agent>, StoreError> {
-        Ok(sqlx::query_as(select_agent!("WHERE user_id = $1"))
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING",
-        )
-        .bind(&visitor.user_id)
-        .bind(&visitor.portal_id)
-        .bind(&visitor.name)
-        .bind(&visitor.email)
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, email = excluded.email, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(&visitor.user_id)
-        .bind(&visitor.portal_id)
-        .bind(&visitor.name)
-        .bind(&visitor.email)
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn update_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE visitors SET name = $1, email = $2, phone = $3, avatar_url = $4, details = $5, \
-             updated_at = $6 WHERE user_id = $7",
-        )
-        .bind(&visitor.name)
-        .bind(&visitor.email)
-        .bind(&visitor.phone)
-        .bind(&visitor.avatar_url)
-        .bind(&visitor.details)
-        .bind(now_ms())
-        .bind(&visitor.user_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn queue(
-        &self,
-        portal_id: &str,
-        queue_id: &str,
-    ) -> Result<Option<QueueSettings>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, answer_timeout_ms, queue_timeout_ms FROM queues \
-             WHERE portal_id = $1 AND id = $2",
-        )
-        .bind(portal_id)
-        .bind(queue_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    async fn agent_queues(&self, user_id: &str) -> Result<(Vec<String>, u32), StoreError> {
-        let queues = sqlx::query_scalar("SELECT queue_id FROM queue_agents WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?;
-        let max: Option<i64> =
-            sqlx::query_scalar("SELECT max_chats FROM agents WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok((queues, max.unwrap_or(1).max(1) as u32))
-    }
-
-    async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT user_id, portal_id, name, email, phone, avatar_url, details FROM visitors \
-             WHERE user_id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
     async fn create_conversation(
         &self,
         new: &NewConversation,
@@ -505,106 +335,6 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn create_portal(&self, new: &NewPortal) -> Result<(), StoreError> {
-        let now = now_ms();
-        let p = &new.portal;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO portals (id, widget_key, name, language, color, logo_url, \
-             auto_create_ticket, agent_max_serve, enabled, business_hours, allowed_origins, \
-             position, greeting, offline_message, reply_time_text, identity_verification, \
-             closed_dates, prechat_fields, visitor_secret, created_at, typing_preview, \
-             retention_days) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
-        )
-        .bind(&p.id)
-        .bind(&p.widget_key)
-        .bind(&p.name)
-        .bind(&p.language)
-        .bind(&p.color)
-        .bind(&p.logo_url)
-        .bind(p.auto_create_ticket)
-        .bind(i64::from(p.agent_max_serve))
-        .bind(p.enabled)
-        .bind(&p.business_hours)
-        .bind(&p.allowed_origins)
-        .bind(&p.position)
-        .bind(&p.greeting)
-        .bind(&p.offline_message)
-        .bind(&p.reply_time_text)
-        .bind(p.identity_verification)
-        .bind(&p.closed_dates)
-        .bind(&p.prechat_fields)
-        // Never empty: visitors' ids are derived with it.
-        .bind(if p.visitor_secret.is_empty() {
-            crate::ids::random_hex(32)
-        } else {
-            p.visitor_secret.clone()
-        })
-        .bind(now)
-        .bind(p.typing_preview)
-        .bind(p.retention_days)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO api_keys (sid, portal_id, secret, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&new.api_key.sid)
-        .bind(&p.id)
-        .bind(&new.api_key.secret)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO api_keys (sid, portal_id, secret, created_at, internal) \
-             VALUES ($1, $2, $3, $4, TRUE)",
-        )
-        .bind(format!("SK{}", crate::ids::random_hex(16)))
-        .bind(&p.id)
-        .bind(crate::ids::random_hex(32))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        for (position, queue) in new.queues.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO queues (id, portal_id, name, position) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&queue.id)
-            .bind(&p.id)
-            .bind(&queue.name)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (order, agent) in new.agents.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO agents (user_id, portal_id, email, display_name, password_hash, \
-                 role, max_chats, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&agent.user_id)
-            .bind(&p.id)
-            .bind(&agent.email)
-            .bind(&agent.display_name)
-            .bind(&agent.password_hash)
-            .bind(agent.role.as_str())
-            // Each agent starts with the portal's default.
-            .bind(i64::from(p.agent_max_serve.max(1)))
-            // Keeps the agents' creation order stable within the one transaction.
-            .bind(now + order as i64)
-            .execute(&mut *tx)
-            .await?;
-            for queue in &new.queues {
-                sqlx::query("INSERT INTO queue_agents (queue_id, user_id) VALUES ($1, $2)")
-                    .bind(&queue.id)
-                    .bind(&agent.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn rate_conversation(
         &self,
         conv_id: &str,
@@ -715,52 +445,6 @@ impl Store for PostgresStore {
         .await?)
     }
 
-    async fn create_ticket(&self, new: &NewTicket) -> Result<Ticket, StoreError> {
-        let ticket = Ticket {
-            id: format!("ticket-{}", crate::ids::random_hex(8)),
-            portal_id: new.portal_id.clone(),
-            visitor_id: new.visitor_id.clone(),
-            conv_id: new.conv_id.clone(),
-            queue_id: new.queue_id.clone(),
-            name: new.name.clone(),
-            email: new.email.clone(),
-            phone: new.phone.clone(),
-            note: new.note.clone(),
-            fields: new.fields.clone(),
-            created_at: now_ms(),
-        };
-        sqlx::query(
-            "INSERT INTO tickets (id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, \
-             note, fields, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&ticket.id)
-        .bind(&ticket.portal_id)
-        .bind(&ticket.visitor_id)
-        .bind(&ticket.conv_id)
-        .bind(&ticket.queue_id)
-        .bind(&ticket.name)
-        .bind(&ticket.email)
-        .bind(&ticket.phone)
-        .bind(&ticket.note)
-        .bind(&ticket.fields)
-        .bind(ticket.created_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(ticket)
-    }
-
-    async fn tickets(&self, portal_id: &str, limit: i64) -> Result<Vec<Ticket>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, portal_id, visitor_id, conv_id, queue_id, name, email, phone, note, \
-             fields, created_at FROM tickets WHERE portal_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2",
-        )
-        .bind(portal_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     async fn missed_conversations(
         &self,
         portal_id: &str,
@@ -775,89 +459,6 @@ impl Store for PostgresStore {
         .await?)
     }
 
-    async fn create_file(&self, file: &StoredFile) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO files (id, portal_id, uploader, name, content_type, size, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&file.id)
-        .bind(&file.portal_id)
-        .bind(&file.uploader)
-        .bind(&file.name)
-        .bind(&file.content_type)
-        .bind(file.size)
-        .bind(file.created_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn file(&self, id: &str) -> Result<Option<StoredFile>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, portal_id, uploader, name, content_type, size, created_at FROM files \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    async fn link_file(&self, file_id: &str, conv_id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO file_links (file_id, conv_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(file_id)
-        .bind(conv_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn file_readable_by(&self, file_id: &str, user_id: &str) -> Result<bool, StoreError> {
-        let readable: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM files WHERE id = $1 AND uploader = $2) \
-             OR EXISTS (SELECT 1 FROM file_links l JOIN participants p ON p.conv_id = l.conv_id \
-                        WHERE l.file_id = $1 AND p.user_id = $2)",
-        )
-        .bind(file_id)
-        .bind(user_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(readable)
-    }
-
-    async fn configure_portal(
-        &self,
-        portal_id: &str,
-        business_hours: &str,
-        allowed_origins: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE portals SET business_hours = $1, allowed_origins = $2 WHERE id = $3")
-            .bind(business_hours)
-            .bind(allowed_origins)
-            .bind(portal_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn configure_queue(
-        &self,
-        queue_id: &str,
-        answer_timeout_ms: i64,
-        queue_timeout_ms: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE queues SET answer_timeout_ms = $1, queue_timeout_ms = $2 WHERE id = $3",
-        )
-        .bind(answer_timeout_ms)
-        .bind(queue_timeout_ms)
-        .bind(queue_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     async fn close(&self) {
         PostgresStore::close(self).await;
     }
@@ -865,12 +466,16 @@ impl Store for PostgresStore {
 
 mod admin;
 mod canned;
+mod file;
 mod history;
 mod label;
 mod note;
+mod portal;
 mod presence;
 mod report;
 mod retention;
 mod search;
+mod ticket;
+mod visitor;
 mod visitor_data;
 mod webhook;

@@ -1,0 +1,73 @@
+//! [`VisitorStore`] on PostgreSQL.
+
+use async_trait::async_trait;
+
+use super::PostgresStore;
+use crate::hours::now_ms;
+use crate::store::{StoreError, Visitor, VisitorStore};
+
+#[async_trait]
+impl VisitorStore for PostgresStore {
+    async fn ensure_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(&visitor.user_id)
+        .bind(&visitor.portal_id)
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn upsert_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO visitors (user_id, portal_id, name, email, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, email = excluded.email, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&visitor.user_id)
+        .bind(&visitor.portal_id)
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn update_visitor(&self, visitor: &Visitor) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE visitors SET name = $1, email = $2, phone = $3, avatar_url = $4, details = $5, \
+             updated_at = $6 WHERE user_id = $7",
+        )
+        .bind(&visitor.name)
+        .bind(&visitor.email)
+        .bind(&visitor.phone)
+        .bind(&visitor.avatar_url)
+        .bind(&visitor.details)
+        .bind(now_ms())
+        .bind(&visitor.user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn visitor(&self, user_id: &str) -> Result<Option<Visitor>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT user_id, portal_id, name, email, phone, avatar_url, details FROM visitors \
+             WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}

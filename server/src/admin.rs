@@ -9,9 +9,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::chat::message_json;
 use crate::hours::now_ms;
 use crate::mail::Mail;
+use crate::message::message_json;
 use crate::routing::Timeouts;
 use crate::store::{Agent, NewMessage, Portal, StoreError};
 

@@ -7,7 +7,8 @@ use parlor_protocol::socket::{Frame, code, service};
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::chat::{MAX_TEXT_CHARS, bad, member_conversation, text_field};
+use crate::chat::{bad, member_conversation, text_field};
+use crate::message::MAX_TEXT_CHARS;
 use crate::ws::{Refusal, Session};
 
 /// Handles `DRAFT`.

@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::care::agents_only;
-use crate::chat::{MAX_TEXT_CHARS, bad, member_conversation, text_field};
+use crate::chat::{bad, member_conversation, text_field};
 use crate::hours::now_ms;
+use crate::message::MAX_TEXT_CHARS;
 use crate::store::Note;
 use crate::ws::{Refusal, Session};
 

@@ -268,7 +268,7 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                 *authenticated.lock().unwrap_or_else(|p| p.into_inner()) =
                                     Some((new_session.user_id.clone(), new_session.agent));
                                 let routing = if new_session.agent {
-                                    match crate::chat::agent_routing(&state, &new_session).await {
+                                    match crate::offer::agent_routing(&state, &new_session).await {
                                         Ok(routing) => Some(routing),
                                         Err(refusal) => {
                                             tracing::error!(
@@ -284,7 +284,7 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                 // Reply first, so the agent knows it is connected before offers come.
                                 answer(&sender, frame.service, request_id.clone(), reply);
                                 if let Some(routing) = routing {
-                                    crate::chat::agent_connected(&state, &new_session, routing);
+                                    crate::offer::agent_connected(&state, &new_session, routing);
                                 }
                                 session = Some(new_session);
                                 continue;

@@ -21,7 +21,7 @@ use crate::store::{AuditNote, Canned};
 /// Most canned responses one agent sees (the portal's and their own).
 const MAX_CANNED: usize = 500;
 /// Longest canned text, in characters (a message's limit).
-const MAX_TEXT: usize = crate::chat::MAX_TEXT_CHARS;
+const MAX_TEXT: usize = crate::message::MAX_TEXT_CHARS;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -109,7 +109,7 @@ async fn messages(
     Ok(Json(json!({
         "r": 0,
         "convId": conversation.id,
-        "msgs": messages.iter().map(crate::chat::message_json).collect::<Vec<_>>(),
+        "msgs": messages.iter().map(crate::message::message_json).collect::<Vec<_>>(),
         "notes": notes.iter().map(crate::note::note_json).collect::<Vec<_>>(),
     })))
 }

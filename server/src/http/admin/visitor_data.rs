@@ -69,7 +69,7 @@ fn data_json(data: &VisitorData) -> Value {
             "convId": c.id, "queueId": c.queue_id, "status": c.status, "agentId": c.agent_id,
             "rating": c.rating, "ratingComment": c.rating_comment, "created": c.created_at,
         })).collect::<Vec<_>>(),
-        "messages": data.messages.iter().map(crate::chat::message_json).collect::<Vec<_>>(),
+        "messages": data.messages.iter().map(crate::message::message_json).collect::<Vec<_>>(),
         "tickets": data.tickets.iter().map(|t| json!({
             "id": t.id, "convId": t.conv_id, "queueId": t.queue_id, "name": t.name,
             "email": t.email, "phone": t.phone, "note": t.note,

@@ -68,7 +68,7 @@ impl Member {
     }
 
     /// Asks the routing node and waits for its answer; `None` when no node routes for
-    /// [`CALL_PATIENCE`].
+    /// ten seconds (`CALL_PATIENCE`).
     pub async fn call(&self, request: Request) -> Option<Response> {
         self.metrics
             .bus(

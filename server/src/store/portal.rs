@@ -43,7 +43,7 @@ pub struct Portal {
     pub identity_verification: bool,
     /// Days the portal is closed, a JSON list of `YYYY-MM-DD` in the business hours' zone.
     pub closed_dates: String,
-    /// The pre-chat form's extra fields and consent, a JSON object (see [`crate::prechat`]).
+    /// The pre-chat form's extra fields and consent, a JSON object (see [`parlor_protocol::prechat`]).
     pub prechat_fields: String,
     /// The secret visitors' user ids are derived from (never leaves the server).
     pub visitor_secret: String,

@@ -8,6 +8,7 @@ mod relay;
 mod report;
 mod reports;
 mod search;
+mod server;
 mod worker;
 
 use std::path::PathBuf;

@@ -13,7 +13,8 @@ use parlor_server::store::PortalStore;
 use parlor_server::store::postgres::PostgresStore;
 use sqlx::Connection;
 
-use crate::load::{Keys, Options, Server, bench_portal, listening};
+use crate::load::Options;
+use crate::server::{Keys, Server, bench_portal, listening};
 
 /// The run's database; dropped with the value.
 pub struct Cluster {

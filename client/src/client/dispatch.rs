@@ -8,10 +8,10 @@ use parlor_protocol::socket::{Frame, service};
 use serde_json::{Value, json};
 
 use super::connection::encode;
-use super::{CATCH_UP_PAGE, Client, Inner, list};
+use super::{CATCH_UP_PAGE, Client, Inner};
 use crate::Error;
 use crate::events::{Event, ObjectChange};
-use crate::model::{ChatRequest, Message, MessageState};
+use crate::model::{Message, MessageState};
 use crate::time::sleep;
 
 impl Inner {
@@ -228,11 +228,11 @@ impl Inner {
             },
             #[cfg(feature = "agent")]
             service::CHAT_ROUTE_TO_AGENT => {
-                Event::ChatRequest(ChatRequest::from_wire(&body, false))
+                Event::ChatRequest(crate::model::ChatRequest::from_wire(&body, false))
             }
             #[cfg(feature = "agent")]
             service::CHAT_TRANSFER_REQUEST_FROM_ANOTHER_AGENT => {
-                Event::TransferChatRequest(ChatRequest::from_wire(&body, true))
+                Event::TransferChatRequest(crate::model::ChatRequest::from_wire(&body, true))
             }
             #[cfg(feature = "agent")]
             service::CHAT_CONFIRM_TRANSFER_REQUEST => Event::TransferAnswered {
@@ -269,7 +269,7 @@ impl Inner {
             },
             #[cfg(feature = "agent")]
             service::QUEUE_LENGTHS => Event::QueueLengths(
-                list(&body, "queues")
+                super::list(&body, "queues")
                     .iter()
                     .map(|q| {
                         (

@@ -15,7 +15,7 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
-use crate::reactive::{ElementRef, shown_if, watch};
+use crate::reactive::{ElementRef, attr, shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
 
@@ -330,9 +330,9 @@ pub fn App(
                 <section
                     class="panel"
                     role="dialog"
-                    aria-modal="false"
-                    aria-labelledby="parlor-title"
-                    tabindex="-1"
+                    {..attr("aria-modal", "false")}
+                    {..attr("aria-labelledby", "parlor-title")}
+                    {..attr("tabindex", "-1")}
                     node_ref=panel_ref
                 >
                     <header class="panel__header">
@@ -358,7 +358,7 @@ pub fn App(
                     <div class="panel__body">{body}</div>
                 </section>
             }.into_any())}
-            <div class="sr-only" aria-live="polite" aria-atomic="true">{move || ctx.announce.get()}</div>
+            <div class="sr-only" {..attr("aria-live", "polite")} {..attr("aria-atomic", "true")}>{move || ctx.announce.get()}</div>
             <Launcher ctx button_ref=launcher_ref />
         </div>
     }

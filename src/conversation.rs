@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
-use crate::reactive::{ElementRef, shown, shown_if, text_value, watch};
+use crate::reactive::{ElementRef, attr, shown, shown_if, text_value, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
@@ -184,7 +184,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             {shown_if(move || ctx.stage.get() == Stage::Waiting, move || view! { <Waiting ctx /> }.into_any())}
             // Focusable, so that a keyboard can scroll back through a long history (a scrollable
             // region without focusable content is out of a keyboard's reach).
-            <ol class="messages" tabindex="0" node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
+            <ol class="messages" {..attr("tabindex", "0")} node_ref=list_ref on:scroll=on_scroll aria-label=move || t().messages_label>
                 {move || {
                     let me = me();
                     let list = ctx.messages.get();
@@ -201,7 +201,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                         .collect_view()
                 }}
             </ol>
-            <p class="typing" aria-hidden="true">
+            <p class="typing" {..attr("aria-hidden", "true")}>
                 {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
             </p>
             <UploadStatus ctx uploads />
@@ -211,7 +211,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             {shown(
                 move || confirm_end.get(),
                 move || view! {
-                    <div class="confirm" role="alertdialog" aria-labelledby="parlor-end-q">
+                    <div class="confirm" role="alertdialog" {..attr("aria-labelledby", "parlor-end-q")}>
                         <p id="parlor-end-q">{move || t().end_confirm}</p>
                         <button type="button" class="primary" on:click=end>{move || t().end_yes}</button>
                         <button type="button" on:click=move |_| confirm_end.set(false)>{move || t().end_no}</button>
@@ -223,14 +223,14 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                         <textarea
                             id="parlor-composer"
                             {..text_value(draft)}
-                            rows="2"
-                            maxlength="5000"
+                            {..attr("rows", "2")}
+                            {..attr("maxlength", "5000")}
                             placeholder=move || t().composer_placeholder
                             node_ref=composer_ref
                             on:keydown=on_keydown
                             on:input=on_input
                         ></textarea>
-                        <input type="file" class="sr-only" id="parlor-file" tabindex="-1" aria-label=move || t().attach node_ref=file_ref on:change=on_file />
+                        <input type="file" class="sr-only" id="parlor-file" {..attr("tabindex", "-1")} aria-label=move || t().attach node_ref=file_ref on:change=on_file />
                         <button
                             type="button"
                             class="icon-button"

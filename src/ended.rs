@@ -7,7 +7,7 @@ use parlor_client::Rating;
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
-use crate::reactive::{shown, text_value};
+use crate::reactive::{attr, shown, text_value};
 use crate::text::looks_like_email;
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
@@ -89,7 +89,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                             {choice(Rating::Bad, t().bad)}
                         </fieldset>
                         <label for="parlor-comment">{move || t().comment} " " <span class="muted">{move || t().optional}</span></label>
-                        <textarea id="parlor-comment" rows="2" maxlength="1000" {..text_value(comment)}></textarea>
+                        <textarea id="parlor-comment" {..attr("rows", "2")} {..attr("maxlength", "1000")} {..text_value(comment)}></textarea>
                         <button type="submit" class="primary" disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
                     </form>
                 }.into_any(),
@@ -102,7 +102,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                 move || view! {
                     <form class="form" on:submit=mail>
                         <label for="parlor-transcript">{move || t().transcript_prompt}</label>
-                        <input id="parlor-transcript" type="email" autocomplete="email" {..text_value(email)} />
+                        <input id="parlor-transcript" type="email" {..attr("autocomplete", "email")} {..text_value(email)} />
                         <button type="submit">{move || t().send_transcript}</button>
                     </form>
                 }.into_any(),

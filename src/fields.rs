@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::i18n::{Lang, with_name};
 use crate::pairs::{self, Pairs};
+use crate::reactive::attr;
 
 /// The portal's greeting, or the widget's own, at the top of the first screen.
 #[component]
@@ -73,7 +74,7 @@ pub fn CustomFields(
             let optional = move || (!field.required).then(|| lang.get().texts().optional);
             let input = match field.kind {
                 FieldKind::Text => view! {
-                    <input id=id.clone() type="text" maxlength="500" aria-invalid=invalid aria-describedby=error_id.clone()
+                    <input id=id.clone() type="text" {..attr("maxlength", "500")} aria-invalid=invalid aria-describedby=error_id.clone()
                         prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
                 }
                 .into_any(),

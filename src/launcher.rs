@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
-use crate::reactive::{ElementRef, shown_if, watch};
+use crate::reactive::{ElementRef, attr, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
@@ -29,7 +29,7 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
         >
             <span class="launcher__icon" aria-hidden="true"></span>
             {shown_if(move || ctx.unread.get() > 0 && !open.get(), move || view! {
-                <span class="launcher__badge" aria-hidden="true">{move || ctx.unread.get()}</span>
+                <span class="launcher__badge" {..attr("aria-hidden", "true")}>{move || ctx.unread.get()}</span>
             }.into_any())}
         </button>
     }

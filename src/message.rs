@@ -7,6 +7,7 @@ use parlor_client::{Message, MessageState};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
+use crate::reactive::attr;
 use crate::text::{Segment, clock, linkify};
 
 /// One message: a bubble with its text (links clickable, nothing as HTML), attachment, time
@@ -64,7 +65,7 @@ pub(crate) fn MessageView(
                 .map(|segment| match segment {
                     Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
                     Segment::Link(url) => view! {
-                        <a href=url.clone() target="_blank" rel="noopener noreferrer nofollow">{url.clone()}</a>
+                        <a href={url.clone()} {..attr("target", "_blank")} {..attr("rel", "noopener noreferrer nofollow")}>{url.clone()}</a>
                     }
                     .into_any(),
                 })
@@ -121,7 +122,7 @@ fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoVie
             Some(href) if image => {
                 let src = href.clone();
                 view! {
-                    <a href=href target="_blank" rel="noopener" aria-label=label.clone()>
+                    <a href={href} {..attr("target", "_blank")} {..attr("rel", "noopener")} aria-label=label.clone()>
                         <img class="attachment__image" src=src alt=name.clone() />
                     </a>
                 }

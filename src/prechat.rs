@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{ElementRef, text_value, watch};
+use crate::reactive::{ElementRef, attr, text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -159,8 +159,8 @@ pub(crate) fn ContactFields(
         <input
             id=id("name")
             type="text"
-            autocomplete="name"
-            maxlength="100"
+            {..attr("autocomplete", "name")}
+            {..attr("maxlength", "100")}
             required
             node_ref=name_ref
             aria-invalid=move || errors.get()[0].is_some().to_string()
@@ -172,8 +172,8 @@ pub(crate) fn ContactFields(
         <input
             id=id("email")
             type="email"
-            autocomplete="email"
-            maxlength="254"
+            {..attr("autocomplete", "email")}
+            {..attr("maxlength", "254")}
             required
             node_ref=email_ref
             aria-invalid=move || errors.get()[1].is_some().to_string()
@@ -182,7 +182,7 @@ pub(crate) fn ContactFields(
         />
         <p class="form__error" id=id("email-error")>{move || errors.get()[1]}</p>
         <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
-        <input id=id("phone") type="tel" autocomplete="tel" maxlength="40" {..text_value(phone)} />
+        <input id=id("phone") type="tel" {..attr("autocomplete", "tel")} {..attr("maxlength", "40")} {..text_value(phone)} />
     }
 }
 

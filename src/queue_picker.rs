@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
 
 use crate::i18n::Lang;
+use crate::reactive::attr;
 
 /// Lists `queues`; choosing one calls `on_pick` with it.
 #[component]
@@ -26,7 +27,7 @@ pub fn QueuePicker(
                     if empty { t.no_queue } else { t.pick_prompt }
                 }}
             </p>
-            <ul class="queue-picker__list" aria-labelledby="parlor-queue-prompt">
+            <ul class="queue-picker__list" {..attr("aria-labelledby", "parlor-queue-prompt")}>
                 {queues
                     .into_iter()
                     .map(|queue| {

@@ -86,3 +86,10 @@ impl<E: leptos::html::ElementType> leptos::tachys::html::node_ref::NodeRefContai
         self.0.set(Some(element.clone().unchecked_into()));
     }
 }
+
+/// An attribute given by name, for `{..attr("rows", "2")}` in a view: every attribute made
+/// this way shares one implementation, where `rows="2"` compiles one per attribute name (some
+/// 380 bytes of wasm each; see docs/performance.md, "Widget size").
+pub(crate) fn attr(name: &'static str, value: &'static str) -> impl leptos::attr::Attribute {
+    leptos::tachys::html::attribute::custom::custom_attribute(name, value)
+}

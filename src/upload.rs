@@ -7,6 +7,7 @@ use parlor_client::{Conversation, Error, UploadCancel};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
+use crate::reactive::attr;
 
 /// The upload under way, if any.
 #[derive(Clone, Copy)]
@@ -68,8 +69,8 @@ pub(crate) fn UploadStatus(ctx: Ctx, uploads: Uploads) -> impl IntoView {
             view! {
                 <div class="upload">
                     <span role="status">{with_name(t().uploading, &name)}</span>
-                    <progress max="100" prop:value=move || uploads.percent.get() aria-label=t().attach></progress>
-                    <span aria-hidden="true">{move || format!("{}%", uploads.percent.get())}</span>
+                    <progress {..attr("max", "100")} prop:value=move || uploads.percent.get() aria-label=t().attach></progress>
+                    <span {..attr("aria-hidden", "true")}>{move || format!("{}%", uploads.percent.get())}</span>
                     <button
                         type="button"
                         class="link-button"

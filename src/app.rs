@@ -15,7 +15,7 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
-use crate::reactive::{ElementRef, attr, shown_if, watch};
+use crate::reactive::{ElementRef, attr, attr_with, shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
 
@@ -322,8 +322,8 @@ pub fn App(
         <div
             class="parlor"
             class:parlor--left=left
-            node_ref=root_ref
-            lang=move || ctx.controls.lang.get().tag()
+            node_ref={root_ref}
+            {..attr_with("lang", move || ctx.controls.lang.get().tag())}
             on:keydown=on_keydown
         >
             {shown_if(move || open.get(), move || view! {
@@ -343,7 +343,7 @@ pub fn App(
                         <button
                             type="button"
                             class="icon-button"
-                            aria-label=move || ctx.t().close_chat
+                            {..attr_with("aria-label", move || ctx.t().close_chat)}
                             on:click=move |_| open.set(false)
                         >
                             "×"

@@ -7,7 +7,7 @@ use parlor_client::Rating;
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
-use crate::reactive::{attr, shown, text_value};
+use crate::reactive::{attr, attr_with, shown, text_value};
 use crate::text::looks_like_email;
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
@@ -68,7 +68,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
             <button
                 type="button"
                 class="choice"
-                aria-pressed=move || (rating.get() == Some(value)).to_string()
+                {..attr_with("aria-pressed", move || (rating.get() == Some(value)).to_string())}
                 on:click=move |_| rating.set(Some(value))
             >
                 {label}

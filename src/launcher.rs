@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
-use crate::reactive::{ElementRef, attr, shown_if, watch};
+use crate::reactive::{ElementRef, attr, attr_with, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
@@ -15,16 +15,16 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
         <button
             type="button"
             class="launcher"
-            node_ref=button_ref
-            aria-label=move || {
+            node_ref={button_ref}
+            {..attr_with("aria-label", move || {
                 let t = ctx.t();
                 let action = if open.get() { t.close_chat } else { t.open_chat };
                 match ctx.unread.get() {
                     0 => action.to_string(),
                     n => format!("{action}, {}", with_count(t.unread, n)),
                 }
-            }
-            aria-expanded=move || open.get().to_string()
+            })}
+            {..attr_with("aria-expanded", move || open.get().to_string())}
             on:click=move |_| open.update(|o| *o = !*o)
         >
             <span class="launcher__icon" aria-hidden="true"></span>

@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{ElementRef, attr, text_value, watch};
+use crate::reactive::{ElementRef, attr, attr_with, text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -162,8 +162,8 @@ pub(crate) fn ContactFields(
             {..attr("autocomplete", "name")}
             {..attr("maxlength", "100")}
             required
-            node_ref=name_ref
-            aria-invalid=move || errors.get()[0].is_some().to_string()
+            node_ref={name_ref}
+            {..attr_with("aria-invalid", move || errors.get()[0].is_some().to_string())}
             aria-describedby=id("name-error")
             {..text_value(name)}
         />
@@ -175,8 +175,8 @@ pub(crate) fn ContactFields(
             {..attr("autocomplete", "email")}
             {..attr("maxlength", "254")}
             required
-            node_ref=email_ref
-            aria-invalid=move || errors.get()[1].is_some().to_string()
+            node_ref={email_ref}
+            {..attr_with("aria-invalid", move || errors.get()[1].is_some().to_string())}
             aria-describedby=id("email-error")
             {..text_value(email)}
         />

@@ -93,3 +93,13 @@ impl<E: leptos::html::ElementType> leptos::tachys::html::node_ref::NodeRefContai
 pub(crate) fn attr(name: &'static str, value: &'static str) -> impl leptos::attr::Attribute {
     leptos::tachys::html::attribute::custom::custom_attribute(name, value)
 }
+
+/// An attribute given by name whose value follows signals, for
+/// `{..attr_with("aria-label", move || …)}`: one implementation for all of them (see [`attr`]).
+pub(crate) fn attr_with<T: Into<String>>(
+    name: &'static str,
+    value: impl Fn() -> T + Send + Sync + 'static,
+) -> impl leptos::attr::Attribute {
+    let value: Box<dyn Fn() -> String + Send + Sync> = Box::new(move || value().into());
+    leptos::tachys::html::attribute::custom::custom_attribute(name, value)
+}

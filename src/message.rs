@@ -7,7 +7,7 @@ use parlor_client::{Message, MessageState};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
-use crate::reactive::attr;
+use crate::reactive::{attr, attr_owned};
 use crate::text::{Segment, clock, linkify};
 
 /// One message: a bubble with its text (links clickable, nothing as HTML), attachment, time
@@ -65,7 +65,7 @@ pub(crate) fn MessageView(
                 .map(|segment| match segment {
                     Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
                     Segment::Link(url) => view! {
-                        <a href={url.clone()} {..attr("target", "_blank")} {..attr("rel", "noopener noreferrer nofollow")}>{url.clone()}</a>
+                        <a {..attr_owned("href", url.clone())} {..attr("target", "_blank")} {..attr("rel", "noopener noreferrer nofollow")}>{url.clone()}</a>
                     }
                     .into_any(),
                 })
@@ -122,14 +122,14 @@ fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoVie
             Some(href) if image => {
                 let src = href.clone();
                 view! {
-                    <a href={href} {..attr("target", "_blank")} {..attr("rel", "noopener")} aria-label=label.clone()>
-                        <img class="attachment__image" src=src alt=name.clone() />
+                    <a {..attr_owned("href", href)} {..attr("target", "_blank")} {..attr("rel", "noopener")} {..attr_owned("aria-label", label.clone())}>
+                        <img class="attachment__image" {..attr_owned("src", src)} {..attr_owned("alt", name.clone())} />
                     </a>
                 }
                 .into_any()
             }
             Some(href) => view! {
-                <a href=href download=name.clone()>{name.clone()}</a>
+                <a {..attr_owned("href", href)} {..attr_owned("download", name.clone())}>{name.clone()}</a>
             }
             .into_any(),
             None => view! { <span class="muted">{name.clone()}</span> }.into_any(),

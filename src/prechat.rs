@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{ElementRef, attr, attr_with, text_value, watch};
+use crate::reactive::{ElementRef, attr, attr_owned, attr_with, text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -164,7 +164,7 @@ pub(crate) fn ContactFields(
             required
             node_ref={name_ref}
             {..attr_with("aria-invalid", move || errors.get()[0].is_some().to_string())}
-            aria-describedby=id("name-error")
+            {..attr_owned("aria-describedby", id("name-error"))}
             {..text_value(name)}
         />
         <p class="form__error" id=id("name-error")>{move || errors.get()[0]}</p>
@@ -177,7 +177,7 @@ pub(crate) fn ContactFields(
             required
             node_ref={email_ref}
             {..attr_with("aria-invalid", move || errors.get()[1].is_some().to_string())}
-            aria-describedby=id("email-error")
+            {..attr_owned("aria-describedby", id("email-error"))}
             {..text_value(email)}
         />
         <p class="form__error" id=id("email-error")>{move || errors.get()[1]}</p>

@@ -103,3 +103,9 @@ pub(crate) fn attr_with<T: Into<String>>(
     let value: Box<dyn Fn() -> String + Send + Sync> = Box::new(move || value().into());
     leptos::tachys::html::attribute::custom::custom_attribute(name, value)
 }
+
+/// An attribute given by name with a value made at run time (an address, a file name), for
+/// `{..attr_owned("href", url)}`: one implementation for all of them (see [`attr`]).
+pub(crate) fn attr_owned(name: &'static str, value: String) -> impl leptos::attr::Attribute {
+    leptos::tachys::html::attribute::custom::custom_attribute(name, value)
+}

@@ -320,8 +320,7 @@ pub fn App(
     };
     view! {
         <div
-            class="parlor"
-            class:parlor--left=left
+            {..attr_with("class", move || if left() { "parlor parlor--left" } else { "parlor" })}
             node_ref={root_ref}
             {..attr_with("lang", move || ctx.controls.lang.get().tag())}
             on:keydown=on_keydown

@@ -90,7 +90,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                         </fieldset>
                         <label for="parlor-comment">{move || t().comment} " " <span class="muted">{move || t().optional}</span></label>
                         <textarea id="parlor-comment" {..attr("rows", "2")} {..attr("maxlength", "1000")} {..text_value(comment)}></textarea>
-                        <button type="submit" class="primary" disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
+                        <button type="submit" class="primary" prop:disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
                     </form>
                 }.into_any(),
             )}

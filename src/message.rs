@@ -94,8 +94,15 @@ pub(crate) fn MessageView(
         }
         _ => view! { <span class="muted">"…"</span> }.into_any(),
     };
+    // One class string rather than `class:` toggles: each toggle is code of its own.
+    let class = match (own, first_of_group) {
+        (true, true) => "message message--own message--first",
+        (true, false) => "message message--own",
+        (false, true) => "message message--first",
+        (false, false) => "message",
+    };
     view! {
-        <li class="message" class:message--own=own class:message--first=first_of_group>
+        <li class=class>
             {first_of_group.then(|| view! { <span class="message__sender">{sender}</span> })}
             <div class="bubble">{body}</div>
             <span class="message__meta">

@@ -117,7 +117,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     };
     let t = move || ctx.t();
     view! {
-        <form class="form" on:submit=submit novalidate>
+        <form class="form" on:submit={submit} {..attr("novalidate", "")}>
             <Greeting portal=ctx.portal lang=ctx.controls.lang />
             <p class="form__intro">{move || t().prechat_intro}</p>
             <ContactFields
@@ -131,7 +131,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
                 email_ref
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
-            <button type="submit" class="primary" disabled=move || busy.get()>
+            <button type="submit" class="primary" prop:disabled=move || busy.get()>
                 {move || if busy.get() { t().starting } else { t().start_chat }}
             </button>
         </form>
@@ -161,7 +161,7 @@ pub(crate) fn ContactFields(
             type="text"
             {..attr("autocomplete", "name")}
             {..attr("maxlength", "100")}
-            required
+            {..attr("required", "")}
             node_ref={name_ref}
             {..attr_with("aria-invalid", move || errors.get()[0].is_some().to_string())}
             {..attr_owned("aria-describedby", id("name-error"))}
@@ -174,7 +174,7 @@ pub(crate) fn ContactFields(
             type="email"
             {..attr("autocomplete", "email")}
             {..attr("maxlength", "254")}
-            required
+            {..attr("required", "")}
             node_ref={email_ref}
             {..attr_with("aria-invalid", move || errors.get()[1].is_some().to_string())}
             {..attr_owned("aria-describedby", id("email-error"))}

@@ -103,7 +103,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         (TicketReason::Nobody, None) => t().ticket_nobody.to_string(),
     };
     view! {
-        <form class="form" on:submit=submit novalidate>
+        <form class="form" on:submit={submit} {..attr("novalidate", "")}>
             <p class="form__intro" role="status">{intro}</p>
             <ContactFields
                 ctx
@@ -117,11 +117,11 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <label for="parlor-ticket-note">{move || t().description}</label>
-            <textarea id="parlor-ticket-note" {..attr("rows", "4")} {..attr("maxlength", "5000")} required
+            <textarea id="parlor-ticket-note" {..attr("rows", "4")} {..attr("maxlength", "5000")} {..attr("required", "")}
                 {..attr_with("aria-invalid", move || errors.get()[2].is_some().to_string())} {..attr("aria-describedby", "parlor-ticket-note-error")}
                 {..text_value(note)}></textarea>
             <p class="form__error" id="parlor-ticket-note-error">{move || errors.get()[2]}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{move || t().send_ticket}</button>
+            <button type="submit" class="primary" prop:disabled=move || busy.get()>{move || t().send_ticket}</button>
         </form>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::context::Ctx;
 use crate::conversation::Conversation;
@@ -15,7 +15,7 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
-use crate::reactive::{ElementRef, attr, attr_with, shown_if, watch};
+use crate::reactive::{ElementRef, attr, attr_with, listen, shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
 
@@ -234,7 +234,10 @@ pub fn App(
         ctx.stage.track();
         ctx.refocus();
     });
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+    let on_keydown = move |ev: web_sys::Event| {
+        let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
         if ev.key() == "Escape" {
             open.set(false);
             if let Some(button) = launcher_ref.get() {
@@ -323,7 +326,7 @@ pub fn App(
             {..attr_with("class", move || if left() { "parlor parlor--left" } else { "parlor" })}
             node_ref={root_ref}
             {..attr_with("lang", move || ctx.controls.lang.get().tag())}
-            on:keydown=on_keydown
+            {..listen("keydown", on_keydown)}
         >
             {shown_if(move || open.get(), move || view! {
                 <section

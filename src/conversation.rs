@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
-use crate::reactive::{ElementRef, attr, attr_with, shown, shown_if, text_value, watch};
+use crate::reactive::{ElementRef, attr, attr_with, listen, shown, shown_if, text_value, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
 
@@ -113,7 +113,10 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             }
         });
     };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+    let on_keydown = move |ev: web_sys::Event| {
+        let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             send();
@@ -184,7 +187,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
             {shown_if(move || ctx.stage.get() == Stage::Waiting, move || view! { <Waiting ctx /> }.into_any())}
             // Focusable, so that a keyboard can scroll back through a long history (a scrollable
             // region without focusable content is out of a keyboard's reach).
-            <ol class="messages" {..attr("tabindex", "0")} node_ref=list_ref on:scroll={on_scroll} {..attr_with("aria-label", move || t().messages_label)}>
+            <ol class="messages" {..attr("tabindex", "0")} node_ref={list_ref} {..listen("scroll", on_scroll)} {..attr_with("aria-label", move || t().messages_label)}>
                 {move || {
                     let me = me();
                     let list = ctx.messages.get();
@@ -226,11 +229,11 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                             {..attr("rows", "2")}
                             {..attr("maxlength", "5000")}
                             {..attr_with("placeholder", move || t().composer_placeholder)}
-                            node_ref=composer_ref
-                            on:keydown=on_keydown
-                            on:input=on_input
+                            node_ref={composer_ref}
+                            {..listen("keydown", on_keydown)}
+                            {..listen("input", on_input)}
                         ></textarea>
-                        <input type="file" class="sr-only" id="parlor-file" {..attr("tabindex", "-1")} {..attr_with("aria-label", move || t().attach)} node_ref=file_ref on:change=on_file />
+                        <input type="file" class="sr-only" id="parlor-file" {..attr("tabindex", "-1")} {..attr_with("aria-label", move || t().attach)} node_ref={file_ref} {..listen("change", on_file)} />
                         <button
                             type="button"
                             class="icon-button"

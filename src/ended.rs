@@ -7,7 +7,7 @@ use parlor_client::Rating;
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
-use crate::reactive::{attr, attr_with, shown, text_value};
+use crate::reactive::{attr, attr_with, listen, shown, text_value};
 use crate::text::looks_like_email;
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
@@ -23,7 +23,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
             .get_untracked()
             .map(|conv| ctx.client().conversation(&conv))
     };
-    let rate = move |ev: leptos::ev::SubmitEvent| {
+    let rate = move |ev: web_sys::Event| {
         ev.prevent_default();
         let (Some(rating), Some(conversation)) = (rating.get_untracked(), conversation()) else {
             return;
@@ -39,7 +39,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
             }
         });
     };
-    let mail = move |ev: leptos::ev::SubmitEvent| {
+    let mail = move |ev: web_sys::Event| {
         ev.prevent_default();
         let address = email.get_untracked().trim().to_string();
         if !looks_like_email(&address) {
@@ -82,7 +82,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                 move || rated.get(),
                 move || view! { <p class="status" role="status">{move || t().rating_thanks}</p> }.into_any(),
                 move || view! {
-                    <form class="form" on:submit=rate>
+                    <form class="form" {..listen("submit", rate)}>
                         <fieldset>
                             <legend>{move || t().rate_prompt}</legend>
                             {choice(Rating::Good, t().good)}
@@ -100,7 +100,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                     <p class="status" role="status">{move || with_name(t().transcript_sent, &mailed.get().unwrap_or_default())}</p>
                 }.into_any(),
                 move || view! {
-                    <form class="form" on:submit=mail>
+                    <form class="form" {..listen("submit", mail)}>
                         <label for="parlor-transcript">{move || t().transcript_prompt}</label>
                         <input id="parlor-transcript" type="email" {..attr("autocomplete", "email")} {..text_value(email)} />
                         <button type="submit">{move || t().send_transcript}</button>

@@ -10,7 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{ElementRef, attr, attr_owned, attr_with, text_value, watch};
+use crate::reactive::{ElementRef, attr, attr_owned, attr_with, listen, text_value, watch};
 use crate::text::looks_like_email;
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
@@ -59,7 +59,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             let _ = input.focus();
         }
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         let found = validate(
             &name.get_untracked(),
@@ -117,7 +117,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     };
     let t = move || ctx.t();
     view! {
-        <form class="form" on:submit={submit} {..attr("novalidate", "")}>
+        <form class="form" {..listen("submit", submit)} {..attr("novalidate", "")}>
             <Greeting portal=ctx.portal lang=ctx.controls.lang />
             <p class="form__intro">{move || t().prechat_intro}</p>
             <ContactFields

@@ -49,12 +49,10 @@ fn either(
 /// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its
 /// own for the value it binds.
 pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
-    use leptos::tachys::html::{event::on, property::prop};
+    use leptos::tachys::html::property::prop;
     (
         prop("value", move || text.get()),
-        on(leptos::ev::input, move |ev: leptos::ev::Event| {
-            text.set(event_target_value(&ev));
-        }),
+        listen("input", move |ev| text.set(event_target_value(&ev))),
     )
 }
 
@@ -108,4 +106,16 @@ pub(crate) fn attr_with<T: Into<String>>(
 /// `{..attr_owned("href", url)}`: one implementation for all of them (see [`attr`]).
 pub(crate) fn attr_owned(name: &'static str, value: String) -> impl leptos::attr::Attribute {
     leptos::tachys::html::attribute::custom::custom_attribute(name, value)
+}
+
+/// A listener for the event `name`, for `{..listen("submit", move |ev| …)}`: one
+/// implementation for every kind of event listened to so, where each `on:` event kind compiles
+/// its own (some 400 bytes of wasm each; see [`attr`]). The handler gets the plain `Event`.
+pub(crate) fn listen(
+    name: &'static str,
+    handler: impl FnMut(web_sys::Event) + 'static,
+) -> impl leptos::attr::Attribute {
+    use leptos::tachys::html::event::{Custom, on};
+    let handler: Box<dyn FnMut(web_sys::Event)> = Box::new(handler);
+    on(Custom::new(name), handler)
 }

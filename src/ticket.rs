@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
 use crate::prechat::{ContactFields, FormErrors, validate};
-use crate::reactive::{ElementRef, attr, attr_with, text_value, watch};
+use crate::reactive::{ElementRef, attr, attr_with, listen, text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
@@ -39,7 +39,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     let answers = RwSignal::new(Vec::new());
     let field_error = RwSignal::new(None::<(String, String)>);
     let checked_form = form.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         let lang = ctx.controls.lang.get_untracked();
         let (name_error, email_error) =
@@ -103,7 +103,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
         (TicketReason::Nobody, None) => t().ticket_nobody.to_string(),
     };
     view! {
-        <form class="form" on:submit={submit} {..attr("novalidate", "")}>
+        <form class="form" {..listen("submit", submit)} {..attr("novalidate", "")}>
             <p class="form__intro" role="status">{intro}</p>
             <ContactFields
                 ctx

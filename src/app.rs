@@ -346,7 +346,7 @@ pub fn App(
                             type="button"
                             class="icon-button"
                             {..attr_with("aria-label", move || ctx.t().close_chat)}
-                            on:click=move |_| open.set(false)
+                            {..listen("click", move |_| open.set(false))}
                         >
                             "×"
                         </button>

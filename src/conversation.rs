@@ -216,8 +216,8 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                 move || view! {
                     <div class="confirm" role="alertdialog" {..attr("aria-labelledby", "parlor-end-q")}>
                         <p id="parlor-end-q">{move || t().end_confirm}</p>
-                        <button type="button" class="primary" on:click=end>{move || t().end_yes}</button>
-                        <button type="button" on:click=move |_| confirm_end.set(false)>{move || t().end_no}</button>
+                        <button type="button" class="primary" {..listen("click", end)}>{move || t().end_yes}</button>
+                        <button type="button" {..listen("click", move |_| confirm_end.set(false))}>{move || t().end_no}</button>
                     </div>
                 }.into_any(),
                 move || view! {
@@ -238,17 +238,17 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                             type="button"
                             class="icon-button"
                             {..attr_with("aria-label", move || t().attach)}
-                            on:click=move |_| {
+                            {..listen("click", move |_| {
                                 if let Some(input) = file_ref.get() {
                                     input.click();
                                 }
-                            }
+                            })}
                         >
                             "+"
                         </button>
-                        <button type="button" class="primary" on:click=move |_| send()>{move || t().send}</button>
+                        <button type="button" class="primary" {..listen("click", move |_| send())}>{move || t().send}</button>
                     </div>
-                    <button type="button" class="link-button" on:click=move |_| confirm_end.set(true)>
+                    <button type="button" class="link-button" {..listen("click", move |_| confirm_end.set(true))}>
                         {move || t().end_chat}
                     </button>
                 }.into_any(),

@@ -69,7 +69,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                 type="button"
                 class="choice"
                 {..attr_with("aria-pressed", move || (rating.get() == Some(value)).to_string())}
-                on:click=move |_| rating.set(Some(value))
+                {..listen("click", move |_| rating.set(Some(value)))}
             >
                 {label}
             </button>
@@ -119,11 +119,11 @@ pub(crate) fn NewChatButton(ctx: Ctx) -> impl IntoView {
         <button
             type="button"
             class="link-button"
-            on:click=move |_| {
+            {..listen("click", move |_| {
                 ctx.forget_chat();
                 ctx.error.set(None);
                 ctx.stage.set(Stage::PickQueue);
-            }
+            })}
         >
             {move || ctx.t().new_chat}
         </button>

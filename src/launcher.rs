@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
-use crate::reactive::{ElementRef, attr, attr_with, shown_if, watch};
+use crate::reactive::{ElementRef, attr, attr_with, listen, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
@@ -25,7 +25,7 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
                 }
             })}
             {..attr_with("aria-expanded", move || open.get().to_string())}
-            on:click=move |_| open.update(|o| *o = !*o)
+            {..listen("click", move |_| open.update(|o| *o = !*o))}
         >
             <span class="launcher__icon" aria-hidden="true"></span>
             {shown_if(move || ctx.unread.get() > 0 && !open.get(), move || view! {

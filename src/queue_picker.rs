@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
 
 use crate::i18n::Lang;
-use crate::reactive::attr;
+use crate::reactive::{attr, listen};
 
 /// Lists `queues`; choosing one calls `on_pick` with it.
 #[component]
@@ -37,7 +37,7 @@ pub fn QueuePicker(
                                 <button
                                     type="button"
                                     class="queue-picker__queue"
-                                    on:click=move |_| on_pick.run(queue.clone())
+                                    {..listen("click", move |_| on_pick.run(queue.clone()))}
                                 >
                                     {name}
                                 </button>

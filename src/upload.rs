@@ -7,7 +7,7 @@ use parlor_client::{Conversation, Error, UploadCancel};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
-use crate::reactive::attr;
+use crate::reactive::{attr, listen};
 
 /// The upload under way, if any.
 #[derive(Clone, Copy)]
@@ -74,7 +74,7 @@ pub(crate) fn UploadStatus(ctx: Ctx, uploads: Uploads) -> impl IntoView {
                     <button
                         type="button"
                         class="link-button"
-                        on:click=move |_| uploads.cancel.with_value(|c| if let Some(c) = c { c.cancel() })
+                        {..listen("click", move |_| uploads.cancel.with_value(|c| if let Some(c) = c { c.cancel() }))}
                     >
                         {t().cancel_upload}
                     </button>

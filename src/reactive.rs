@@ -1,9 +1,12 @@
-//! The widget's effects, conditional views and bound fields, each compiled once.
+//! The widget's effects, conditional views, bound fields, attributes and listeners, each
+//! compiled once.
 //!
 //! Leptos compiles its `Effect` and `Show` anew for every closure handed to them (each closure
-//! is a type of its own), some hundreds of bytes of wasm each time. These wrappers take boxed
-//! closures instead, so the framework's side is compiled once for the whole widget and only
-//! the closures' own bodies remain per call site (see docs/performance.md, "Widget size").
+//! is a type of its own), and the renderer's code for an attribute or a listener anew for each
+//! attribute name and each kind of event: some hundreds of bytes of wasm each time. These
+//! helpers take boxed closures and names instead, so the framework's side is compiled once for
+//! the whole widget and only the closures' own bodies remain per call site (see
+//! docs/performance.md, "Widget size").
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -340,7 +340,10 @@ pub fn App(
                     <header class="panel__header">
                         <div class="panel__heading">
                             <h2 class="panel__title" id="parlor-title">{title}</h2>
-                            {move || reply_time().map(|text| view! { <p class="panel__subtitle">{text}</p> })}
+                            {move || match reply_time() {
+                                Some(text) => view! { <p class="panel__subtitle">{text}</p> }.into_any(),
+                                None => ().into_any(),
+                            }}
                         </div>
                         <button
                             type="button"
@@ -355,7 +358,7 @@ pub fn App(
                         <p class="banner" role="status">{move || ctx.t().offline}</p>
                     }.into_any())}
                     {shown_if(move || ctx.error.get().is_some(), move || view! {
-                        <p class="banner banner--error" role="alert">{move || ctx.error.get()}</p>
+                        <p class="banner banner--error" role="alert">{move || ctx.error.get().unwrap_or_default()}</p>
                     }.into_any())}
                     <div class="panel__body">{body}</div>
                 </section>

@@ -205,7 +205,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
                 }}
             </ol>
             <p class="typing" {..attr("aria-hidden", "true")}>
-                {move || ctx.typing.get().map(|name| with_name(t().typing, &name))}
+                {move || ctx.typing.get().map(|name| with_name(t().typing, &name)).unwrap_or_default()}
             </p>
             <UploadStatus ctx uploads />
             {shown_if(preview, move || view! {

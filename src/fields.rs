@@ -44,6 +44,7 @@ pub fn CustomFields(
                 .get()
                 .filter(|(field, _)| *field == id)
                 .map(|(_, m)| m)
+                .unwrap_or_default()
         }
     };
     let value_of = move |id: &str| {
@@ -68,10 +69,10 @@ pub fn CustomFields(
             let text = move || label.get(lang.get().tag()).to_string();
             let invalid = {
                 let error_of = error_of(&field.id);
-                move || error_of().is_some().to_string()
+                move || (!error_of().is_empty()).to_string()
             };
             let (value, set) = (value_of(&field.id), set(&field.id));
-            let optional = move || (!field.required).then(|| lang.get().texts().optional);
+            let optional = move || if field.required { "" } else { lang.get().texts().optional };
             let input = match field.kind {
                 FieldKind::Text => view! {
                     <input id=id.clone() type="text" {..attr("maxlength", "500")} {..attr_with("aria-invalid", invalid)} {..attr_owned("aria-describedby", error_id.clone())}
@@ -115,7 +116,7 @@ pub fn CustomFields(
         let (value, set) = (value_of("consent"), set("consent"));
         view! {
             <label class="check">
-                <input id="parlor-consent" type="checkbox" {..attr_with("aria-invalid", move || error_of("consent")().is_some().to_string())}
+                <input id="parlor-consent" type="checkbox" {..attr_with("aria-invalid", move || (!error_of("consent")().is_empty()).to_string())}
                     {..attr("aria-describedby", "parlor-consent-error")}
                     prop:checked=move || value() == "true"
                     {..listen("change", move |ev| set(event_target_checked(&ev).to_string()))} />

@@ -29,7 +29,7 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
         >
             <span class="launcher__icon" aria-hidden="true"></span>
             {shown_if(move || ctx.unread.get() > 0 && !open.get(), move || view! {
-                <span class="launcher__badge" {..attr("aria-hidden", "true")}>{move || ctx.unread.get()}</span>
+                <span class="launcher__badge" {..attr("aria-hidden", "true")}>{move || ctx.unread.get().to_string()}</span>
             }.into_any())}
         </button>
     }

@@ -167,7 +167,7 @@ pub(crate) fn ContactFields(
             {..attr_owned("aria-describedby", id("name-error"))}
             {..text_value(name)}
         />
-        <p class="form__error" id=id("name-error")>{move || errors.get()[0]}</p>
+        <p class="form__error" id=id("name-error")>{move || errors.get()[0].unwrap_or_default()}</p>
         <label for=id("email")>{move || t().email}</label>
         <input
             id=id("email")
@@ -180,7 +180,7 @@ pub(crate) fn ContactFields(
             {..attr_owned("aria-describedby", id("email-error"))}
             {..text_value(email)}
         />
-        <p class="form__error" id=id("email-error")>{move || errors.get()[1]}</p>
+        <p class="form__error" id=id("email-error")>{move || errors.get()[1].unwrap_or_default()}</p>
         <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
         <input id=id("phone") type="tel" {..attr("autocomplete", "tel")} {..attr("maxlength", "40")} {..text_value(phone)} />
     }

@@ -120,7 +120,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             <textarea id="parlor-ticket-note" {..attr("rows", "4")} {..attr("maxlength", "5000")} {..attr("required", "")}
                 {..attr_with("aria-invalid", move || errors.get()[2].is_some().to_string())} {..attr("aria-describedby", "parlor-ticket-note-error")}
                 {..text_value(note)}></textarea>
-            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get()[2]}</p>
+            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get()[2].unwrap_or_default()}</p>
             <button type="submit" class="primary" prop:disabled=move || busy.get()>{move || t().send_ticket}</button>
         </form>
     }

@@ -69,7 +69,7 @@ pub(crate) fn UploadStatus(ctx: Ctx, uploads: Uploads) -> impl IntoView {
             view! {
                 <div class="upload">
                     <span role="status">{with_name(t().uploading, &name)}</span>
-                    <progress {..attr("max", "100")} prop:value=move || uploads.percent.get() {..attr("aria-label", t().attach)}></progress>
+                    <progress {..attr("max", "100")} prop:value=move || uploads.percent.get().to_string() {..attr("aria-label", t().attach)}></progress>
                     <span {..attr("aria-hidden", "true")}>{move || format!("{}%", uploads.percent.get())}</span>
                     <button
                         type="button"

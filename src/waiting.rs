@@ -20,6 +20,7 @@ pub(crate) fn Waiting(ctx: Ctx) -> impl IntoView {
                         .get()
                         .filter(|(of, _, _)| Some(of) == conv.as_ref())
                         .map(|(_, position, estimate)| ctx.controls.lang.get().place_in_line(position, estimate))
+                        .unwrap_or_default()
                 }}
             </p>
         </div>

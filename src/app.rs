@@ -15,9 +15,9 @@ use crate::launcher::Launcher;
 use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
-use crate::reactive::{ElementRef, attr, attr_with, listen, shown_if, watch};
 use crate::session::Saved;
 use crate::ticket::TicketForm;
+use parlor_ui::{ElementRef, attr, attr_with, listen, shown_if, watch};
 
 /// Reports widget events to the page's `Parlor.on(name, fn)` listeners, through the loader.
 #[derive(Clone)]

@@ -14,8 +14,8 @@ use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::options::WidgetOptions;
 use crate::pairs::{self, Pairs};
-use crate::reactive::ElementRef;
 use crate::session::Saved;
+use parlor_ui::ElementRef;
 
 /// Everything the journey shares, cheap to copy into closures.
 #[derive(Clone, Copy)]

@@ -11,9 +11,9 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::message::MessageView;
-use crate::reactive::{ElementRef, attr, attr_with, listen, shown, shown_if, text_value, watch};
 use crate::upload::{UploadStatus, Uploads};
 use crate::waiting::Waiting;
+use parlor_ui::{ElementRef, attr, attr_with, listen, shown, shown_if, text_value, watch};
 
 /// Least time between two drafts sent for the typing preview.
 const DRAFT_EVERY_MS: f64 = 300.0;

@@ -7,8 +7,8 @@ use parlor_client::Rating;
 use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
-use crate::reactive::{attr, attr_with, listen, shown, text_value};
 use crate::text::looks_like_email;
+use parlor_ui::{attr, attr_with, listen, shown, text_value};
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
 #[component]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::i18n::{Lang, with_name};
 use crate::pairs::{self, Pairs};
-use crate::reactive::{attr, attr_owned, attr_with, listen};
+use parlor_ui::{attr, attr_owned, attr_with, listen};
 
 /// The portal's greeting, or the widget's own, at the top of the first screen.
 #[component]

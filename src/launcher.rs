@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::context::Ctx;
 use crate::i18n::with_count;
-use crate::reactive::{ElementRef, attr, attr_with, listen, shown_if, watch};
+use parlor_ui::{ElementRef, attr, attr_with, listen, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]

@@ -21,7 +21,6 @@ pub mod options;
 mod pairs;
 pub mod prechat;
 pub mod queue_picker;
-mod reactive;
 pub mod session;
 pub mod text;
 mod ticket;

@@ -7,8 +7,8 @@ use parlor_client::{Message, MessageState};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
-use crate::reactive::{attr, attr_owned};
 use crate::text::{Segment, clock, linkify};
+use parlor_ui::{attr, attr_owned};
 
 /// One message: a bubble with its text (links clickable, nothing as HTML), attachment, time
 /// and, for the visitor's own, its state.

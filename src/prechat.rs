@@ -10,8 +10,8 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
-use crate::reactive::{ElementRef, attr, attr_owned, attr_with, listen, text_value, watch};
 use crate::text::looks_like_email;
+use parlor_ui::{ElementRef, attr, attr_owned, attr_with, listen, text_value, watch};
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
 pub fn validate(

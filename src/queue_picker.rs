@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use parlor_client::protocol::rest::Queue;
 
 use crate::i18n::Lang;
-use crate::reactive::{attr, listen};
+use parlor_ui::{attr, listen};
 
 /// Lists `queues`; choosing one calls `on_pick` with it.
 #[component]

@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
 use crate::prechat::{ContactFields, FormErrors, validate};
-use crate::reactive::{ElementRef, attr, attr_with, listen, text_value, watch};
+use parlor_ui::{ElementRef, attr, attr_with, listen, text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]

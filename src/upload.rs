@@ -7,7 +7,7 @@ use parlor_client::{Conversation, Error, UploadCancel};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
-use crate::reactive::{attr, listen};
+use parlor_ui::{attr, listen};
 
 /// The upload under way, if any.
 #[derive(Clone, Copy)]

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::json;
 
 use crate::canned::CannedResponses;
@@ -24,7 +25,7 @@ pub fn Account(token: String) -> impl IntoView {
             email.set(me["email"].as_str().unwrap_or_default().to_string());
         }
     });
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let mut body = json!({ "display_name": name.get_untracked() });
         if !new.get_untracked().is_empty() {
@@ -47,7 +48,7 @@ pub fn Account(token: String) -> impl IntoView {
         <main class="page">
             <h1>"Account"</h1>
             <p class="muted">{move || email.get()}</p>
-            <form on:submit=save class="form">
+            <form {..listen("submit", save)} class="form">
                 <label for="me-name">"Name shown to visitors"</label>
                 <input id="me-name" required bind:value=name />
                 <label for="me-old">"Current password (to change it)"</label>

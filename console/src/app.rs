@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::{Agent, AgentSession, ClientConfig};
+use parlor_ui::listen;
 
 use crate::account::Account;
 use crate::invite::{Invitation, invitation_token};
@@ -42,7 +43,7 @@ pub fn App() -> impl IntoView {
                 type="button"
                 class="topbar__nav"
                 aria-current=move || (page.get() == target).to_string()
-                on:click=move |_| page.set(target)
+                {..listen("click", move |_| page.set(target))}
             >
                 {label}
             </button>
@@ -67,7 +68,7 @@ pub fn App() -> impl IntoView {
                                 {nav(Page::Account, "Account")}
                             </nav>
                             <span class="topbar__who">{email}</span>
-                            <button type="button" class="topbar__signout" on:click=move |_| sign_out(None)>
+                            <button type="button" class="topbar__signout" {..listen("click", move |_| sign_out(None))}>
                                 "Sign out"
                             </button>
                         }
@@ -141,7 +142,7 @@ fn SignIn(
         })),
         None => {}
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         error.set(None);
         login.dispatch((email.get_untracked(), password.get_untracked()));
@@ -151,7 +152,7 @@ fn SignIn(
             <h1>"Sign in"</h1>
             <p>"Agents sign in with the email and password they were given."</p>
             <p class="notice" role="status">{move || notice.get()}</p>
-            <form on:submit=submit>
+            <form {..listen("submit", submit)}>
                 <label for="email">"Email"</label>
                 <input id="email" type="email" autocomplete="username" required bind:value=email />
                 <label for="password">"Password"</label>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 /// The canned responses the agent may use, with a form to add one. `shared`: whether new
@@ -27,7 +28,7 @@ pub fn CannedResponses(token: String, shared: bool) -> impl IntoView {
         });
     };
     load();
-    let add = move |ev: leptos::ev::SubmitEvent| {
+    let add = move |ev: web_sys::Event| {
         ev.prevent_default();
         let body = json!({
             "shortcut": shortcut.get_untracked(),
@@ -85,7 +86,7 @@ pub fn CannedResponses(token: String, shared: bool) -> impl IntoView {
                                                 type="button"
                                                 class="small secondary"
                                                 aria-label=format!("Delete /{short}")
-                                                on:click=move |_| remove(id.clone())
+                                                {..listen("click", move |_| remove(id.clone()))}
                                             >
                                                 "Delete"
                                             </button>
@@ -97,7 +98,7 @@ pub fn CannedResponses(token: String, shared: bool) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <form class="form" on:submit=add>
+            <form class="form" {..listen("submit", add)}>
                 <label for="canned-shortcut">"Shortcut"</label>
                 <input id="canned-shortcut" required maxlength="40" bind:value=shortcut />
                 <label for="canned-text">

@@ -34,6 +34,7 @@ fn clear_hash() {
     }
 }
 
+use parlor_ui::listen;
 use wasm_bindgen::JsCast;
 
 /// Sets the first password of an invited agent; calls `on_done` with their email.
@@ -62,7 +63,7 @@ pub fn Invitation(token: String, on_done: Callback<String>) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.message)),
         None => {}
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         error.set(None);
         let chosen = password.get_untracked();
@@ -78,7 +79,7 @@ pub fn Invitation(token: String, on_done: Callback<String>) -> impl IntoView {
         <main class="signin">
             <h1>"Welcome to Parlor"</h1>
             <p>"Choose the password you will sign in with."</p>
-            <form on:submit=submit>
+            <form {..listen("submit", submit)}>
                 <label for="new-password">"Password (at least 10 characters)"</label>
                 <input id="new-password" type="password" autocomplete="new-password" required bind:value=password />
                 <label for="new-password-again">"The same password again"</label>

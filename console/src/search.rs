@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -62,7 +63,7 @@ fn choice(
 ) -> impl IntoView {
     view! {
         <label for=id>{label}</label>
-        <select id=id on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
+        <select id={id} {..listen("change", move |ev| value.set(event_target_value(&ev)))} prop:value=move || value.get()>
             <option value="">"Any"</option>
             {move || choices.get().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
         </select>
@@ -157,7 +158,7 @@ pub fn Search(token: String) -> impl IntoView {
             }
         });
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         run(1);
     };
@@ -198,7 +199,7 @@ pub fn Search(token: String) -> impl IntoView {
     view! {
         <main class="search">
             <h1>"Search"</h1>
-            <form role="search" class="form search__form" on:submit=submit>
+            <form role="search" class="form search__form" {..listen("submit", submit)}>
                 <label for="search-words">"Words"</label>
                 <input id="search-words" type="search" maxlength="200" placeholder="refund, ann@example.com…" bind:value=words />
                 {choice("search-queue", "Queue", queue, queues.into())}
@@ -235,7 +236,7 @@ pub fn Search(token: String) -> impl IntoView {
                             let open = hit.clone();
                             view! {
                                 <li class="search__result">
-                                    <button type="button" class="chat-link" on:click=move |_| opened.set(Some(open.clone()))>
+                                    <button type="button" class="chat-link" {..listen("click", move |_| opened.set(Some(open.clone())))}>
                                         <strong>{highlighted(who.trim(), &words)}</strong>
                                         <span class="muted">" · "{about}</span>
                                     </button>
@@ -248,10 +249,10 @@ pub fn Search(token: String) -> impl IntoView {
             </ol>
             <div class="search__pages">
                 <Show when=move || { page.get() > 1 }>
-                    <button type="button" class="small secondary" on:click=move |_| run(page.get_untracked() - 1)>"Newer"</button>
+                    <button type="button" class="small secondary" {..listen("click", move |_| run(page.get_untracked() - 1))}>"Newer"</button>
                 </Show>
                 <Show when=move || reply.with(|r| r.as_ref().is_some_and(|r| r["more"] == true))>
-                    <button type="button" class="small secondary" on:click=move |_| run(page.get_untracked() + 1)>"Older"</button>
+                    <button type="button" class="small secondary" {..listen("click", move |_| run(page.get_untracked() + 1))}>"Older"</button>
                 </Show>
             </div>
             {move || opened.get().map(|hit| view! { <Opened api hit words=found_words() /> })}

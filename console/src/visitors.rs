@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::Value;
 
 /// How often the list is read again while shown.
@@ -51,7 +52,7 @@ pub fn Visitors(token: String) -> impl IntoView {
         <main class="visitors">
             <h1>"Visitors"</h1>
             <p class="muted">"Everyone with a chat open now, and the page they are on."</p>
-            <button type="button" class="small secondary" on:click=move |_| load()>"Refresh"</button>
+            <button type="button" class="small secondary" {..listen("click", move |_| load())}>"Refresh"</button>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || {
                 let visitors = list.get()?;

@@ -54,7 +54,14 @@ impl Tier {
 }
 
 /// Native crates compiled for the host in the `native` and `lint` tiers.
-const NATIVE_EXCLUDES: &[&str] = &["--exclude", "parlor-widget", "--exclude", "parlor-console"];
+const NATIVE_EXCLUDES: &[&str] = &[
+    "--exclude",
+    "parlor-widget",
+    "--exclude",
+    "parlor-console",
+    "--exclude",
+    "parlor-ui",
+];
 /// Crates that only make sense in a browser.
 const WASM_PACKAGES: &[&str] = &[
     "-p",
@@ -63,6 +70,8 @@ const WASM_PACKAGES: &[&str] = &[
     "parlor-client",
     "-p",
     "parlor-console",
+    "-p",
+    "parlor-ui",
 ];
 
 pub fn run(tiers: &[Tier]) -> Result<(), Failure> {

@@ -13,6 +13,7 @@ use parlor_client::admin::Admin;
 use serde_json::Value;
 
 use chart::{HoursChart, PeriodChart};
+use parlor_ui::listen;
 use table::{Table, TableView, cell, figures_table, hours_table};
 
 /// Today's date and that of six days before, `YYYY-MM-DD`, on the browser's calendar.
@@ -59,14 +60,14 @@ pub fn Reports(token: String) -> impl IntoView {
         });
     };
     load();
-    let show = move |ev: leptos::ev::SubmitEvent| {
+    let show = move |ev: web_sys::Event| {
         ev.prevent_default();
         load();
     };
     view! {
         <main class="reports">
             <h1>"Reports"</h1>
-            <form class="form form--inline" on:submit=show>
+            <form class="form form--inline" {..listen("submit", show)}>
                 <label for="report-from">"From"</label>
                 <input id="report-from" type="date" required bind:value=from />
                 <label for="report-to">"To"</label>

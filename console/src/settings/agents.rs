@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -24,7 +25,7 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("agent".to_string());
-    let invite = move |ev: leptos::ev::SubmitEvent| {
+    let invite = move |ev: web_sys::Event| {
         ev.prevent_default();
         let mut body = json!({ "email": email.get_untracked(), "role": role.get_untracked() });
         if !name.get_untracked().trim().is_empty() {
@@ -50,13 +51,13 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <h1>"Agents"</h1>
-        <form on:submit=invite class="form form--inline">
+        <form {..listen("submit", invite)} class="form form--inline">
             <label for="a-email">"Invite by email"</label>
             <input id="a-email" type="email" required bind:value=email />
             <label for="a-name">"Name (optional)"</label>
             <input id="a-name" maxlength="100" bind:value=name />
             <label for="a-role">"Role"</label>
-            <select id="a-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
+            <select id="a-role" prop:value=move || role.get() {..listen("change", move |ev| role.set(event_target_value(&ev)))}>
                 <option value="agent">"Agent"</option>
                 <option value="admin">"Admin"</option>
             </select>
@@ -84,7 +85,7 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
                                 <td>{name.clone()}<br/><span class="muted">{agent["email"].as_str().unwrap_or_default().to_string()}</span></td>
                                 <td>
                                     <select aria-label=format!("Role of {name}") prop:value=if admin { "admin" } else { "agent" }
-                                        on:change=move |ev| change(u1.clone(), json!({"role": event_target_value(&ev)}), "Role changed.")>
+                                        {..listen("change", move |ev| change(u1.clone(), json!({"role": event_target_value(&ev)}), "Role changed."))}>
                                         <option value="agent">"Agent"</option>
                                         <option value="admin">"Admin"</option>
                                     </select>
@@ -93,11 +94,11 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
                                 <td>
                                     <input type="number" min="1" max="50" aria-label=format!("Most chats {name} serves at once")
                                         prop:value=agent["max_chats"].to_string()
-                                        on:change=move |ev| change(u2.clone(), json!({"max_chats": event_target_value(&ev).parse::<i64>().unwrap_or(0)}), "Capacity changed.") />
+                                        {..listen("change", move |ev| change(u2.clone(), json!({"max_chats": event_target_value(&ev).parse::<i64>().unwrap_or(0)}), "Capacity changed."))} />
                                 </td>
                                 <td>
                                     <button type="button" class="small secondary"
-                                        on:click=move |_| change(u3.clone(), json!({"active": !active}), if active { "Deactivated: signed out, their chats went back to their queues." } else { "Activated." })>
+                                        {..listen("click", move |_| change(u3.clone(), json!({"active": !active}), if active { "Deactivated: signed out, their chats went back to their queues." } else { "Activated." }))}>
                                         {if active { "Deactivate" } else { "Activate" }}
                                     </button>
                                 </td>

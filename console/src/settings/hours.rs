@@ -1,6 +1,7 @@
 //! Settings › Business hours: a weekly schedule in the portal's time zone, and closed dates.
 
 use leptos::prelude::*;
+use parlor_ui::listen;
 use serde_json::json;
 
 use super::{Ctx, lines_of, list_of, text};
@@ -11,7 +12,7 @@ pub fn Hours(ctx: Ctx) -> impl IntoView {
     let portal = ctx.portal.get_untracked();
     let hours = RwSignal::new(text(&portal, "business_hours"));
     let closed = RwSignal::new(lines_of(&portal, "closed_dates"));
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let dates = list_of(&closed.get_untracked());
         ctx.save_portal(json!({ "business_hours": hours.get_untracked(), "closed_dates": dates }));
@@ -23,11 +24,11 @@ pub fn Hours(ctx: Ctx) -> impl IntoView {
             <code>"Mon-Fri 09:00-17:00, Sat 10:00-14:00 Europe/Berlin"</code>
             ". Empty: always open."
         </p>
-        <form on:submit=save class="form">
+        <form {..listen("submit", save)} class="form">
             <label for="h-hours">"Weekly hours and time zone"</label>
             <input id="h-hours" bind:value=hours />
             <label for="h-closed">"Closed dates, one per line (YYYY-MM-DD)"</label>
-            <textarea id="h-closed" rows="5" prop:value=move || closed.get() on:input=move |ev| closed.set(event_target_value(&ev))></textarea>
+            <textarea id="h-closed" rows="5" prop:value=move || closed.get() {..listen("input", move |ev| closed.set(event_target_value(&ev)))}></textarea>
             <button type="submit">"Save"</button>
         </form>
     }

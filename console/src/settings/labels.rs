@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -21,7 +22,7 @@ pub fn Labels(ctx: Ctx) -> impl IntoView {
     reload();
     let name = RwSignal::new(String::new());
     let color = RwSignal::new("#2563eb".to_string());
-    let add = move |ev: leptos::ev::SubmitEvent| {
+    let add = move |ev: web_sys::Event| {
         ev.prevent_default();
         let body = json!({ "name": name.get_untracked(), "color": color.get_untracked() });
         spawn_local(async move {
@@ -35,7 +36,7 @@ pub fn Labels(ctx: Ctx) -> impl IntoView {
     view! {
         <h1>"Labels"</h1>
         <p class="muted">"Agents put these on conversations; search finds chats by them."</p>
-        <form on:submit=add class="form form--inline">
+        <form {..listen("submit", add)} class="form form--inline">
             <label for="label-new">"New label"</label>
             <input id="label-new" required maxlength="40" placeholder="VIP" bind:value=name />
             <label for="label-new-color">"Colour"</label>
@@ -58,7 +59,7 @@ fn LabelRow(ctx: Ctx, label: Value, reload: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(shown.clone());
     let color = RwSignal::new(label["color"].as_str().unwrap_or("#000000").to_string());
     let path = StoredValue::new(format!("/v1/admin/labels/{id}"));
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let body = json!({ "name": name.get_untracked(), "color": color.get_untracked() });
         spawn_local(async move {
@@ -80,7 +81,7 @@ fn LabelRow(ctx: Ctx, label: Value, reload: Callback<()>) -> impl IntoView {
     let color_id = format!("label-{id}-color");
     view! {
         <li>
-            <form class="form form--inline" on:submit=save>
+            <form class="form form--inline" {..listen("submit", save)}>
                 <span class="label-chip">
                     <span class="label-chip__dot" aria-hidden="true" style:background-color=move || color.get()></span>
                     {shown.clone()}
@@ -90,7 +91,7 @@ fn LabelRow(ctx: Ctx, label: Value, reload: Callback<()>) -> impl IntoView {
                 <label for=color_id.clone() class="sr-only">{format!("Colour of {shown}")}</label>
                 <input id=color_id type="color" bind:value=color />
                 <button type="submit" class="small">"Save"</button>
-                <button type="button" class="small secondary" aria-label=format!("Delete {shown}") on:click=remove>
+                <button type="button" class="small secondary" aria-label=format!("Delete {shown}") {..listen("click", remove)}>
                     "Delete"
                 </button>
             </form>

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::Value;
 
 use crate::canned::CannedResponses;
@@ -135,10 +136,10 @@ pub fn Settings(token: String) -> impl IntoView {
                                         type="button"
                                         class="chat-link"
                                         aria-current=move || (page.get() == id).to_string()
-                                        on:click=move |_| {
+                                        {..listen("click", move |_| {
                                             ctx.status.set(String::new());
                                             page.set(id);
-                                        }
+                                        })}
                                     >
                                         {label}
                                     </button>

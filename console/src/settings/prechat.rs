@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::protocol::prechat::{Field, FieldKind, Labels, PrechatForm};
+use parlor_ui::listen;
 use serde_json::json;
 
 use super::Ctx;
@@ -95,7 +96,7 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
         next.set_value(key + 1);
         rows.update(|r| r.push(Row::new(key, None)));
     };
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let form = PrechatForm {
             fields: rows.get_untracked().iter().map(Row::field).collect(),
@@ -113,14 +114,14 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
     view! {
         <h1>"Pre-chat form"</h1>
         <p class="muted">"Name and email are always asked, phone is optional. Your fields follow, in this order; visitors' answers show in the chat's details and on tickets."</p>
-        <form on:submit=save class="form">
+        <form {..listen("submit", save)} class="form">
             <For each=move || rows.get() key=|r| r.key let:row>
                 <fieldset class="card">
                     <legend>{move || format!("Field {}", row.id.get())}</legend>
                     <label for=format!("f{}-id", row.key)>"Key (a-z, 0-9, _)"</label>
                     <input id=format!("f{}-id", row.key) required pattern="[a-z0-9_]{1,32}" bind:value=row.id />
                     <label for=format!("f{}-kind", row.key)>"Type"</label>
-                    <select id=format!("f{}-kind", row.key) prop:value=move || row.kind.get() on:change=move |ev| row.kind.set(event_target_value(&ev))>
+                    <select id=format!("f{}-kind", row.key) prop:value=move || row.kind.get() {..listen("change", move |ev| row.kind.set(event_target_value(&ev)))}>
                         <option value="text">"Text"</option>
                         <option value="select">"Choice"</option>
                         <option value="checkbox">"Checkbox"</option>
@@ -134,17 +135,17 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                         <input id=format!("f{}-options", row.key) bind:value=row.options />
                     </Show>
                     <label class="check">
-                        <input type="checkbox" prop:checked=move || row.required.get() on:change=move |ev| row.required.set(event_target_checked(&ev)) />
+                        <input type="checkbox" prop:checked=move || row.required.get() {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
                         "Required"
                     </label>
-                    <button type="button" class="small secondary" on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>
+                    <button type="button" class="small secondary" {..listen("click", move |_| rows.update(|r| r.retain(|x| x.key != row.key)))}>
                         "Remove field"
                     </button>
                 </fieldset>
             </For>
-            <button type="button" class="secondary" on:click=add>"Add a field"</button>
+            <button type="button" class="secondary" {..listen("click", add)}>"Add a field"</button>
             <label class="check">
-                <input type="checkbox" prop:checked=move || consent.get() on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                <input type="checkbox" prop:checked=move || consent.get() {..listen("change", move |ev| consent.set(event_target_checked(&ev)))} />
                 "Ask for consent before the chat"
             </label>
             <Show when=move || consent.get()>

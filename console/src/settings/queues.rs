@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -24,7 +25,7 @@ pub fn Queues(ctx: Ctx) -> impl IntoView {
     };
     reload();
     let new_name = RwSignal::new(String::new());
-    let add = move |ev: leptos::ev::SubmitEvent| {
+    let add = move |ev: web_sys::Event| {
         ev.prevent_default();
         let body = json!({ "name": new_name.get_untracked() });
         spawn_local(async move {
@@ -38,7 +39,7 @@ pub fn Queues(ctx: Ctx) -> impl IntoView {
     view! {
         <h1>"Queues"</h1>
         <p class="muted">"Visitors pick one of these; its agents are offered the chat."</p>
-        <form on:submit=add class="form form--inline">
+        <form {..listen("submit", add)} class="form form--inline">
             <label for="q-new">"New queue"</label>
             <input id="q-new" required maxlength="60" placeholder="Billing" bind:value=new_name />
             <button type="submit">"Add queue"</button>
@@ -75,7 +76,7 @@ fn QueueCard(
             .unwrap_or_default(),
     );
     let path = StoredValue::new(format!("/v1/admin/queues/{id}"));
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let seconds =
             |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().unwrap_or(0) * 1000;
@@ -103,7 +104,7 @@ fn QueueCard(
     let field = |suffix: &str| format!("q-{id}-{suffix}");
     view! {
         <li class="card">
-            <form on:submit=save class="form">
+            <form {..listen("submit", save)} class="form">
                 <label for=field("name")>"Name"</label>
                 <input id=field("name") required maxlength="60" bind:value=name />
                 <label for=field("answer")>"Seconds an agent has to answer"</label>
@@ -121,7 +122,7 @@ fn QueueCard(
                         }) };
                         view! {
                             <label class="check">
-                                <input type="checkbox" prop:checked=checked on:change=toggle />
+                                <input type="checkbox" prop:checked={checked} {..listen("change", toggle)} />
                                 {label}
                             </label>
                         }
@@ -129,7 +130,7 @@ fn QueueCard(
                 </fieldset>
                 <div class="actions">
                     <button type="submit">"Save"</button>
-                    <button type="button" class="secondary" on:click=remove>"Delete queue"</button>
+                    <button type="button" class="secondary" {..listen("click", remove)}>"Delete queue"</button>
                 </div>
             </form>
         </li>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::{Ctx, lines_of, list_of};
@@ -14,7 +15,7 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
     let origins = RwSignal::new(lines_of(&portal, "allowed_origins"));
     let verify = RwSignal::new(portal["identity_verification"].as_bool().unwrap_or(false));
     let preview = RwSignal::new(portal["typing_preview"].as_bool().unwrap_or(false));
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         let list = list_of(&origins.get_untracked());
         ctx.save_portal(json!({
@@ -62,15 +63,15 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <h1>"Security"</h1>
-        <form on:submit=save class="form">
+        <form {..listen("submit", save)} class="form">
             <label for="s-origins">"Sites allowed to embed the widget, one origin per line (empty: any)"</label>
-            <textarea id="s-origins" rows="4" placeholder="https://shop.example.com" prop:value=move || origins.get() on:input=move |ev| origins.set(event_target_value(&ev))></textarea>
+            <textarea id="s-origins" rows="4" placeholder="https://shop.example.com" prop:value=move || origins.get() {..listen("input", move |ev| origins.set(event_target_value(&ev)))}></textarea>
             <label class="check">
-                <input type="checkbox" prop:checked=move || verify.get() on:change=move |ev| verify.set(event_target_checked(&ev)) />
+                <input type="checkbox" prop:checked=move || verify.get() {..listen("change", move |ev| verify.set(event_target_checked(&ev)))} />
                 "Identity verification: only visitors' tokens minted by our site's backend with an API key"
             </label>
             <label class="check">
-                <input type="checkbox" prop:checked=move || preview.get() on:change=move |ev| preview.set(event_target_checked(&ev)) />
+                <input type="checkbox" prop:checked=move || preview.get() {..listen("change", move |ev| preview.set(event_target_checked(&ev)))} />
                 "Typing preview: agents see what visitors type before they send it (the widget tells visitors; drafts are never stored)"
             </label>
             <button type="submit">"Save"</button>
@@ -83,7 +84,7 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
                 <p><strong>"Secret (shown once): "</strong><code>{secret}</code></p>
             </div>
         })}
-        <button type="button" on:click=create>"Create a key"</button>
+        <button type="button" {..listen("click", create)}>"Create a key"</button>
         <table class="table">
             <caption class="sr-only">"API keys"</caption>
             <thead><tr><th scope="col">"SID"</th><th scope="col">"Created"</th><th scope="col">"State"</th></tr></thead>
@@ -111,7 +112,7 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
                                     {if revoked {
                                         view! { <span>"revoked"</span> }.into_any()
                                     } else {
-                                        view! { <button type="button" class="small secondary" aria-label=format!("Revoke {sid}") on:click=revoke>"Revoke"</button> }.into_any()
+                                        view! { <button type="button" class="small secondary" aria-label=format!("Revoke {sid}") {..listen("click", revoke)}>"Revoke"</button> }.into_any()
                                     }}
                                 </td>
                             </tr>

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::json;
 
 use super::Ctx;
@@ -29,14 +30,14 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
             .unwrap_or(0)
             .to_string(),
     );
-    let keep = move |ev: leptos::ev::SubmitEvent| {
+    let keep = move |ev: web_sys::Event| {
         ev.prevent_default();
         let days = days.get_untracked().trim().parse::<i64>().unwrap_or(-1);
         ctx.save_portal(json!({ "retention_days": days }));
     };
     let exported = RwSignal::new(None::<(String, String)>);
     let confirming = RwSignal::new(false);
-    let export = move |ev: leptos::ev::SubmitEvent| {
+    let export = move |ev: web_sys::Event| {
         ev.prevent_default();
         let (field, value) = who(&typed.get_untracked());
         let path = format!(
@@ -89,7 +90,7 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         <p class="muted">
             "A visitor's data on request: by email (every browser they used, and tickets left with it) or by visitor id. Both are written to the audit log."
         </p>
-        <form class="form" on:submit=export>
+        <form class="form" {..listen("submit", export)}>
             <label for="vd-who">"Email or visitor id"</label>
             <input id="vd-who" required maxlength="200" bind:value=typed />
             <button type="submit">"Export"</button>
@@ -98,7 +99,7 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
             <p><a href=href download=name.clone()>{format!("Download {name}")}</a></p>
         })}
         <h2>"Retention"</h2>
-        <form class="form form--inline" on:submit=keep>
+        <form class="form form--inline" {..listen("submit", keep)}>
             <label for="vd-days">"Delete finished chats after this many days (0 keeps them)"</label>
             <input id="vd-days" type="number" min="0" max="3650" required bind:value=days />
             <button type="submit">"Save"</button>
@@ -108,13 +109,13 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         <Show
             when=move || confirming.get()
             fallback=move || view! {
-                <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Erase…"</button>
+                <button type="button" class="secondary" {..listen("click", move |_| confirming.set(true))}>"Erase…"</button>
             }
         >
             <div role="alertdialog" aria-labelledby="vd-confirm" class="card">
                 <p id="vd-confirm">{move || format!("Erase everything of {} for good?", typed.get())}</p>
-                <button type="button" class="danger" on:click=erase>"Erase for good"</button>
-                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep"</button>
+                <button type="button" class="danger" {..listen("click", erase)}>"Erase for good"</button>
+                <button type="button" class="secondary" {..listen("click", move |_| confirming.set(false))}>"Keep"</button>
             </div>
         </Show>
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -37,7 +38,7 @@ pub fn Webhooks(ctx: Ctx) -> impl IntoView {
             chosen.set(events.get());
         }
     });
-    let add = move |ev: leptos::ev::SubmitEvent| {
+    let add = move |ev: web_sys::Event| {
         ev.prevent_default();
         let body = json!({ "url": url.get_untracked(), "events": chosen.get_untracked() });
         spawn_local(async move {
@@ -55,7 +56,7 @@ pub fn Webhooks(ctx: Ctx) -> impl IntoView {
              endpoint's secret (X-Parlor-Signature), in order per conversation, and retried for a \
              day while the endpoint fails."
         </p>
-        <form on:submit=add class="form">
+        <form {..listen("submit", add)} class="form">
             <label for="webhook-url">"Endpoint URL"</label>
             <input id="webhook-url" type="url" required placeholder="https://example.com/parlor" bind:value=url />
             <fieldset>
@@ -84,7 +85,7 @@ fn EventBox(event: String, chosen: RwSignal<Vec<String>>) -> impl IntoView {
                 id=id
                 type="checkbox"
                 prop:checked=move || chosen.get().contains(&name.get_value())
-                on:change=move |ev| {
+                {..listen("change", move |ev| {
                     let on = event_target_checked(&ev);
                     chosen.update(|list| {
                         list.retain(|e| *e != name.get_value());
@@ -92,7 +93,7 @@ fn EventBox(event: String, chosen: RwSignal<Vec<String>>) -> impl IntoView {
                             list.push(name.get_value());
                         }
                     });
-                }
+                })}
             />
             <code>{event}</code>
         </label>
@@ -169,12 +170,12 @@ fn Endpoint(ctx: Ctx, hook: Value, reload: Callback<()>) -> impl IntoView {
                 <code class="detail">{secret}</code>
             </details>
             <p class="actions">
-                <button type="button" class="small" on:click=test>"Send a test event"</button>
-                <button type="button" class="small secondary" on:click=move |_| load()>"Refresh"</button>
-                <button type="button" class="small secondary" on:click=toggle>
+                <button type="button" class="small" {..listen("click", test)}>"Send a test event"</button>
+                <button type="button" class="small secondary" {..listen("click", move |_| load())}>"Refresh"</button>
+                <button type="button" class="small secondary" {..listen("click", toggle)}>
                     {if enabled { "Switch off" } else { "Switch on" }}
                 </button>
-                <button type="button" class="small secondary" aria-label=format!("Delete endpoint {url}") on:click=remove>
+                <button type="button" class="small secondary" aria-label=format!("Delete endpoint {url}") {..listen("click", remove)}>
                     "Delete"
                 </button>
             </p>
@@ -230,7 +231,7 @@ fn DeliveryRow(ctx: Ctx, delivery: Value, hook: String, reload: Callback<()>) ->
             <td>{delivery["attempts"].as_i64().unwrap_or(0)}</td>
             <td>{answer}</td>
             <td>
-                <button type="button" class="small secondary" aria-label=format!("Send again: {event}") on:click=send_again>
+                <button type="button" class="small secondary" aria-label=format!("Send again: {event}") {..listen("click", send_again)}>
                     "Send again"
                 </button>
             </td>

@@ -2,6 +2,7 @@
 //! live preview and the embed snippet.
 
 use leptos::prelude::*;
+use parlor_ui::listen;
 use serde_json::json;
 
 use super::{Ctx, text};
@@ -35,7 +36,7 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
             copied.set(true);
         }
     };
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let save = move |ev: web_sys::Event| {
         ev.prevent_default();
         ctx.save_portal(json!({
             "name": name.get_untracked(),
@@ -53,7 +54,7 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
     view! {
         <h1>"Widget"</h1>
         <div class="settings__split">
-            <form on:submit=save class="form">
+            <form {..listen("submit", save)} class="form">
                 <label for="w-name">"Name in the widget's header"</label>
                 <input id="w-name" required maxlength="100" bind:value=name />
                 <label for="w-color">"Brand colour"</label>
@@ -61,21 +62,21 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
                 <label for="w-logo">"Logo URL (https://…, optional)"</label>
                 <input id="w-logo" type="url" bind:value=logo />
                 <label for="w-language">"Language"</label>
-                <select id="w-language" prop:value=move || language.get() on:change=move |ev| language.set(event_target_value(&ev))>
+                <select id="w-language" prop:value=move || language.get() {..listen("change", move |ev| language.set(event_target_value(&ev)))}>
                     <option value="en">"English"</option>
                     <option value="vi">"Tiếng Việt"</option>
                 </select>
                 <label for="w-position">"Launcher corner"</label>
-                <select id="w-position" prop:value=move || position.get() on:change=move |ev| position.set(event_target_value(&ev))>
+                <select id="w-position" prop:value=move || position.get() {..listen("change", move |ev| position.set(event_target_value(&ev)))}>
                     <option value="right">"Bottom right"</option>
                     <option value="left">"Bottom left"</option>
                 </select>
                 <label for="w-greeting">"Greeting, shown when the widget opens"</label>
-                <textarea id="w-greeting" maxlength="500" prop:value=move || greeting.get() on:input=move |ev| greeting.set(event_target_value(&ev))></textarea>
+                <textarea id="w-greeting" maxlength="500" prop:value=move || greeting.get() {..listen("input", move |ev| greeting.set(event_target_value(&ev)))}></textarea>
                 <label for="w-reply">"Reply time, under the name"</label>
                 <input id="w-reply" maxlength="500" placeholder="We usually reply in a few minutes" bind:value=reply_time />
                 <label for="w-offline">"Message when nobody is available"</label>
-                <textarea id="w-offline" maxlength="500" prop:value=move || offline.get() on:input=move |ev| offline.set(event_target_value(&ev))></textarea>
+                <textarea id="w-offline" maxlength="500" prop:value=move || offline.get() {..listen("input", move |ev| offline.set(event_target_value(&ev)))}></textarea>
                 <button type="submit">"Save"</button>
             </form>
             <section class="preview" aria-label="Preview">
@@ -106,7 +107,7 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
                 <h2>"Embed snippet"</h2>
                 <p>"Paste this before </body> on every page of your site."</p>
                 <pre class="snippet"><code>{snippet.clone()}</code></pre>
-                <button type="button" on:click=copy>
+                <button type="button" {..listen("click", copy)}>
                     {move || if copied.get() { "Copied" } else { "Copy snippet" }}
                 </button>
             </section>

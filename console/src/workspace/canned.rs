@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::Value;
 
 /// The list's element id, which the reply box points at.
@@ -186,10 +187,10 @@ pub(super) fn CannedOptions(picker: Picker, visitor: Signal<String>) -> impl Int
                             id=option_id(i)
                             class="canned__option"
                             aria-selected=(i == at).to_string()
-                            on:mousedown=move |ev| {
+                            {..listen("mousedown", move |ev| {
                                 ev.prevent_default();
                                 picker.choose(&chosen, &visitor.get_untracked());
-                            }
+                            })}
                         >
                             <span class="canned__shortcut">"/" {item.shortcut}</span>
                             " "

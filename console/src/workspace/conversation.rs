@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::{Agent, Chat, ClientConfig};
+use parlor_ui::listen;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 
 use super::canned::{CannedOptions, LIST_ID, Picker};
 use super::desk::Desk;
@@ -91,8 +93,11 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     };
     let send_on_enter = {
         let send = send.clone();
-        move |ev: leptos::ev::KeyboardEvent| {
-            if picker.on_keydown(&ev, &visitor.get_untracked()) {
+        move |ev: web_sys::Event| {
+            let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            if picker.on_keydown(ev, &visitor.get_untracked()) {
                 return;
             }
             if ev.key() == "Enter" && !ev.shift_key() {
@@ -279,12 +284,12 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                 aria-autocomplete="list"
                                 aria-controls=move || picker.open().then_some(LIST_ID)
                                 aria-activedescendant=move || picker.active_id()
-                                bind:value=draft
-                                on:keydown=send_on_enter
-                                on:input=on_input
+                                bind:value={draft}
+                                {..listen("keydown", send_on_enter)}
+                                {..listen("input", on_input)}
                             ></textarea>
-                            <button type="button" on:click=move |_| send()>{move || if noting.get() { "Add note" } else { "Send" }}</button>
-                            <button type="button" class="secondary" on:click=end>"End chat"</button>
+                            <button type="button" {..listen("click", move |_| send())}>{move || if noting.get() { "Add note" } else { "Send" }}</button>
+                            <button type="button" class="secondary" {..listen("click", end)}>"End chat"</button>
                         </div>
                         <CannedOptions picker visitor />
                         <super::upload::Attach desk conv=attach_conv.clone() uploading />
@@ -292,19 +297,19 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                             type="button"
                             class="small secondary"
                             aria-pressed=move || noting.get().to_string()
-                            on:click=move |_| noting.update(|n| *n = !*n)
+                            {..listen("click", move |_| noting.update(|n| *n = !*n))}
                         >
                             "Private note"
                         </button>
                         <div class="transfer">
-                            <button type="button" class="small secondary" on:click=load_colleagues>"Transfer…"</button>
+                            <button type="button" class="small secondary" {..listen("click", load_colleagues)}>"Transfer…"</button>
                             <Show when=move || !colleagues.with(Vec::is_empty)>
                                 <label for="transfer-to">"Transfer to"</label>
-                                <select id="transfer-to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                <select id="transfer-to" {..listen("change", move |ev| target.set(event_target_value(&ev)))}>
                                     <option value="">"Choose a colleague"</option>
                                     {move || colleagues.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
-                                <button type="button" class="small" on:click=transfer.clone()>"Transfer"</button>
+                                <button type="button" class="small" {..listen("click", transfer.clone())}>"Transfer"</button>
                             </Show>
                         </div>
                     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::Value;
 
 use super::desk::Desk;
@@ -74,7 +75,7 @@ pub(super) fn VisitorHistory(desk: Desk, visitor_id: String, current: String) ->
                                     type="button"
                                     class="chat-link"
                                     aria-expanded=move || (opened.get().as_deref() == Some(this.as_str())).to_string()
-                                    on:click=move |_| opened.update(|o| *o = if o.as_deref() == Some(conv.as_str()) { None } else { Some(conv.clone()) })
+                                    {..listen("click", move |_| opened.update(|o| *o = if o.as_deref() == Some(conv.as_str()) { None } else { Some(conv.clone()) }))}
                                 >
                                     {label}
                                 </button>

@@ -124,7 +124,7 @@ pub(super) fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                    <button type="button" node_ref=close_ref on:click=move |_| open.set(false)>"Close"</button>
+                    <button type="button" node_ref={close_ref} {..parlor_ui::listen("click", move |_| open.set(false))}>"Close"</button>
                 </div>
             </div>
         </Show>

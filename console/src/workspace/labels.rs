@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
+use parlor_ui::listen;
 use serde_json::{Value, json};
 
 use super::desk::Desk;
@@ -128,7 +129,7 @@ pub(super) fn Filter(desk: Desk) -> impl IntoView {
     view! {
         <Show when=move || desk.labels.all.with(|all| !all.is_empty())>
             <label for="label-filter" class="small">"Show"</label>
-            <select id="label-filter" on:change=move |ev| desk.labels.filter.set(event_target_value(&ev))>
+            <select id="label-filter" {..listen("change", move |ev| desk.labels.filter.set(event_target_value(&ev)))}>
                 <option value="">"Every chat"</option>
                 {move || desk.labels.all.get().into_iter().map(|(id, name, _)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
@@ -181,8 +182,8 @@ pub(super) fn Picker(desk: Desk, conv: String) -> impl IntoView {
                     let checked = desk.labels.on.with(|on| on.get(&conv.get_value()).is_some_and(|ids| ids.contains(&id)));
                     view! {
                         <label class="label-chip">
-                            <input type="checkbox" prop:checked=checked
-                                on:change=move |ev| toggle(id.clone(), event_target_checked(&ev)) />
+                            <input type="checkbox" prop:checked={checked}
+                                {..listen("change", move |ev| toggle(id.clone(), event_target_checked(&ev)))} />
                             <span class="label-chip__dot" aria-hidden="true" style:background-color=color></span>
                             {name}
                         </label>

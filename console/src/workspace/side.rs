@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use parlor_ui::listen;
 
 use super::desk::Desk;
 
@@ -35,7 +36,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
     view! {
     <nav class="desk__side" aria-label="Chats">
         <Show when=move || !decided.get()>
-            <button type="button" class="small secondary" on:click=move |_| super::alerts::ask(decided)>
+            <button type="button" class="small secondary" {..listen("click", move |_| super::alerts::ask(decided))}>
                 "Turn on desktop notifications"
             </button>
         </Show>
@@ -52,7 +53,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                     format!("· serving {serving}")
                 }}
             </span>
-            <button type="button" class="small" on:click=toggle_presence>
+            <button type="button" class="small" {..listen("click", toggle_presence)}>
                 {move || if desk.available.get() { "Set away" } else { "Set available" }}
             </button>
         </div>
@@ -98,8 +99,8 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                                     </span>
                                 }
                             })}
-                            <button type="button" class="small" on:click=move |_| desk.answer(accept.clone(), true)>"Accept"</button>
-                            <button type="button" class="small secondary" on:click=move |_| desk.answer(reject.clone(), false)>"Reject"</button>
+                            <button type="button" class="small" {..listen("click", move |_| desk.answer(accept.clone(), true))}>"Accept"</button>
+                            <button type="button" class="small secondary" {..listen("click", move |_| desk.answer(reject.clone(), false))}>"Reject"</button>
                         </li>
                     }
                 }
@@ -123,7 +124,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                                 type="button"
                                 class="chat-link"
                                 aria-current=move || (desk.selected.get().as_deref() == Some(current.as_str())).then_some("true")
-                                on:click=move |_| desk.select(&conv)
+                                {..listen("click", move |_| desk.select(&conv))}
                             >
                                 {chat.customer_name.clone()}
                                 {chat.ended.then_some(" (ended)")}
@@ -135,7 +136,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                 }
             />
         </ul>
-        <button type="button" class="small secondary" on:click=move |_| desk.show_tickets.update(|s| *s = !*s)>
+        <button type="button" class="small secondary" {..listen("click", move |_| desk.show_tickets.update(|s| *s = !*s))}>
             {move || if desk.show_tickets.get() { "Hide tickets" } else { "Tickets" }}
         </button>
     </nav>

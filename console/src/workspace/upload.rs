@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::{ClientConfig, Error, UploadCancel};
+use parlor_ui::listen;
 
 use super::desk::Desk;
 
@@ -78,8 +79,8 @@ pub(super) fn Attach(desk: Desk, conv: String, uploading: Uploading) -> impl Int
         }
     };
     view! {
-        <input type="file" id="attach-file" class="sr-only" tabindex="-1" aria-label="Attach a file" node_ref=input on:change=picked />
-        <button type="button" class="small secondary" on:click=move |_| if let Some(i) = input.get() { i.click() }>
+        <input type="file" id="attach-file" class="sr-only" tabindex="-1" aria-label="Attach a file" node_ref={input} {..listen("change", picked)} />
+        <button type="button" class="small secondary" {..listen("click", move |_| if let Some(i) = input.get() { i.click() })}>
             "Attach…"
         </button>
         {move || name.get().map(|file| view! {
@@ -87,7 +88,7 @@ pub(super) fn Attach(desk: Desk, conv: String, uploading: Uploading) -> impl Int
                 <span role="status">{format!("Uploading {file}…")}</span>
                 <progress max="100" prop:value=move || percent.get() aria-label="Upload"></progress>
                 <span aria-hidden="true">{move || format!("{}%", percent.get())}</span>
-                <button type="button" class="small secondary" on:click=move |_| cancel.with_value(|c| if let Some(c) = c { c.cancel() })>
+                <button type="button" class="small secondary" {..listen("click", move |_| cancel.with_value(|c| if let Some(c) = c { c.cancel() }))}>
                     "Cancel upload"
                 </button>
             </div>

@@ -1,25 +1,26 @@
-//! The widget's effects, conditional views, bound fields, attributes and listeners, each
+//! `parlor-ui`: the view helpers the widget and the agent console share: effects,
+//! conditional views, bound fields, element references, attributes and listeners, each
 //! compiled once.
 //!
 //! Leptos compiles its `Effect` and `Show` anew for every closure handed to them (each closure
 //! is a type of its own), and the renderer's code for an attribute or a listener anew for each
 //! attribute name and each kind of event: some hundreds of bytes of wasm each time. These
 //! helpers take boxed closures and names instead, so the framework's side is compiled once for
-//! the whole widget and only the closures' own bodies remain per call site (see
+//! a whole app and only the closures' own bodies remain per call site (see
 //! docs/performance.md, "Widget size").
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Runs `run` now and again whenever a signal it read changes (Leptos's `Effect::new`).
-pub(crate) fn watch(run: impl FnMut() + 'static) {
+pub fn watch(run: impl FnMut() + 'static) {
     let run: Box<dyn FnMut()> = Box::new(run);
     Effect::new(run);
 }
 
 /// `then` while `when` holds, else `otherwise` (Leptos's `Show`): rebuilt only when `when`
 /// changes value, so what the visitor typed in either survives other signals' changes.
-pub(crate) fn shown(
+pub fn shown(
     when: impl Fn() -> bool + Send + Sync + 'static,
     then: impl Fn() -> AnyView + Send + Sync + 'static,
     otherwise: impl Fn() -> AnyView + Send + Sync + 'static,
@@ -28,7 +29,7 @@ pub(crate) fn shown(
 }
 
 /// [`shown`] with nothing in place of `otherwise`.
-pub(crate) fn shown_if(
+pub fn shown_if(
     when: impl Fn() -> bool + Send + Sync + 'static,
     then: impl Fn() -> AnyView + Send + Sync + 'static,
 ) -> AnyView {
@@ -51,7 +52,7 @@ fn either(
 /// (`<input {..text_value(name)} />`); an `on:input` written after it sees `text` updated.
 /// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its
 /// own for the value it binds.
-pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
+pub fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
     use leptos::tachys::html::property::prop;
     (
         prop("value", move || text.get()),
@@ -66,17 +67,25 @@ pub(crate) fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute
 pub struct ElementRef(RwSignal<Option<web_sys::HtmlElement>, LocalStorage>);
 
 impl ElementRef {
-    pub(crate) fn new() -> Self {
+    /// A reference to no element yet: `node_ref=` fills it when the view is built.
+    pub fn new() -> Self {
         Self(RwSignal::new_local(None))
     }
 
     /// The element, tracked: a `watch` that reads it runs again once the element is built.
-    pub(crate) fn get(&self) -> Option<web_sys::HtmlElement> {
+    pub fn get(&self) -> Option<web_sys::HtmlElement> {
         self.0.get()
     }
 
-    pub(crate) fn get_untracked(&self) -> Option<web_sys::HtmlElement> {
+    /// The element, without tracking.
+    pub fn get_untracked(&self) -> Option<web_sys::HtmlElement> {
         self.0.get_untracked()
+    }
+}
+
+impl Default for ElementRef {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -91,13 +100,13 @@ impl<E: leptos::html::ElementType> leptos::tachys::html::node_ref::NodeRefContai
 /// An attribute given by name, for `{..attr("rows", "2")}` in a view: every attribute made
 /// this way shares one implementation, where `rows="2"` compiles one per attribute name (some
 /// 380 bytes of wasm each; see docs/performance.md, "Widget size").
-pub(crate) fn attr(name: &'static str, value: &'static str) -> impl leptos::attr::Attribute {
+pub fn attr(name: &'static str, value: &'static str) -> impl leptos::attr::Attribute {
     leptos::tachys::html::attribute::custom::custom_attribute(name, value)
 }
 
 /// An attribute given by name whose value follows signals, for
 /// `{..attr_with("aria-label", move || …)}`: one implementation for all of them (see [`attr`]).
-pub(crate) fn attr_with<T: Into<String>>(
+pub fn attr_with<T: Into<String>>(
     name: &'static str,
     value: impl Fn() -> T + Send + Sync + 'static,
 ) -> impl leptos::attr::Attribute {
@@ -107,14 +116,14 @@ pub(crate) fn attr_with<T: Into<String>>(
 
 /// An attribute given by name with a value made at run time (an address, a file name), for
 /// `{..attr_owned("href", url)}`: one implementation for all of them (see [`attr`]).
-pub(crate) fn attr_owned(name: &'static str, value: String) -> impl leptos::attr::Attribute {
+pub fn attr_owned(name: &'static str, value: String) -> impl leptos::attr::Attribute {
     leptos::tachys::html::attribute::custom::custom_attribute(name, value)
 }
 
 /// A listener for the event `name`, for `{..listen("submit", move |ev| …)}`: one
 /// implementation for every kind of event listened to so, where each `on:` event kind compiles
 /// its own (some 400 bytes of wasm each; see [`attr`]). The handler gets the plain `Event`.
-pub(crate) fn listen(
+pub fn listen(
     name: &'static str,
     handler: impl FnMut(web_sys::Event) + 'static,
 ) -> impl leptos::attr::Attribute {

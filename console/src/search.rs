@@ -298,8 +298,16 @@ fn Opened(api: StoredValue<Admin>, hit: Value, words: Vec<String>) -> impl IntoV
                     <ol class="history__transcript" tabindex="0" aria-label="Messages">
                         {lines.into_iter().map(|line| {
                             let hit = line.seq.is_some() && line.seq == hit_seq;
+                            // One class string rather than `class:` toggles: each toggle is code
+                            // of its own (docs/performance.md, "Widget size").
+                            let class = match (line.note, hit) {
+                                (true, true) => "note hit",
+                                (true, false) => "note",
+                                (false, true) => "hit",
+                                (false, false) => "",
+                            };
                             view! {
-                                <li class:note=line.note class:hit=hit id=hit.then_some("search-hit")>
+                                <li class=class id=hit.then_some("search-hit")>
                                     {if hit { highlighted(&line.text, &words).into_any() } else { line.text.into_any() }}
                                 </li>
                             }

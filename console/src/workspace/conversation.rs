@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::{Agent, Chat, ClientConfig};
-use parlor_ui::listen;
+use parlor_ui::{attr_with, listen};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -275,7 +275,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                     let transfer = transfer.clone();
                     let on_input = on_input.clone();
                     view! {
-                        <div class="composer" class:composer--note=move || noting.get()>
+                        <div {..attr_with("class", move || if noting.get() { "composer composer--note" } else { "composer" })}>
                             <label for="reply" class="sr-only">{move || if noting.get() { "Private note" } else { "Reply" }}</label>
                             <textarea
                                 id="reply"

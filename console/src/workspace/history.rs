@@ -94,7 +94,7 @@ pub(super) fn VisitorHistory(desk: Desk, visitor_id: String, current: String) ->
             let lines = crate::transcript::lines(&reply);
             Some(view! {
                 <ol class="history__transcript" aria-label="Earlier chat" tabindex="0">
-                    {lines.into_iter().map(|line| view! { <li class:note=line.note>{line.text}</li> }).collect_view()}
+                    {lines.into_iter().map(|line| view! { <li class=if line.note { "note" } else { "" }>{line.text}</li> }).collect_view()}
                 </ol>
             })
         }}

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{attr_with, listen};
 
 use super::desk::Desk;
 
@@ -41,7 +41,7 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
             </button>
         </Show>
         <div class="presence">
-            <span class="presence__dot" class:presence__dot--on=move || desk.connected.get() && desk.available.get()></span>
+            <span {..attr_with("class", move || if desk.connected.get() && desk.available.get() { "presence__dot presence__dot--on" } else { "presence__dot" })}></span>
             <span>{move || match (desk.connected.get(), desk.available.get()) {
                 (false, _) => "Connecting…",
                 (true, true) => "Available",

@@ -15,7 +15,6 @@
 //!   out) all pass through the same record of seen seqs.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -30,6 +29,7 @@ use crate::conversation::Conversation;
 use crate::events::{Event, ObjectChange};
 use crate::model::{Message, MessageState};
 use crate::outbox::{Outbox, Pending};
+use crate::seqs::Seqs;
 use crate::table::Table;
 use crate::time::{now_ms, random, sleep};
 
@@ -87,7 +87,7 @@ struct State {
     pending: Table<u64, oneshot::Sender<Value>>,
     subscribers: Vec<mpsc::UnboundedSender<Event>>,
     /// Seqs reported, per conversation.
-    seen: Table<String, BTreeSet<i64>>,
+    seen: Table<String, Seqs>,
     /// Per conversation, how far the other members received and read (highest seqs).
     marks: Table<String, (i64, i64)>,
     outbox: Outbox,

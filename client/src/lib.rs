@@ -91,6 +91,7 @@ mod events;
 pub mod json;
 pub mod model;
 mod outbox;
+mod seqs;
 mod table;
 pub mod theme;
 mod time;

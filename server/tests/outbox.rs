@@ -1,9 +1,11 @@
-//! The webhooks' outbox survives the server: killed (SIGKILL) with deliveries pending, the
-//! `parlor` binary sends each of them once it is back, with the ids they had.
+//! The webhooks' outbox survives the server: killed (SIGKILL) with deliveries pending, some of
+//! them claimed, the `parlor` binary sends each of them once it is back, with the ids they had.
 
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 
+use parlor_server::store::WebhookStore;
+use parlor_server::store::sqlite::SqliteStore;
 use serde_json::{Value, json};
 
 use crate::receiver::Receiver;
@@ -110,6 +112,20 @@ async fn deliveries_pending_when_the_server_is_killed_are_sent_when_it_is_back()
     };
     server.0.kill().unwrap();
     server.0.wait().unwrap();
+    // Killed in the middle of a pass, it would have left claims: an hour's, here, to be sure
+    // the server back takes them back rather than waiting them out.
+    {
+        let store = SqliteStore::open(&data.path().join(parlor_server::seed::DATABASE_FILE))
+            .await
+            .unwrap();
+        let now = parlor_server::hours::now_ms();
+        let held = store
+            .claim_deliveries(now + 60_000, now + 3_600_000, 100)
+            .await
+            .unwrap();
+        assert!(!held.is_empty());
+        store.close().await;
+    }
 
     let receiver = Receiver::on(tokio::net::TcpListener::bind(address).await.unwrap()).await;
     let (child, _) = serve(data.path());

@@ -144,6 +144,11 @@ pub trait WebhookStore: Send + Sync {
         now: i64,
     ) -> Result<(), StoreError>;
 
+    /// Releases every claim, whoever holds it; answers how many. Only for a node alone at its
+    /// start: the claims are a killed process's, and waiting out their lease would hold the
+    /// deliveries back for nothing.
+    async fn release_claims(&self) -> Result<u64, StoreError>;
+
     /// Deletes delivered and failed deliveries of events before `before`; answers how many.
     async fn prune_deliveries(&self, before: i64) -> Result<u64, StoreError>;
 }
@@ -369,6 +374,15 @@ macro_rules! webhook_store {
                     .execute(&self.$write)
                     .await?;
                 Ok(())
+            }
+
+            async fn release_claims(&self) -> Result<u64, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE webhook_deliveries SET locked_until = 0 WHERE locked_until <> 0",
+                )
+                .execute(&self.$write)
+                .await?;
+                Ok(done.rows_affected())
             }
 
             async fn prune_deliveries(&self, before: i64) -> Result<u64, StoreError> {

@@ -3,8 +3,9 @@
 //! them, signed, and records how it went. A delivery that fails (a non-2xx answer, no answer
 //! within [`TIMEOUT`], no connection) is retried with exponential backoff and jitter for a day,
 //! then marked failed. Deliveries of one conversation go in order: the next waits until the one
-//! before it is delivered or failed. A node killed while sending leaves its claim to expire,
-//! and the delivery is sent again with the same id.
+//! before it is delivered or failed. A node killed while sending leaves its claim to expire
+//! (or, alone, takes it back when it starts again), and the delivery is sent again with the
+//! same id.
 
 pub mod address;
 pub mod sign;
@@ -181,8 +182,19 @@ pub fn body(d: &Delivery) -> String {
 }
 
 /// Sends the outbox every second, and prunes old deliveries hourly, for as long as the
-/// server runs.
+/// server runs. A node alone (no cluster) first takes back the claims a killed process left,
+/// so what it was sending goes at once rather than when the lease ends.
 pub async fn run(state: AppState) {
+    if state.bus.is_none() {
+        match state.store.release_claims().await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(
+                released,
+                "webhook deliveries claimed before a restart are due again"
+            ),
+            Err(error) => tracing::warn!(%error, "releasing webhook claims failed"),
+        }
+    }
     let settings = &state.settings;
     let sender = Sender::new(settings.webhook_allow_private, settings.webhook_first_retry);
     let mut tick = tokio::time::interval(Duration::from_secs(1));

@@ -155,6 +155,19 @@ pub async fn the_outbox_holds_each_event_for_the_endpoints_that_asked_and_sends_
             .unwrap()
             .is_empty()
     );
+    // A node alone, starting, takes back the claims a killed process left: due again at once.
+    assert_eq!(store.release_claims().await.unwrap(), claimed.len() as u64);
+    let retaken = store
+        .claim_deliveries(now, now + 30_000, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        retaken
+            .iter()
+            .map(|d| (&d.id, d.attempts))
+            .collect::<Vec<_>>(),
+        claimed.iter().map(|d| (&d.id, 2)).collect::<Vec<_>>()
+    );
     let first = claimed
         .iter()
         .find(|d| d.webhook_id == "wh-all" && d.data.contains(&served))

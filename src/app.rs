@@ -156,20 +156,21 @@ pub fn App(
         }
         ctx.portal.set(Some(profile.chat_profile.clone()));
         let saved = ctx.saved.get_untracked();
-        if let Some(queue_id) = &saved.queue_id {
-            ctx.queue
-                .set(profile.queues.iter().find(|q| &q.id == queue_id).cloned());
+        if let Some(queue_id) = &saved.queue_id
+            && profile.queues.iter().any(|q| &q.id == queue_id)
+        {
+            ctx.queue.set(Some(queue_id.clone()));
         }
         if saved.conv_id.is_some() && !saved.token.is_empty() {
             ctx.stage.set(Stage::Waiting);
             ctx.client();
         } else {
-            let only = (profile.queues.len() == 1).then(|| profile.queues[0].clone());
+            let only = profile.queues.first().filter(|_| profile.queues.len() == 1);
             ctx.stage.set(Stage::start(
                 profile.queues.len(),
-                only.as_ref().and_then(|q| q.agents_online),
+                only.and_then(|q| q.agents_online),
             ));
-            ctx.queue.set(only);
+            ctx.queue.set(only.map(|q| q.id.clone()));
         }
         done = true;
     });
@@ -266,7 +267,7 @@ pub fn App(
             Stage::PickQueue => {
                 let on_pick = Callback::new(move |queue: Queue| {
                     ctx.stage.set(Stage::after_pick(queue.agents_online));
-                    ctx.queue.set(Some(queue));
+                    ctx.queue.set(Some(queue.id));
                 });
                 view! {
                     <Greeting portal=ctx.portal lang=ctx.controls.lang />

@@ -5,7 +5,7 @@ use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
-use parlor_client::protocol::rest::{ChatProfile, Queue};
+use parlor_client::protocol::rest::ChatProfile;
 use parlor_client::{Chat, Client, ClientConfig, Event, Message, ObjectChange};
 use wasm_bindgen::JsCast;
 
@@ -24,7 +24,8 @@ pub struct Ctx {
     pub(crate) controls: Controls,
     pub(crate) events: StoredValue<Events>,
     pub(crate) stage: RwSignal<Stage>,
-    pub(crate) queue: RwSignal<Option<Queue>>,
+    /// The chosen queue's id.
+    pub(crate) queue: RwSignal<Option<String>>,
     pub(crate) saved: RwSignal<Saved>,
     pub(crate) conv: RwSignal<Option<String>>,
     pub(crate) messages: RwSignal<Vec<Message>>,

@@ -18,6 +18,21 @@ use parlor_ui::{ElementRef, attr, attr_with, listen, shown, shown_if, text_value
 /// Least time between two drafts sent for the typing preview.
 const DRAFT_EVERY_MS: f64 = 300.0;
 
+/// What the conversation keeps between events, in one stored value (each value type of a
+/// stored value is code of its own in the wasm): read whole, written whole.
+#[derive(Clone, Copy)]
+struct Kept {
+    /// Follow new messages: the visitor is at the bottom of the list.
+    stick: bool,
+    /// When the agents were last told the visitor is typing (ms).
+    typing_at: f64,
+    /// When the last draft went for the typing preview (ms), and whether one is due.
+    draft_at: f64,
+    draft_due: bool,
+    /// The newest seq told read.
+    marked: i64,
+}
+
 /// The messages and the composer.
 #[component]
 pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
@@ -29,19 +44,23 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     let file_ref = ElementRef::new();
     // Follows new messages only while the visitor is at the bottom: reading back is not
     // interrupted.
-    let stick = StoredValue::new(true);
-    let last_typing = StoredValue::new(0.0f64);
+    let kept = StoredValue::new(Kept {
+        stick: true,
+        typing_at: 0.0,
+        draft_at: 0.0,
+        draft_due: false,
+        marked: 0,
+    });
     // Typing preview, when the portal has it on: the draft goes to the agents at most every
     // 300 ms (a trailing send carries the latest text). Off, no draft leaves the browser.
     let preview = move || {
         ctx.portal
             .with(|p| p.as_ref().is_some_and(|p| p.typing_preview == 1))
     };
-    let draft_sent = StoredValue::new((0.0f64, false));
     watch(move || {
         ctx.messages.track();
         ctx.typing.track();
-        if stick.get_value()
+        if kept.get_value().stick
             && let Some(list) = list_ref.get()
         {
             list.set_scroll_top(list.scroll_height());
@@ -53,22 +72,29 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         }
     });
     // What the visitor has on screen is read: the agent sees it marked so.
-    let marked = StoredValue::new(0i64);
     watch(move || {
         let newest = ctx
             .messages
             .with(|list| list.iter().map(|m| m.seq).max().unwrap_or(0));
-        if !ctx.controls.open.get() || newest <= marked.get_value() {
+        let k = kept.get_value();
+        if !ctx.controls.open.get() || newest <= k.marked {
             return;
         }
-        marked.set_value(newest);
+        kept.set_value(Kept {
+            marked: newest,
+            ..k
+        });
         if let Some(conv) = ctx.conv.get_untracked() {
             ctx.client().conversation(&conv).tell_read(newest);
         }
     });
     let on_scroll = move |_| {
         if let Some(list) = list_ref.get() {
-            stick.set_value(list.scroll_height() - list.scroll_top() - list.client_height() < 48);
+            let stick = list.scroll_height() - list.scroll_top() - list.client_height() < 48;
+            kept.set_value(Kept {
+                stick,
+                ..kept.get_value()
+            });
         }
     };
     let conversation = move || {
@@ -78,15 +104,22 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     };
 
     let share_draft = move || {
-        let (at, pending) = draft_sent.get_value();
-        if pending || !preview() {
+        let k = kept.get_value();
+        if k.draft_due || !preview() {
             return;
         }
-        draft_sent.set_value((at, true));
-        let wait = (at + DRAFT_EVERY_MS - js_sys::Date::now()).max(0.0);
+        kept.set_value(Kept {
+            draft_due: true,
+            ..k
+        });
+        let wait = (k.draft_at + DRAFT_EVERY_MS - js_sys::Date::now()).max(0.0);
         set_timeout(
             move || {
-                draft_sent.set_value((js_sys::Date::now(), false));
+                kept.set_value(Kept {
+                    draft_at: js_sys::Date::now(),
+                    draft_due: false,
+                    ..kept.get_value()
+                });
                 if let Some(conversation) = conversation() {
                     conversation.send_draft(&draft.get_untracked());
                 }
@@ -104,8 +137,11 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         };
         draft.set(String::new());
         share_draft();
-        stick.set_value(true);
-        last_typing.set_value(0.0);
+        kept.set_value(Kept {
+            stick: true,
+            typing_at: 0.0,
+            ..kept.get_value()
+        });
         conversation.tell_typing(false);
         spawn_local(async move {
             if let Err(error) = conversation.send_text(text.trim_end()).await {
@@ -125,10 +161,14 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
     let on_input = move |_| {
         share_draft();
         let now = js_sys::Date::now();
-        if now - last_typing.get_value() > 3_000.0
+        let k = kept.get_value();
+        if now - k.typing_at > 3_000.0
             && let Some(conversation) = conversation()
         {
-            last_typing.set_value(now);
+            kept.set_value(Kept {
+                typing_at: now,
+                ..k
+            });
             conversation.tell_typing(true);
         }
     };

@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
+use crate::pairs::{self, Pairs};
 use crate::text::looks_like_email;
 use parlor_ui::{ElementRef, attr, attr_owned, attr_with, listen, text_value, watch};
 
@@ -31,10 +32,35 @@ pub fn validate(
     (name_error, email_error)
 }
 
-/// What is wrong in a form, shown under each field: name, email and (the ticket form's)
-/// description. One signal type for both forms: each distinct value type of a signal is code
-/// of its own in the wasm.
-pub(crate) type FormErrors = RwSignal<[Option<&'static str>; 3]>;
+/// What is wrong in a form, shown under each field: the message by field (`name`, `email`,
+/// and the ticket form's `note`). Pairs, as the answers and the agents' names are: each
+/// distinct value type of a signal is code of its own in the wasm.
+pub(crate) type FormErrors = RwSignal<Pairs>;
+
+/// The errors found, by field, as [`FormErrors`] hold them; says whether there is one.
+pub(crate) fn set_errors(errors: FormErrors, found: &[(&str, Option<&'static str>)]) -> bool {
+    let list: Pairs = found
+        .iter()
+        .filter_map(|(field, error)| error.map(|e| (field.to_string(), e.to_string())))
+        .collect();
+    let any = !list.is_empty();
+    errors.set(list);
+    any
+}
+
+/// `aria-invalid` of `field`: whether `errors` has one for it.
+pub(crate) fn invalid(errors: FormErrors, field: &str) -> &'static str {
+    if errors.with(|e| pairs::value(e, field).is_some()) {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The error of `field` in `errors`, empty when there is none.
+pub(crate) fn error_of(errors: FormErrors, field: &str) -> String {
+    errors.with(|e| pairs::value(e, field).unwrap_or_default().to_string())
+}
 
 /// Name, email (required) and phone; then the chat starts.
 #[component]
@@ -43,7 +69,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     let name = RwSignal::new(saved.name);
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
-    let errors: FormErrors = RwSignal::new([None; 3]);
+    let errors: FormErrors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     let name_ref = ElementRef::new();
     let email_ref = ElementRef::new();
@@ -66,7 +92,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             &email.get_untracked(),
             ctx.controls.lang.get_untracked(),
         );
-        errors.set([found.0, found.1, None]);
+        set_errors(errors, &[("name", found.0), ("email", found.1)]);
         match found {
             (Some(_), _) => {
                 if let Some(input) = name_ref.get() {
@@ -138,7 +164,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     }
 }
 
-/// Name and email (required, with their errors: the first two of `errors`) and phone
+/// Name and email (required, with their errors: `name` and `email` of `errors`) and phone
 /// (optional): the fields the pre-chat form and the ticket form share. Ids are
 /// `{prefix}-name`, `{prefix}-email`, `{prefix}-phone`.
 #[component]
@@ -163,11 +189,11 @@ pub(crate) fn ContactFields(
             {..attr("maxlength", "100")}
             {..attr("required", "")}
             node_ref={name_ref}
-            {..attr_with("aria-invalid", move || errors.get()[0].is_some().to_string())}
+            {..attr_with("aria-invalid", move || invalid(errors, "name"))}
             {..attr_owned("aria-describedby", id("name-error"))}
             {..text_value(name)}
         />
-        <p class="form__error" id=id("name-error")>{move || errors.get()[0].unwrap_or_default()}</p>
+        <p class="form__error" id=id("name-error")>{move || error_of(errors, "name")}</p>
         <label for=id("email")>{move || t().email}</label>
         <input
             id=id("email")
@@ -176,11 +202,11 @@ pub(crate) fn ContactFields(
             {..attr("maxlength", "254")}
             {..attr("required", "")}
             node_ref={email_ref}
-            {..attr_with("aria-invalid", move || errors.get()[1].is_some().to_string())}
+            {..attr_with("aria-invalid", move || invalid(errors, "email"))}
             {..attr_owned("aria-describedby", id("email-error"))}
             {..text_value(email)}
         />
-        <p class="form__error" id=id("email-error")>{move || errors.get()[1].unwrap_or_default()}</p>
+        <p class="form__error" id=id("email-error")>{move || error_of(errors, "email")}</p>
         <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
         <input id=id("phone") type="tel" {..attr("autocomplete", "tel")} {..attr("maxlength", "40")} {..text_value(phone)} />
     }
@@ -231,7 +257,7 @@ async fn start_chat(
             ..UserInfo::default()
         })
         .await?;
-    let queue = ctx.queue.get_untracked().map(|q| q.id).unwrap_or_default();
+    let queue = ctx.queue.get_untracked().unwrap_or_default();
     let (conversation, info) = client
         .create_live_chat_conversation(&queue, Some(json!({ "pageUrl": page })))
         .await?;

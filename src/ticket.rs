@@ -8,7 +8,7 @@ use parlor_client::TicketRequest;
 use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
-use crate::prechat::{ContactFields, FormErrors, validate};
+use crate::prechat::{ContactFields, FormErrors, error_of, invalid, set_errors, validate};
 use parlor_ui::{ElementRef, attr, attr_with, listen, text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
@@ -19,7 +19,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
     let note = RwSignal::new(String::new());
-    let errors: FormErrors = RwSignal::new([None; 3]);
+    let errors: FormErrors = RwSignal::new(Vec::new());
     let busy = RwSignal::new(false);
     let first_ref = ElementRef::new();
     watch(move || {
@@ -49,8 +49,14 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             .trim()
             .is_empty()
             .then_some(lang.texts().description_required);
-        errors.set([name_error, email_error, note_error]);
-        if name_error.is_some() || email_error.is_some() || note_error.is_some() {
+        if set_errors(
+            errors,
+            &[
+                ("name", name_error),
+                ("email", email_error),
+                ("note", note_error),
+            ],
+        ) {
             return;
         }
         if ctx.fields_missing(&checked_form, answers, field_error) {
@@ -64,7 +70,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             phone: phone.get_untracked().trim().to_string(),
             note: note.get_untracked().trim().to_string(),
             browser_id: ctx.saved.get_untracked().browser_id,
-            queue_id: ctx.queue.get_untracked().map(|q| q.id),
+            queue_id: ctx.queue.get_untracked(),
             fields: has_fields.then(|| {
                 parlor_client::json::stringify(&answers.with_untracked(crate::fields::to_json))
             }),
@@ -118,9 +124,9 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <label for="parlor-ticket-note">{move || t().description}</label>
             <textarea id="parlor-ticket-note" {..attr("rows", "4")} {..attr("maxlength", "5000")} {..attr("required", "")}
-                {..attr_with("aria-invalid", move || errors.get()[2].is_some().to_string())} {..attr("aria-describedby", "parlor-ticket-note-error")}
+                {..attr_with("aria-invalid", move || invalid(errors, "note"))} {..attr("aria-describedby", "parlor-ticket-note-error")}
                 {..text_value(note)}></textarea>
-            <p class="form__error" id="parlor-ticket-note-error">{move || errors.get()[2].unwrap_or_default()}</p>
+            <p class="form__error" id="parlor-ticket-note-error">{move || error_of(errors, "note")}</p>
             <button type="submit" class="primary" prop:disabled=move || busy.get()>{move || t().send_ticket}</button>
         </form>
     }

@@ -36,26 +36,26 @@ impl Events {
         Self { emit: None }
     }
 
-    /// Emits `name` with no detail.
-    pub fn emit(&self, name: &str) {
-        self.call(name, &JsValue::NULL);
-    }
-
-    /// Emits `name` with a detail object of these string fields.
-    pub fn emit_with(&self, name: &str, detail: &[(&str, &str)]) {
-        let object = js_sys::Object::new();
-        for (key, value) in detail {
-            let _ =
-                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
-        }
-        self.call(name, &object);
-    }
-
-    fn call(&self, name: &str, detail: &JsValue) {
-        if let Some(emit) = &self.emit {
-            // A listener's failure is the page's business, not the widget's.
-            let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), detail);
-        }
+    /// Emits `name` with a detail object of these string fields; with none, no detail.
+    pub fn emit(&self, name: &str, detail: &[(&str, &str)]) {
+        let Some(emit) = &self.emit else {
+            return;
+        };
+        let object = if detail.is_empty() {
+            JsValue::NULL
+        } else {
+            let object = js_sys::Object::new();
+            for (key, value) in detail {
+                let _ = js_sys::Reflect::set(
+                    &object,
+                    &JsValue::from_str(key),
+                    &JsValue::from_str(value),
+                );
+            }
+            object.into()
+        };
+        // A listener's failure is the page's business, not the widget's.
+        let _ = emit.call2(&JsValue::NULL, &JsValue::from_str(name), &object);
     }
 }
 
@@ -113,9 +113,8 @@ pub fn App(
         conv: RwSignal::new(saved.conv_id.clone()),
         queue: RwSignal::new(None),
         saved: RwSignal::new(saved),
-        options: StoredValue::new(options.clone()),
+        setup: StoredValue::new((options.clone(), events)),
         controls,
-        events: StoredValue::new(events),
         stage: RwSignal::new(Stage::PickQueue),
         messages: RwSignal::new(Vec::new()),
         names: RwSignal::new(Vec::new()),
@@ -183,8 +182,7 @@ pub fn App(
     watch(move || {
         let is_open = open.get();
         if was_open != is_open {
-            ctx.events
-                .with_value(|e| e.emit(if is_open { "opened" } else { "closed" }));
+            ctx.emit(if is_open { "opened" } else { "closed" }, &[]);
         }
         was_open = is_open;
     });

@@ -20,9 +20,10 @@ use parlor_ui::ElementRef;
 /// Everything the journey shares, cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    pub(crate) options: StoredValue<WidgetOptions>,
+    /// The script tag's options, and where the widget's events go: one stored value (each
+    /// value type of one is code of its own in the wasm).
+    pub(crate) setup: StoredValue<(WidgetOptions, Events)>,
     pub(crate) controls: Controls,
-    pub(crate) events: StoredValue<Events>,
     pub(crate) stage: RwSignal<Stage>,
     /// The chosen queue's id.
     pub(crate) queue: RwSignal<Option<String>>,
@@ -54,13 +55,20 @@ impl Ctx {
     }
 
     pub(crate) fn key(&self) -> String {
-        self.options.with_value(|o| o.widget_key.clone())
+        self.setup.with_value(|(o, _)| o.widget_key.clone())
+    }
+
+    /// Emits the widget event `name` with a detail object of these string fields (none:
+    /// no detail).
+    pub(crate) fn emit(&self, name: &str, detail: &[(&str, &str)]) {
+        self.setup
+            .with_value(|(_, events)| events.emit(name, detail));
     }
 
     pub(crate) fn config(&self) -> ClientConfig {
         let (server, key) = self
-            .options
-            .with_value(|o| (o.server.clone(), o.widget_key.clone()));
+            .setup
+            .with_value(|(o, _)| (o.server.clone(), o.widget_key.clone()));
         ClientConfig::new(server).with_storage(format!("parlor.{key}"))
     }
 
@@ -170,8 +178,7 @@ impl Ctx {
         let conv = self.conv.get_untracked().unwrap_or_default();
         if let Some(next) = self.stage.get_untracked().on_event(&event, &conv) {
             if next == Stage::Ended {
-                self.events
-                    .with_value(|e| e.emit_with("chatEnded", &[("convId", &conv)]));
+                self.emit("chatEnded", &[("convId", &conv)]);
             }
             self.stage.set(next);
         }
@@ -198,13 +205,11 @@ impl Ctx {
                     ));
                     if !self.controls.open.get_untracked() {
                         self.unread.update(|n| *n += 1);
-                        if self.options.with_value(|o| o.sound) {
+                        if self.setup.with_value(|(o, _)| o.sound) {
                             parlor_client::alert::chime_once(&message.id);
                         }
                     }
-                    self.events.with_value(|e| {
-                        e.emit_with("message", &[("from", &name), ("text", &text)])
-                    });
+                    self.emit("message", &[("from", &name), ("text", &text)]);
                 }
                 if message.kind == kind::NOTIFICATION {
                     self.learn_names(&message);

@@ -207,8 +207,7 @@ pub(crate) fn Conversation(ctx: Ctx) -> impl IntoView {
         spawn_local(async move {
             match conversation.end_chat().await {
                 Ok(()) => {
-                    ctx.events
-                        .with_value(|e| e.emit_with("chatEnded", &[("convId", conversation.id())]));
+                    ctx.emit("chatEnded", &[("convId", conversation.id())]);
                     ctx.stage.set(Stage::Ended);
                 }
                 Err(error) => ctx.show_error(&error),

@@ -269,7 +269,6 @@ async fn start_chat(
     ctx.conv.set(Some(conv.clone()));
     ctx.messages.set(Vec::new());
     ctx.stage.set(Stage::of_status(&info.status));
-    ctx.events
-        .with_value(|e| e.emit_with("chatStarted", &[("convId", &conv), ("queueId", &queue)]));
+    ctx.emit("chatStarted", &[("convId", &conv), ("queueId", &queue)]);
     Ok(())
 }

@@ -88,8 +88,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                         s.email = request.email.clone();
                     });
                     ctx.forget_chat();
-                    ctx.events
-                        .with_value(|e| e.emit_with("ticketCreated", &[("ticketId", &ticket)]));
+                    ctx.emit("ticketCreated", &[("ticketId", &ticket)]);
                     ctx.stage.set(Stage::TicketSent);
                 }
                 Err(error) => ctx.show_error(&error),

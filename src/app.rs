@@ -132,28 +132,22 @@ pub fn App(
     let open = controls.open;
     let chat = ctx.chat();
     let widget_key = options.widget_key.clone();
-    // Fetched once; `None` until it answers. A plain signal filled by a task rather than a
-    // `LocalResource`, whose async machinery would weigh on the bundle for this one value.
-    let profile = RwSignal::new(None);
+    // Fetched once, by a task rather than a `LocalResource`, whose async machinery would weigh
+    // on the bundle for this one value. Then the first screen: a chat in progress resumes. The
+    // portal is set last: it is what shows the screen.
+    let queues = StoredValue::new(Vec::new());
+    let failed = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
-        profile.set(Some(chat.get_chat_profile(&widget_key).await));
-    });
-
-    // The first screen, once the queues are known; a chat in progress resumes.
-    let mut done = false;
-    watch(move || {
-        if done {
-            return;
-        }
-        let Some(Ok(profile)) = profile.get() else {
-            return;
+        let profile = match chat.get_chat_profile(&widget_key).await {
+            Ok(profile) => profile,
+            Err(error) => return failed.set(Some(error.code.to_string())),
         };
-        if !controls.lang_chosen.get_untracked() && !profile.chat_profile.language.is_empty() {
+        let portal = profile.chat_profile;
+        if !controls.lang_chosen.get_untracked() && !portal.language.is_empty() {
             controls
                 .lang
-                .set(crate::i18n::Lang::from_tag(&profile.chat_profile.language));
+                .set(crate::i18n::Lang::from_tag(&portal.language));
         }
-        ctx.portal.set(Some(profile.chat_profile.clone()));
         let saved = ctx.saved.get_untracked();
         if let Some(queue_id) = &saved.queue_id
             && profile.queues.iter().any(|q| &q.id == queue_id)
@@ -171,7 +165,8 @@ pub fn App(
             ));
             ctx.queue.set(only.map(|q| q.id.clone()));
         }
-        done = true;
+        queues.set_value(profile.queues);
+        ctx.portal.set(Some(portal));
     });
 
     crate::launcher::flash_title(ctx);
@@ -246,22 +241,20 @@ pub fn App(
     };
 
     let title = move || {
-        profile
-            .get()
-            .and_then(Result::ok)
-            .map(|p| p.chat_profile.portal)
+        ctx.portal
+            .with(|p| p.as_ref().map(|p| p.portal.clone()))
             .unwrap_or_else(|| ctx.t().default_title.to_string())
     };
-    let body = move || match profile.get() {
-        None => view! { <p class="status" role="status">{ctx.t().loading}</p> }.into_any(),
-        Some(Err(error)) => view! {
+    let body = move || match (failed.get(), ctx.portal.with(Option::is_some)) {
+        (Some(code), _) => view! {
             <p class="status status--error" role="alert">
                 {ctx.t().unavailable}
-                <span class="status__detail">{format!(" ({})", error.code)}</span>
+                <span class="status__detail">{format!(" ({code})")}</span>
             </p>
         }
         .into_any(),
-        Some(Ok(profile)) => match ctx.stage.get() {
+        (None, false) => view! { <p class="status" role="status">{ctx.t().loading}</p> }.into_any(),
+        (None, true) => match ctx.stage.get() {
             Stage::PickQueue => {
                 let on_pick = Callback::new(move |queue: Queue| {
                     ctx.stage.set(Stage::after_pick(queue.agents_online));
@@ -269,7 +262,7 @@ pub fn App(
                 });
                 view! {
                     <Greeting portal=ctx.portal lang=ctx.controls.lang />
-                    <QueuePicker queues=profile.queues lang=ctx.controls.lang on_pick />
+                    <QueuePicker queues=queues.get_value() lang=ctx.controls.lang on_pick />
                 }
                 .into_any()
             }

@@ -13,7 +13,10 @@ use parlor_ui::{attr, attr_with, listen, shown, text_value};
 /// The end of a chat: a rating with a comment, and the transcript by email.
 #[component]
 pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
-    let rating = RwSignal::new(None::<Rating>);
+    // The rating chosen: whether one is, and whether it is Good (two flags, rather than a
+    // signal of a type of its own in the wasm).
+    let chosen = RwSignal::new(false);
+    let good = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let rated = RwSignal::new(false);
     let email = RwSignal::new(ctx.saved.get_untracked().email);
@@ -25,8 +28,13 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
     };
     let rate = move |ev: web_sys::Event| {
         ev.prevent_default();
-        let (Some(rating), Some(conversation)) = (rating.get_untracked(), conversation()) else {
+        let Some(conversation) = conversation().filter(|_| chosen.get_untracked()) else {
             return;
+        };
+        let rating = if good.get_untracked() {
+            Rating::Good
+        } else {
+            Rating::Bad
         };
         let comment = comment.get_untracked();
         spawn_local(async move {
@@ -63,13 +71,16 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
         });
     };
     let t = move || ctx.t();
-    let choice = move |value: Rating, label: &'static str| {
+    let choice = move |value: bool, label: &'static str| {
         view! {
             <button
                 type="button"
                 class="choice"
-                {..attr_with("aria-pressed", move || (rating.get() == Some(value)).to_string())}
-                {..listen("click", move |_| rating.set(Some(value)))}
+                {..attr_with("aria-pressed", move || (chosen.get() && good.get() == value).to_string())}
+                {..listen("click", move |_| {
+                    good.set(value);
+                    chosen.set(true);
+                })}
             >
                 {label}
             </button>
@@ -85,12 +96,12 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                     <form class="form" {..listen("submit", rate)}>
                         <fieldset>
                             <legend>{move || t().rate_prompt}</legend>
-                            {choice(Rating::Good, t().good)}
-                            {choice(Rating::Bad, t().bad)}
+                            {choice(true, t().good)}
+                            {choice(false, t().bad)}
                         </fieldset>
                         <label for="parlor-comment">{move || t().comment} " " <span class="muted">{move || t().optional}</span></label>
                         <textarea id="parlor-comment" {..attr("rows", "2")} {..attr("maxlength", "1000")} {..text_value(comment)}></textarea>
-                        <button type="submit" class="primary" prop:disabled=move || rating.get().is_none()>{move || t().send_rating}</button>
+                        <button type="submit" class="primary" prop:disabled=move || !chosen.get()>{move || t().send_rating}</button>
                     </form>
                 }.into_any(),
             )}

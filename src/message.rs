@@ -119,13 +119,14 @@ pub(crate) fn MessageView(
 #[component]
 fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoView {
     let token = ctx.saved.get_untracked().token;
+    // Until it is fetched, or if it cannot be, the name alone shows.
     let object_url = RwSignal::new(None);
     leptos::task::spawn_local(async move {
-        object_url.set(Some(ctx.chat().open_file(&token, &path).await.ok()));
+        object_url.set(ctx.chat().open_file(&token, &path).await.ok());
     });
     let label = with_name(ctx.t().open_attachment, &name);
     view! {
-        {move || match object_url.get().flatten() {
+        {move || match object_url.get() {
             Some(href) if image => {
                 let src = href.clone();
                 view! {

@@ -63,7 +63,8 @@ pub(crate) fn MessageView(
             linkify(&text)
                 .into_iter()
                 .map(|segment| match segment {
-                    Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
+                    // A text node: no element of its own needed (a text, never HTML).
+                    Segment::Text(text) => text.into_any(),
                     Segment::Link(url) => view! {
                         <a {..attr_owned("href", url.clone())} {..attr("target", "_blank")} {..attr("rel", "noopener noreferrer nofollow")}>{url.clone()}</a>
                     }

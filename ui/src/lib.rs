@@ -53,11 +53,32 @@ fn either(
 /// One type for every field: Leptos's `bind:value` brings a memo and signal wrappers of its
 /// own for the value it binds.
 pub fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
-    use leptos::tachys::html::property::prop;
     (
-        prop("value", move || text.get()),
+        prop_text("value", move || text.get()),
         listen("input", move |ev| text.set(event_target_value(&ev))),
     )
+}
+
+/// A text property of the element (`value`) that follows signals, for
+/// `{..prop_text("value", move || …)}`: one implementation for all of them, where each
+/// `prop:` closure compiles its own (see [`attr`]).
+pub fn prop_text(
+    name: &'static str,
+    value: impl Fn() -> String + Send + Sync + 'static,
+) -> impl leptos::attr::Attribute {
+    let value: Box<dyn Fn() -> String + Send + Sync> = Box::new(value);
+    leptos::tachys::html::property::prop(name, value)
+}
+
+/// A true-or-false property of the element (`disabled`, `checked`) that follows signals, for
+/// `{..prop_flag("disabled", move || …)}`: one implementation for all of them (see
+/// [`prop_text`]).
+pub fn prop_flag(
+    name: &'static str,
+    value: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl leptos::attr::Attribute {
+    let value: Box<dyn Fn() -> bool + Send + Sync> = Box::new(value);
+    leptos::tachys::html::property::prop(name, value)
 }
 
 /// An element of a view, once it is built: Leptos's `NodeRef`, one type for every kind of

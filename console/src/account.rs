@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::json;
 
 use crate::canned::CannedResponses;
@@ -50,11 +50,11 @@ pub fn Account(token: String) -> impl IntoView {
             <p class="muted">{move || email.get()}</p>
             <form {..listen("submit", save)} class="form">
                 <label for="me-name">"Name shown to visitors"</label>
-                <input id="me-name" required bind:value=name />
+                <input id="me-name" required {..text_value(name)} />
                 <label for="me-old">"Current password (to change it)"</label>
-                <input id="me-old" type="password" autocomplete="current-password" bind:value=old />
+                <input id="me-old" type="password" autocomplete="current-password" {..text_value(old)} />
                 <label for="me-new">"New password"</label>
-                <input id="me-new" type="password" autocomplete="new-password" bind:value=new />
+                <input id="me-new" type="password" autocomplete="new-password" {..text_value(new)} />
                 <button type="submit">"Save"</button>
                 <p role="status">{move || status.get()}</p>
             </form>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::{Agent, AgentSession, ClientConfig};
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value, watch};
 
 use crate::account::Account;
 use crate::invite::{Invitation, invitation_token};
@@ -133,7 +133,7 @@ fn SignIn(
                 .map(|session| (email, session))
         }
     });
-    Effect::new(move || match login.value().get() {
+    watch(move || match login.value().get() {
         Some(Ok(signed_in)) => on_signed_in.run(signed_in),
         Some(Err(e)) => error.set(Some(match e.code {
             4 => "That email and password do not match an agent.".to_string(),
@@ -154,9 +154,9 @@ fn SignIn(
             <p class="notice" role="status">{move || notice.get()}</p>
             <form {..listen("submit", submit)}>
                 <label for="email">"Email"</label>
-                <input id="email" type="email" autocomplete="username" required bind:value=email />
+                <input id="email" type="email" autocomplete="username" required {..text_value(email)} />
                 <label for="password">"Password"</label>
-                <input id="password" type="password" autocomplete="current-password" required bind:value=password />
+                <input id="password" type="password" autocomplete="current-password" required {..text_value(password)} />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::{Value, json};
 
 /// The canned responses the agent may use, with a form to add one. `shared`: whether new
@@ -100,11 +100,11 @@ pub fn CannedResponses(token: String, shared: bool) -> impl IntoView {
             </ul>
             <form class="form" {..listen("submit", add)}>
                 <label for="canned-shortcut">"Shortcut"</label>
-                <input id="canned-shortcut" required maxlength="40" bind:value=shortcut />
+                <input id="canned-shortcut" required maxlength="40" {..text_value(shortcut)} />
                 <label for="canned-text">
                     {if shared { "Text (every agent of the portal can use it)" } else { "Text (only you can use it)" }}
                 </label>
-                <textarea id="canned-text" rows="3" required maxlength="5000" bind:value=text></textarea>
+                <textarea id="canned-text" rows="3" required maxlength="5000" {..text_value(text)}></textarea>
                 <button type="submit">"Add"</button>
                 <p role="status">{move || status.get()}</p>
             </form>

@@ -34,7 +34,7 @@ fn clear_hash() {
     }
 }
 
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value, watch};
 use wasm_bindgen::JsCast;
 
 /// Sets the first password of an invited agent; calls `on_done` with their email.
@@ -55,7 +55,7 @@ pub fn Invitation(token: String, on_done: Callback<String>) -> impl IntoView {
             .await
         }
     });
-    Effect::new(move || match accept.value().get() {
+    watch(move || match accept.value().get() {
         Some(Ok(email)) => {
             clear_hash();
             on_done.run(email);
@@ -81,9 +81,9 @@ pub fn Invitation(token: String, on_done: Callback<String>) -> impl IntoView {
             <p>"Choose the password you will sign in with."</p>
             <form {..listen("submit", submit)}>
                 <label for="new-password">"Password (at least 10 characters)"</label>
-                <input id="new-password" type="password" autocomplete="new-password" required bind:value=password />
+                <input id="new-password" type="password" autocomplete="new-password" required {..text_value(password)} />
                 <label for="new-password-again">"The same password again"</label>
-                <input id="new-password-again" type="password" autocomplete="new-password" required bind:value=again />
+                <input id="new-password-again" type="password" autocomplete="new-password" required {..text_value(again)} />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" disabled=move || accept.pending().get()>"Set password"</button>
             </form>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value, watch};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -201,16 +201,16 @@ pub fn Search(token: String) -> impl IntoView {
             <h1>"Search"</h1>
             <form role="search" class="form search__form" {..listen("submit", submit)}>
                 <label for="search-words">"Words"</label>
-                <input id="search-words" type="search" maxlength="200" placeholder="refund, ann@example.com…" bind:value=words />
+                <input id="search-words" type="search" maxlength="200" placeholder="refund, ann@example.com…" {..text_value(words)} />
                 {choice("search-queue", "Queue", queue, queues.into())}
                 {choice("search-agent", "Agent", agent, agents.into())}
                 {choice("search-label", "Label", label, labels.into())}
                 {choice("search-rating", "Rating", rating, ratings)}
                 {choice("search-status", "Status", status, statuses)}
                 <label for="search-from">"From"</label>
-                <input id="search-from" type="date" bind:value=from />
+                <input id="search-from" type="date" {..text_value(from)} />
                 <label for="search-to">"To"</label>
-                <input id="search-to" type="date" bind:value=to />
+                <input id="search-to" type="date" {..text_value(to)} />
                 <button type="submit">"Search"</button>
             </form>
             <p class="status" role="status">{move || outcome.get()}</p>
@@ -273,7 +273,7 @@ fn Opened(api: StoredValue<Admin>, hit: Value, words: Vec<String>) -> impl IntoV
         transcript.set(Some(admin.get(&path, "").await.ok()));
     });
     // Once shown, the matching message is scrolled to.
-    Effect::new(move || {
+    watch(move || {
         if transcript.get().flatten().is_some() {
             request_animation_frame(|| {
                 if let Some(hit) = document()

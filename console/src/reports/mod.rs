@@ -13,7 +13,7 @@ use parlor_client::admin::Admin;
 use serde_json::Value;
 
 use chart::{HoursChart, PeriodChart};
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use table::{Table, TableView, cell, figures_table, hours_table};
 
 /// Today's date and that of six days before, `YYYY-MM-DD`, on the browser's calendar.
@@ -69,11 +69,11 @@ pub fn Reports(token: String) -> impl IntoView {
             <h1>"Reports"</h1>
             <form class="form form--inline" {..listen("submit", show)}>
                 <label for="report-from">"From"</label>
-                <input id="report-from" type="date" required bind:value=from />
+                <input id="report-from" type="date" required {..text_value(from)} />
                 <label for="report-to">"To"</label>
-                <input id="report-to" type="date" required bind:value=to />
+                <input id="report-to" type="date" required {..text_value(to)} />
                 <label for="report-by">"By"</label>
-                <select id="report-by" bind:value=by>
+                <select id="report-by" {..text_value(by)}>
                     <option value="day">"Day"</option>
                     <option value="week">"Week"</option>
                 </select>

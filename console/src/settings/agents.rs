@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -53,9 +53,9 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
         <h1>"Agents"</h1>
         <form {..listen("submit", invite)} class="form form--inline">
             <label for="a-email">"Invite by email"</label>
-            <input id="a-email" type="email" required bind:value=email />
+            <input id="a-email" type="email" required {..text_value(email)} />
             <label for="a-name">"Name (optional)"</label>
-            <input id="a-name" maxlength="100" bind:value=name />
+            <input id="a-name" maxlength="100" {..text_value(name)} />
             <label for="a-role">"Role"</label>
             <select id="a-role" prop:value=move || role.get() {..listen("change", move |ev| role.set(event_target_value(&ev)))}>
                 <option value="agent">"Agent"</option>

@@ -1,7 +1,7 @@
 //! Settings › Business hours: a weekly schedule in the portal's time zone, and closed dates.
 
 use leptos::prelude::*;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::json;
 
 use super::{Ctx, lines_of, list_of, text};
@@ -26,7 +26,7 @@ pub fn Hours(ctx: Ctx) -> impl IntoView {
         </p>
         <form {..listen("submit", save)} class="form">
             <label for="h-hours">"Weekly hours and time zone"</label>
-            <input id="h-hours" bind:value=hours />
+            <input id="h-hours" {..text_value(hours)} />
             <label for="h-closed">"Closed dates, one per line (YYYY-MM-DD)"</label>
             <textarea id="h-closed" rows="5" prop:value=move || closed.get() {..listen("input", move |ev| closed.set(event_target_value(&ev)))}></textarea>
             <button type="submit">"Save"</button>

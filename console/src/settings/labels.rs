@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -38,9 +38,9 @@ pub fn Labels(ctx: Ctx) -> impl IntoView {
         <p class="muted">"Agents put these on conversations; search finds chats by them."</p>
         <form {..listen("submit", add)} class="form form--inline">
             <label for="label-new">"New label"</label>
-            <input id="label-new" required maxlength="40" placeholder="VIP" bind:value=name />
+            <input id="label-new" required maxlength="40" placeholder="VIP" {..text_value(name)} />
             <label for="label-new-color">"Colour"</label>
-            <input id="label-new-color" type="color" bind:value=color />
+            <input id="label-new-color" type="color" {..text_value(color)} />
             <button type="submit">"Add label"</button>
         </form>
         <ul class="list">
@@ -87,9 +87,9 @@ fn LabelRow(ctx: Ctx, label: Value, reload: Callback<()>) -> impl IntoView {
                     {shown.clone()}
                 </span>
                 <label for=name_id.clone() class="sr-only">{format!("Name of {shown}")}</label>
-                <input id=name_id required maxlength="40" bind:value=name />
+                <input id=name_id required maxlength="40" {..text_value(name)} />
                 <label for=color_id.clone() class="sr-only">{format!("Colour of {shown}")}</label>
-                <input id=color_id type="color" bind:value=color />
+                <input id=color_id type="color" {..text_value(color)} />
                 <button type="submit" class="small">"Save"</button>
                 <button type="button" class="small secondary" aria-label=format!("Delete {shown}") {..listen("click", remove)}>
                     "Delete"

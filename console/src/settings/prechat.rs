@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::protocol::prechat::{Field, FieldKind, Labels, PrechatForm};
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::json;
 
 use super::Ctx;
@@ -119,7 +119,7 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                 <fieldset class="card">
                     <legend>{move || format!("Field {}", row.id.get())}</legend>
                     <label for=format!("f{}-id", row.key)>"Key (a-z, 0-9, _)"</label>
-                    <input id=format!("f{}-id", row.key) required pattern="[a-z0-9_]{1,32}" bind:value=row.id />
+                    <input id=format!("f{}-id", row.key) required pattern="[a-z0-9_]{1,32}" {..text_value(row.id)} />
                     <label for=format!("f{}-kind", row.key)>"Type"</label>
                     <select id=format!("f{}-kind", row.key) prop:value=move || row.kind.get() {..listen("change", move |ev| row.kind.set(event_target_value(&ev)))}>
                         <option value="text">"Text"</option>
@@ -127,12 +127,12 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                         <option value="checkbox">"Checkbox"</option>
                     </select>
                     <label for=format!("f{}-en", row.key)>"Label (English)"</label>
-                    <input id=format!("f{}-en", row.key) required bind:value=row.en />
+                    <input id=format!("f{}-en", row.key) required {..text_value(row.en)} />
                     <label for=format!("f{}-vi", row.key)>"Label (Vietnamese)"</label>
-                    <input id=format!("f{}-vi", row.key) bind:value=row.vi />
+                    <input id=format!("f{}-vi", row.key) {..text_value(row.vi)} />
                     <Show when=move || row.kind.get() == "select">
                         <label for=format!("f{}-options", row.key)>"Choices, separated by commas"</label>
-                        <input id=format!("f{}-options", row.key) bind:value=row.options />
+                        <input id=format!("f{}-options", row.key) {..text_value(row.options)} />
                     </Show>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || row.required.get() {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
@@ -150,9 +150,9 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
             </label>
             <Show when=move || consent.get()>
                 <label for="consent-en">"Consent text (English)"</label>
-                <input id="consent-en" required bind:value=consent_en />
+                <input id="consent-en" required {..text_value(consent_en)} />
                 <label for="consent-vi">"Consent text (Vietnamese)"</label>
-                <input id="consent-vi" bind:value=consent_vi />
+                <input id="consent-vi" {..text_value(consent_vi)} />
             </Show>
             <button type="submit">"Save"</button>
         </form>

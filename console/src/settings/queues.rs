@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -41,7 +41,7 @@ pub fn Queues(ctx: Ctx) -> impl IntoView {
         <p class="muted">"Visitors pick one of these; its agents are offered the chat."</p>
         <form {..listen("submit", add)} class="form form--inline">
             <label for="q-new">"New queue"</label>
-            <input id="q-new" required maxlength="60" placeholder="Billing" bind:value=new_name />
+            <input id="q-new" required maxlength="60" placeholder="Billing" {..text_value(new_name)} />
             <button type="submit">"Add queue"</button>
         </form>
         <ul class="cards">
@@ -106,11 +106,11 @@ fn QueueCard(
         <li class="card">
             <form {..listen("submit", save)} class="form">
                 <label for=field("name")>"Name"</label>
-                <input id=field("name") required maxlength="60" bind:value=name />
+                <input id=field("name") required maxlength="60" {..text_value(name)} />
                 <label for=field("answer")>"Seconds an agent has to answer"</label>
-                <input id=field("answer") type="number" min="1" max="3600" bind:value=answer />
+                <input id=field("answer") type="number" min="1" max="3600" {..text_value(answer)} />
                 <label for=field("wait")>"Seconds a visitor waits before the ticket form"</label>
-                <input id=field("wait") type="number" min="1" max="86400" bind:value=wait />
+                <input id=field("wait") type="number" min="1" max="86400" {..text_value(wait)} />
                 <fieldset>
                     <legend>"Agents who serve it"</legend>
                     {move || agents.get().into_iter().map(|agent| {

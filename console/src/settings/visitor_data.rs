@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::json;
 
 use super::Ctx;
@@ -92,7 +92,7 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         </p>
         <form class="form" {..listen("submit", export)}>
             <label for="vd-who">"Email or visitor id"</label>
-            <input id="vd-who" required maxlength="200" bind:value=typed />
+            <input id="vd-who" required maxlength="200" {..text_value(typed)} />
             <button type="submit">"Export"</button>
         </form>
         {move || exported.get().map(|(href, name)| view! {
@@ -101,7 +101,7 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         <h2>"Retention"</h2>
         <form class="form form--inline" {..listen("submit", keep)}>
             <label for="vd-days">"Delete finished chats after this many days (0 keeps them)"</label>
-            <input id="vd-days" type="number" min="0" max="3650" required bind:value=days />
+            <input id="vd-days" type="number" min="0" max="3650" required {..text_value(days)} />
             <button type="submit">"Save"</button>
         </form>
         <h2>"Erase"</h2>

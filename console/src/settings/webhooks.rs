@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -58,7 +58,7 @@ pub fn Webhooks(ctx: Ctx) -> impl IntoView {
         </p>
         <form {..listen("submit", add)} class="form">
             <label for="webhook-url">"Endpoint URL"</label>
-            <input id="webhook-url" type="url" required placeholder="https://example.com/parlor" bind:value=url />
+            <input id="webhook-url" type="url" required placeholder="https://example.com/parlor" {..text_value(url)} />
             <fieldset>
                 <legend>"Events"</legend>
                 <For each=move || events.get() key=|e| e.clone() let:event>

@@ -2,7 +2,7 @@
 //! live preview and the embed snippet.
 
 use leptos::prelude::*;
-use parlor_ui::listen;
+use parlor_ui::{listen, text_value};
 use serde_json::json;
 
 use super::{Ctx, text};
@@ -56,11 +56,11 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
         <div class="settings__split">
             <form {..listen("submit", save)} class="form">
                 <label for="w-name">"Name in the widget's header"</label>
-                <input id="w-name" required maxlength="100" bind:value=name />
+                <input id="w-name" required maxlength="100" {..text_value(name)} />
                 <label for="w-color">"Brand colour"</label>
-                <input id="w-color" type="color" class="color" bind:value=color />
+                <input id="w-color" type="color" class="color" {..text_value(color)} />
                 <label for="w-logo">"Logo URL (https://…, optional)"</label>
-                <input id="w-logo" type="url" bind:value=logo />
+                <input id="w-logo" type="url" {..text_value(logo)} />
                 <label for="w-language">"Language"</label>
                 <select id="w-language" prop:value=move || language.get() {..listen("change", move |ev| language.set(event_target_value(&ev)))}>
                     <option value="en">"English"</option>
@@ -74,7 +74,7 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
                 <label for="w-greeting">"Greeting, shown when the widget opens"</label>
                 <textarea id="w-greeting" maxlength="500" prop:value=move || greeting.get() {..listen("input", move |ev| greeting.set(event_target_value(&ev)))}></textarea>
                 <label for="w-reply">"Reply time, under the name"</label>
-                <input id="w-reply" maxlength="500" placeholder="We usually reply in a few minutes" bind:value=reply_time />
+                <input id="w-reply" maxlength="500" placeholder="We usually reply in a few minutes" {..text_value(reply_time)} />
                 <label for="w-offline">"Message when nobody is available"</label>
                 <textarea id="w-offline" maxlength="500" prop:value=move || offline.get() {..listen("input", move |ev| offline.set(event_target_value(&ev)))}></textarea>
                 <button type="submit">"Save"</button>

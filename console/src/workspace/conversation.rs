@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::{Agent, Chat, ClientConfig};
-use parlor_ui::{attr_with, listen};
+use parlor_ui::{attr_with, listen, text_value, watch};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -29,7 +29,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
         }
         wanted
     });
-    Effect::new(move || {
+    watch(move || {
         draft.track();
         picker.on_input(&desk.token.get_value());
     });
@@ -127,7 +127,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
     // The newest message is marked read while the chat is open.
     {
         let conv = conv.clone();
-        Effect::new(move || {
+        watch(move || {
             let last = desk
                 .messages
                 .with(|all| all.get(&conv).and_then(|l| l.last().map(|m| m.seq)));
@@ -284,7 +284,7 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                                 aria-autocomplete="list"
                                 aria-controls=move || picker.open().then_some(LIST_ID)
                                 aria-activedescendant=move || picker.active_id()
-                                bind:value={draft}
+                                {..text_value(draft)}
                                 {..listen("keydown", send_on_enter)}
                                 {..listen("input", on_input)}
                             ></textarea>

@@ -3,6 +3,7 @@
 //! the workspace, the reply box included; `?` only where it would not be typed into a field.
 
 use leptos::prelude::*;
+use parlor_ui::watch;
 use wasm_bindgen::JsCast;
 
 use super::desk::Desk;
@@ -104,7 +105,7 @@ fn step(desk: Desk, by: isize) {
 #[component]
 pub(super) fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
     let close_ref = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
+    watch(move || {
         if open.get()
             && let Some(button) = close_ref.get()
         {

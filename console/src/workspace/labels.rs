@@ -63,7 +63,7 @@ fn load_all(desk: Desk) {
 /// Loads the portal's labels, and each chat's as chats arrive.
 pub(super) fn watch(desk: Desk) {
     load_all(desk);
-    Effect::new(move || {
+    parlor_ui::watch(move || {
         let unknown: Vec<String> = desk.chats.with(|chats| {
             desk.labels.on.with_untracked(|on| {
                 chats

@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::{AgentSession, Client, ClientConfig};
+use parlor_ui::watch;
 
 use conversation::ChatPane;
 use desk::Desk;
@@ -68,7 +69,7 @@ pub fn Workspace(
     ) {
         on_cleanup(move || handle.clear());
     }
-    Effect::new(move || {
+    watch(move || {
         let waiting = desk.requests.with(Vec::len);
         document().set_title(&match waiting {
             0 => "Parlor · Agent console".to_string(),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::{ClientConfig, Error, UploadCancel};
-use parlor_ui::listen;
+use parlor_ui::{listen, watch};
 
 use super::desk::Desk;
 
@@ -65,7 +65,7 @@ pub(super) fn Attach(desk: Desk, conv: String, uploading: Uploading) -> impl Int
     };
     // Drops and pastes anywhere in the pane.
     let drops = StoredValue::new_local(None);
-    Effect::new(move || {
+    watch(move || {
         if let Some(pane) = document().query_selector(".pane").ok().flatten() {
             drops.set_value(Some(parlor_client::accept_files(&pane, upload)));
         }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::{listen, text_value, watch};
+use parlor_ui::{listen, shown_if, text_value, watch};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -63,7 +63,7 @@ fn choice(
 ) -> impl IntoView {
     view! {
         <label for=id>{label}</label>
-        <select id={id} {..listen("change", move |ev| value.set(event_target_value(&ev)))} prop:value=move || value.get()>
+        <select id={id} {..text_value(value)}>
             <option value="">"Any"</option>
             {move || choices.get().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
         </select>
@@ -248,12 +248,12 @@ pub fn Search(token: String) -> impl IntoView {
                 }}
             </ol>
             <div class="search__pages">
-                <Show when=move || { page.get() > 1 }>
+                {shown_if(move || { page.get() > 1 }, move || view! {
                     <button type="button" class="small secondary" {..listen("click", move |_| run(page.get_untracked() - 1))}>"Newer"</button>
-                </Show>
-                <Show when=move || reply.with(|r| r.as_ref().is_some_and(|r| r["more"] == true))>
+                }.into_any())}
+                {shown_if(move || reply.with(|r| r.as_ref().is_some_and(|r| r["more"] == true)), move || view! {
                     <button type="button" class="small secondary" {..listen("click", move |_| run(page.get_untracked() + 1))}>"Older"</button>
-                </Show>
+                }.into_any())}
             </div>
             {move || opened.get().map(|hit| view! { <Opened api hit words=found_words() /> })}
         </main>

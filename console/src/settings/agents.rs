@@ -57,7 +57,7 @@ pub fn Agents(ctx: Ctx) -> impl IntoView {
             <label for="a-name">"Name (optional)"</label>
             <input id="a-name" maxlength="100" {..text_value(name)} />
             <label for="a-role">"Role"</label>
-            <select id="a-role" prop:value=move || role.get() {..listen("change", move |ev| role.set(event_target_value(&ev)))}>
+            <select id="a-role" {..text_value(role)}>
                 <option value="agent">"Agent"</option>
                 <option value="admin">"Admin"</option>
             </select>

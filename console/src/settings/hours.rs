@@ -28,7 +28,7 @@ pub fn Hours(ctx: Ctx) -> impl IntoView {
             <label for="h-hours">"Weekly hours and time zone"</label>
             <input id="h-hours" {..text_value(hours)} />
             <label for="h-closed">"Closed dates, one per line (YYYY-MM-DD)"</label>
-            <textarea id="h-closed" rows="5" prop:value=move || closed.get() {..listen("input", move |ev| closed.set(event_target_value(&ev)))}></textarea>
+            <textarea id="h-closed" rows="5" {..text_value(closed)}></textarea>
             <button type="submit">"Save"</button>
         </form>
     }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::protocol::prechat::{Field, FieldKind, Labels, PrechatForm};
-use parlor_ui::{listen, text_value};
+use parlor_ui::{listen, prop_flag, shown_if, text_value};
 use serde_json::json;
 
 use super::Ctx;
@@ -121,7 +121,7 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                     <label for=format!("f{}-id", row.key)>"Key (a-z, 0-9, _)"</label>
                     <input id=format!("f{}-id", row.key) required pattern="[a-z0-9_]{1,32}" {..text_value(row.id)} />
                     <label for=format!("f{}-kind", row.key)>"Type"</label>
-                    <select id=format!("f{}-kind", row.key) prop:value=move || row.kind.get() {..listen("change", move |ev| row.kind.set(event_target_value(&ev)))}>
+                    <select id=format!("f{}-kind", row.key) {..text_value(row.kind)}>
                         <option value="text">"Text"</option>
                         <option value="select">"Choice"</option>
                         <option value="checkbox">"Checkbox"</option>
@@ -130,12 +130,12 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                     <input id=format!("f{}-en", row.key) required {..text_value(row.en)} />
                     <label for=format!("f{}-vi", row.key)>"Label (Vietnamese)"</label>
                     <input id=format!("f{}-vi", row.key) {..text_value(row.vi)} />
-                    <Show when=move || row.kind.get() == "select">
+                    {shown_if(move || row.kind.get() == "select", move || view! {
                         <label for=format!("f{}-options", row.key)>"Choices, separated by commas"</label>
                         <input id=format!("f{}-options", row.key) {..text_value(row.options)} />
-                    </Show>
+                    }.into_any())}
                     <label class="check">
-                        <input type="checkbox" prop:checked=move || row.required.get() {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
+                        <input type="checkbox" {..prop_flag("checked", move || row.required.get())} {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
                         "Required"
                     </label>
                     <button type="button" class="small secondary" {..listen("click", move |_| rows.update(|r| r.retain(|x| x.key != row.key)))}>
@@ -145,15 +145,15 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
             </For>
             <button type="button" class="secondary" {..listen("click", add)}>"Add a field"</button>
             <label class="check">
-                <input type="checkbox" prop:checked=move || consent.get() {..listen("change", move |ev| consent.set(event_target_checked(&ev)))} />
+                <input type="checkbox" {..prop_flag("checked", move || consent.get())} {..listen("change", move |ev| consent.set(event_target_checked(&ev)))} />
                 "Ask for consent before the chat"
             </label>
-            <Show when=move || consent.get()>
+            {shown_if(move || consent.get(), move || view! {
                 <label for="consent-en">"Consent text (English)"</label>
                 <input id="consent-en" required {..text_value(consent_en)} />
                 <label for="consent-vi">"Consent text (Vietnamese)"</label>
                 <input id="consent-vi" {..text_value(consent_vi)} />
-            </Show>
+            }.into_any())}
             <button type="submit">"Save"</button>
         </form>
     }

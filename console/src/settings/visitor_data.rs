@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::{listen, text_value};
+use parlor_ui::{listen, shown, text_value};
 use serde_json::json;
 
 use super::Ctx;
@@ -106,17 +106,18 @@ pub fn VisitorData(ctx: Ctx) -> impl IntoView {
         </form>
         <h2>"Erase"</h2>
         <p class="muted">"Removes their messages, private notes, tickets, files and visitor records for good; each chat stays as counts for reports."</p>
-        <Show
-            when=move || confirming.get()
-            fallback=move || view! {
+        {shown(
+            move || confirming.get(),
+            move || view! {
+                <div role="alertdialog" aria-labelledby="vd-confirm" class="card">
+                    <p id="vd-confirm">{move || format!("Erase everything of {} for good?", typed.get())}</p>
+                    <button type="button" class="danger" {..listen("click", erase)}>"Erase for good"</button>
+                    <button type="button" class="secondary" {..listen("click", move |_| confirming.set(false))}>"Keep"</button>
+                </div>
+            }.into_any(),
+            move || view! {
                 <button type="button" class="secondary" {..listen("click", move |_| confirming.set(true))}>"Erase…"</button>
-            }
-        >
-            <div role="alertdialog" aria-labelledby="vd-confirm" class="card">
-                <p id="vd-confirm">{move || format!("Erase everything of {} for good?", typed.get())}</p>
-                <button type="button" class="danger" {..listen("click", erase)}>"Erase for good"</button>
-                <button type="button" class="secondary" {..listen("click", move |_| confirming.set(false))}>"Keep"</button>
-            </div>
-        </Show>
+            }.into_any(),
+        )}
     }
 }

@@ -62,21 +62,21 @@ pub fn Widget(ctx: Ctx) -> impl IntoView {
                 <label for="w-logo">"Logo URL (https://…, optional)"</label>
                 <input id="w-logo" type="url" {..text_value(logo)} />
                 <label for="w-language">"Language"</label>
-                <select id="w-language" prop:value=move || language.get() {..listen("change", move |ev| language.set(event_target_value(&ev)))}>
+                <select id="w-language" {..text_value(language)}>
                     <option value="en">"English"</option>
                     <option value="vi">"Tiếng Việt"</option>
                 </select>
                 <label for="w-position">"Launcher corner"</label>
-                <select id="w-position" prop:value=move || position.get() {..listen("change", move |ev| position.set(event_target_value(&ev)))}>
+                <select id="w-position" {..text_value(position)}>
                     <option value="right">"Bottom right"</option>
                     <option value="left">"Bottom left"</option>
                 </select>
                 <label for="w-greeting">"Greeting, shown when the widget opens"</label>
-                <textarea id="w-greeting" maxlength="500" prop:value=move || greeting.get() {..listen("input", move |ev| greeting.set(event_target_value(&ev)))}></textarea>
+                <textarea id="w-greeting" maxlength="500" {..text_value(greeting)}></textarea>
                 <label for="w-reply">"Reply time, under the name"</label>
                 <input id="w-reply" maxlength="500" placeholder="We usually reply in a few minutes" {..text_value(reply_time)} />
                 <label for="w-offline">"Message when nobody is available"</label>
-                <textarea id="w-offline" maxlength="500" prop:value=move || offline.get() {..listen("input", move |ev| offline.set(event_target_value(&ev)))}></textarea>
+                <textarea id="w-offline" maxlength="500" {..text_value(offline)}></textarea>
                 <button type="submit">"Save"</button>
             </form>
             <section class="preview" aria-label="Preview">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::model::kind;
 use parlor_client::{Agent, Chat, ClientConfig};
-use parlor_ui::{attr_with, listen, text_value, watch};
+use parlor_ui::{attr_with, listen, shown_if, text_value, watch};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
@@ -303,14 +303,14 @@ pub(super) fn ChatPane(desk: Desk, conv: String) -> impl IntoView {
                         </button>
                         <div class="transfer">
                             <button type="button" class="small secondary" {..listen("click", load_colleagues)}>"Transfer…"</button>
-                            <Show when=move || !colleagues.with(Vec::is_empty)>
+                            {shown_if(move || !colleagues.with(Vec::is_empty), move || view! {
                                 <label for="transfer-to">"Transfer to"</label>
                                 <select id="transfer-to" {..listen("change", move |ev| target.set(event_target_value(&ev)))}>
                                     <option value="">"Choose a colleague"</option>
                                     {move || colleagues.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
                                 <button type="button" class="small" {..listen("click", transfer.clone())}>"Transfer"</button>
-                            </Show>
+                            }.into_any())}
                         </div>
                     }
                     .into_any()

@@ -3,7 +3,7 @@
 //! the workspace, the reply box included; `?` only where it would not be typed into a field.
 
 use leptos::prelude::*;
-use parlor_ui::watch;
+use parlor_ui::{ElementRef, shown_if, watch};
 use wasm_bindgen::JsCast;
 
 use super::desk::Desk;
@@ -104,7 +104,7 @@ fn step(desk: Desk, by: isize) {
 /// The list of shortcuts, over the workspace while `open`.
 #[component]
 pub(super) fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
-    let close_ref = NodeRef::<leptos::html::Button>::new();
+    let close_ref = ElementRef::new();
     watch(move || {
         if open.get()
             && let Some(button) = close_ref.get()
@@ -113,7 +113,7 @@ pub(super) fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
         }
     });
     view! {
-        <Show when=move || open.get()>
+        {shown_if(move || open.get(), move || view! {
             <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="keys-title">
                 <div class="overlay__box">
                     <h2 id="keys-title">"Keyboard shortcuts"</h2>
@@ -128,6 +128,6 @@ pub(super) fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
                     <button type="button" node_ref={close_ref} {..parlor_ui::listen("click", move |_| open.set(false))}>"Close"</button>
                 </div>
             </div>
-        </Show>
+        }.into_any())}
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::listen;
+use parlor_ui::{listen, prop_flag, shown_if};
 use serde_json::{Value, json};
 
 use super::desk::Desk;
@@ -127,13 +127,13 @@ pub(super) fn Chips(desk: Desk, conv: String) -> impl IntoView {
 #[component]
 pub(super) fn Filter(desk: Desk) -> impl IntoView {
     view! {
-        <Show when=move || desk.labels.all.with(|all| !all.is_empty())>
+        {shown_if(move || desk.labels.all.with(|all| !all.is_empty()), move || view! {
             <label for="label-filter" class="small">"Show"</label>
             <select id="label-filter" {..listen("change", move |ev| desk.labels.filter.set(event_target_value(&ev)))}>
                 <option value="">"Every chat"</option>
                 {move || desk.labels.all.get().into_iter().map(|(id, name, _)| view! { <option value=id>{name}</option> }).collect_view()}
             </select>
-        </Show>
+        }.into_any())}
     }
 }
 
@@ -175,14 +175,14 @@ pub(super) fn Picker(desk: Desk, conv: String) -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || desk.labels.all.with(|all| !all.is_empty())>
+        {shown_if(move || desk.labels.all.with(|all| !all.is_empty()), move || view! {
             <fieldset class="label-picker">
                 <legend>"Labels"</legend>
                 {move || desk.labels.all.get().into_iter().map(|(id, name, color)| {
                     let checked = desk.labels.on.with(|on| on.get(&conv.get_value()).is_some_and(|ids| ids.contains(&id)));
                     view! {
                         <label class="label-chip">
-                            <input type="checkbox" prop:checked={checked}
+                            <input type="checkbox" {..prop_flag("checked", move || checked)}
                                 {..listen("change", move |ev| toggle(id.clone(), event_target_checked(&ev)))} />
                             <span class="label-chip__dot" aria-hidden="true" style:background-color=color></span>
                             {name}
@@ -190,6 +190,6 @@ pub(super) fn Picker(desk: Desk, conv: String) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-        </Show>
+        }.into_any())}
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::{attr_with, listen};
+use parlor_ui::{attr_with, listen, shown_if};
 
 use super::desk::Desk;
 
@@ -35,11 +35,11 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
     };
     view! {
     <nav class="desk__side" aria-label="Chats">
-        <Show when=move || !decided.get()>
+        {shown_if(move || !decided.get(), move || view! {
             <button type="button" class="small secondary" {..listen("click", move |_| super::alerts::ask(decided))}>
                 "Turn on desktop notifications"
             </button>
-        </Show>
+        }.into_any())}
         <div class="presence">
             <span {..attr_with("class", move || if desk.connected.get() && desk.available.get() { "presence__dot presence__dot--on" } else { "presence__dot" })}></span>
             <span>{move || match (desk.connected.get(), desk.available.get()) {
@@ -106,9 +106,9 @@ pub(super) fn Side(desk: Desk) -> impl IntoView {
                 }
             />
         </ul>
-        <Show when=move || desk.requests.with(Vec::is_empty)>
+        {shown_if(move || desk.requests.with(Vec::is_empty), move || view! {
             <p class="muted">"No chat waiting."</p>
-        </Show>
+        }.into_any())}
         <h2>"Chats"</h2>
         <super::labels::Filter desk />
         <ul class="list">

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::{ClientConfig, Error, UploadCancel};
-use parlor_ui::{listen, watch};
+use parlor_ui::{ElementRef, listen, watch};
+use wasm_bindgen::JsCast;
 
 use super::desk::Desk;
 
@@ -70,9 +71,14 @@ pub(super) fn Attach(desk: Desk, conv: String, uploading: Uploading) -> impl Int
             drops.set_value(Some(parlor_client::accept_files(&pane, upload)));
         }
     });
-    let input = NodeRef::<leptos::html::Input>::new();
+    let input = ElementRef::new();
     let picked = move |_| {
-        let Some(element) = input.get() else { return };
+        let Some(element) = input
+            .get()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         if let Some(file) = element.files().and_then(|files| files.get(0)) {
             element.set_value("");
             upload(file);

@@ -1,6 +1,6 @@
 // The visitor's place in line, in real browsers: three visitors wait for one agent, and the
-// last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs; the agent
-// sees the queue's length.
+// last one sees their place go 3 → 2 → 1 as the agent takes the chats before theirs (and keeps
+// it across a reload); the agent sees the queue's length.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { watchErrors, auditWidget, keepScreenshots, startChat, signInConsole, useParlor, acceptChat } from "./harness.mjs";
@@ -25,6 +25,10 @@ test(
     // The agent sees how many wait in each queue.
     await agent.getByRole("status", { name: "Waiting in the queues" }).getByText("Waiting: Sales 3").waitFor();
     assert.deepEqual(await auditWidget(cat.page, cat.errors), []);
+    // A reload keeps the place: the server tells it again once the visitor's socket is back.
+    await ben.page.reload();
+    await ben.page.getByRole("button", { name: "Open chat" }).click();
+    await ben.panel.getByText("You are 2nd in line").waitFor({ timeout: 10_000 });
 
     // The agent takes the chats in order; the others move up, now with an estimate from the
     // queue's answers.

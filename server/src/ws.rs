@@ -285,6 +285,8 @@ async fn connection(socket: WebSocket, state: AppState, origin: RequestOrigin) {
                                 answer(&sender, frame.service, request_id.clone(), reply);
                                 if let Some(routing) = routing {
                                     crate::offer::agent_connected(&state, &new_session, routing);
+                                } else if !new_session.agent {
+                                    state.routing.visitor_connected(&new_session.user_id);
                                 }
                                 session = Some(new_session);
                                 continue;

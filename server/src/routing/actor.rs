@@ -119,6 +119,13 @@ impl Routing {
         }
     }
 
+    /// A visitor's socket authenticated: where their waiting chats stand is told again.
+    pub fn visitor_connected(&self, visitor: &str) {
+        self.tell(Request::VisitorConnected {
+            visitor: visitor.to_string(),
+        });
+    }
+
     /// An agent set themselves available or away.
     pub fn set_available(&self, agent: &str, available: bool) {
         if let Link::Cluster(member) = &self.link {

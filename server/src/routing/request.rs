@@ -21,6 +21,10 @@ pub enum Request {
         max_chats: usize,
         active: Vec<String>,
     },
+    /// A visitor's socket authenticated: their waiting chats' places are told again.
+    VisitorConnected {
+        visitor: String,
+    },
     /// An agent's socket on `node` closed.
     AgentDisconnected {
         node: String,
@@ -112,6 +116,10 @@ pub fn handle(engine: &mut Engine, request: Request, now: Instant) -> (Response,
             done(engine.agent_connected(&agent, queues, max_chats, now))
         }
         Request::AgentDisconnected { agent, .. } => done(engine.agent_disconnected(&agent, now)),
+        Request::VisitorConnected { visitor } => {
+            engine.retell_places(&visitor);
+            done(Vec::new())
+        }
         Request::SetAvailable { agent, available } => {
             done(engine.set_available(&agent, available, now))
         }

@@ -4,7 +4,8 @@
 //! The place is the chat's rank among its queue's waiting chats, oldest first (a chat offered
 //! to an agent still waits). The estimate is the place times the median wait of the queue's
 //! last answered chats (none before the first answer): simple, and honest about being rough.
-//! [`Engine::queue_moves`] reports only what changed since it was last called.
+//! [`Engine::queue_moves`] reports only what changed since it was last called, and what a
+//! visitor back on line asked to hear again ([`Engine::retell_places`]).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -88,6 +89,17 @@ impl Engine {
                 .insert(moved.chat.conv_id.clone(), (moved.position, moved.estimate));
         }
         moves
+    }
+
+    /// `visitor`'s socket is (back) up: their waiting chats' places are told again at the next
+    /// [`Engine::queue_moves`], since a reload or a lost connection missed the last telling.
+    pub fn retell_places(&mut self, visitor: &str) {
+        let waiting = &self.waiting;
+        self.reported.retain(|conv_id, _| {
+            waiting
+                .get(conv_id)
+                .is_none_or(|w| w.chat.visitor_id != visitor)
+        });
     }
 }
 

@@ -375,6 +375,11 @@ fn waiting_chats_are_told_their_place_and_an_estimate_from_the_queue_s_recent_an
     );
     // Nothing changed, nothing to tell.
     assert!(engine.queue_moves().is_empty());
+    // Unless a visitor's socket is back (a reload): their place is told again, theirs only.
+    engine.retell_places("visitor-c2");
+    assert_eq!(places(engine.queue_moves()), [place("c2", 2, None)]);
+    engine.retell_places("visitor-nobody");
+    assert!(engine.queue_moves().is_empty());
 
     // Alice comes at 20 s and takes c1, which waited 20 s; c2 is offered to her next, and an
     // offered chat still waits in line.

@@ -310,10 +310,49 @@ pub static VI: Texts = Texts {
 
 /// Fills `{name}` in a sentence.
 pub fn with_name(sentence: &str, name: &str) -> String {
-    sentence.replace("{name}", name)
+    fill(sentence, "{name}", name)
 }
 
 /// Fills `{count}` in a sentence.
 pub fn with_count(sentence: &str, count: usize) -> String {
-    sentence.replace("{count}", &count.to_string())
+    fill(sentence, "{count}", &count.to_string())
+}
+
+/// `sentence` with each `key` (a `{…}` placeholder) replaced by `value`. By hand, looking for
+/// the `{` of each: `str::replace` brings a substring search routine to the wasm for this.
+fn fill(sentence: &str, key: &str, value: &str) -> String {
+    let mut filled = String::with_capacity(sentence.len() + value.len());
+    let mut rest = sentence;
+    while let Some(at) = rest.find('{') {
+        filled.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match rest.strip_prefix(key) {
+            Some(after) => {
+                filled.push_str(value);
+                rest = after;
+            }
+            None => {
+                filled.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{with_count, with_name};
+
+    #[wasm_bindgen_test]
+    fn placeholders_are_filled_wherever_they_are_and_other_braces_stay() {
+        assert_eq!(with_name("Mở {name}", "tệp.pdf"), "Mở tệp.pdf");
+        assert_eq!(with_name("{name} joined; {name}", "Ann"), "Ann joined; Ann");
+        assert_eq!(with_name("{x} {name", "Ann"), "{x} {name");
+        assert_eq!(with_name("{name}", "{name}"), "{name}");
+        assert_eq!(with_count("{count} tin chưa đọc", 3), "3 tin chưa đọc");
+    }
 }

@@ -83,10 +83,12 @@ impl ClientConfig {
         } else {
             self.api_base.clone()
         };
-        let base = base
-            .replacen("https://", "wss://", 1)
-            .replacen("http://", "ws://", 1);
-        format!("{base}/ws")
+        // The scheme swapped by prefix: a substring search would bring its code to the wasm.
+        match (base.strip_prefix("https://"), base.strip_prefix("http://")) {
+            (Some(rest), _) => format!("wss://{rest}/ws"),
+            (_, Some(rest)) => format!("ws://{rest}/ws"),
+            _ => format!("{base}/ws"),
+        }
     }
 
     /// The prefix of the client's `localStorage` keys.
@@ -414,6 +416,15 @@ mod tests {
         let body = serde_json::json!({"r": 2, "msg": "no portal has this widget key"});
         let err = check(body).unwrap_err();
         assert_eq!(err, Error::new(2, "no portal has this widget key"));
+    }
+
+    #[test]
+    fn the_socket_url_follows_the_base_s_scheme() {
+        let url = |base: &str| ClientConfig::new(base).socket_url();
+        assert_eq!(url("https://a.example"), "wss://a.example/ws");
+        assert_eq!(url("http://127.0.0.1:8080"), "ws://127.0.0.1:8080/ws");
+        // Only the scheme is swapped (the base loses its trailing slashes, as always).
+        assert_eq!(url("http://a.example/https://"), "ws://a.example/https:/ws");
     }
 
     #[test]

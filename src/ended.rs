@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::i18n::with_name;
 use crate::journey::Stage;
 use crate::text::looks_like_email;
-use parlor_ui::{attr, attr_with, listen, prop_flag, shown, text_value};
+use parlor_ui::{attr, attr_with, listen, prop_with, shown, text_value};
 
 /// The end of a chat: a rating with a comment, and the transcript by email.
 #[component]
@@ -101,7 +101,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
                         </fieldset>
                         <label for="parlor-comment">{move || t().comment} " " <span class="muted">{move || t().optional}</span></label>
                         <textarea id="parlor-comment" {..attr("rows", "2")} {..attr("maxlength", "1000")} {..text_value(comment)}></textarea>
-                        <button type="submit" class="primary" {..prop_flag("disabled", move || !chosen.get())}>{move || t().send_rating}</button>
+                        <button type="submit" class="primary" {..prop_with("disabled", move || !chosen.get())}>{move || t().send_rating}</button>
                     </form>
                 }.into_any(),
             )}

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::i18n::{Lang, with_name};
 use crate::pairs::{self, Pairs};
-use parlor_ui::{attr, attr_owned, attr_with, listen, prop_flag, prop_text};
+use parlor_ui::{attr, attr_owned, attr_with, listen, prop_with};
 
 /// The portal's greeting, or the widget's own, at the top of the first screen.
 #[component]
@@ -76,14 +76,14 @@ pub fn CustomFields(
             let input = match field.kind {
                 FieldKind::Text => view! {
                     <input id=id.clone() type="text" {..attr("maxlength", "500")} {..attr_with("aria-invalid", invalid)} {..attr_owned("aria-describedby", error_id.clone())}
-                        {..prop_text("value", value)} {..listen("input", move |ev| set(event_target_value(&ev)))} />
+                        {..prop_with("value", value)} {..listen("input", move |ev| set(event_target_value(&ev)))} />
                 }
                 .into_any(),
                 FieldKind::Select => {
                     let options = field.options.clone();
                     view! {
                         <select id=id.clone() {..attr_with("aria-invalid", invalid)} {..attr_owned("aria-describedby", error_id.clone())}
-                            {..prop_text("value", value)} {..listen("change", move |ev| set(event_target_value(&ev)))}>
+                            {..prop_with("value", value)} {..listen("change", move |ev| set(event_target_value(&ev)))}>
                             <option value="">"—"</option>
                             {options.into_iter().map(|o| view! { <option {..attr_owned("value", o.clone())}>{o.clone()}</option> }).collect_view()}
                         </select>
@@ -94,7 +94,7 @@ pub fn CustomFields(
                     return view! {
                         <label class="check">
                             <input id=id.clone() type="checkbox" {..attr_with("aria-invalid", invalid)} {..attr_owned("aria-describedby", error_id.clone())}
-                                {..prop_flag("checked", move || value() == "true")}
+                                {..prop_with("checked", move || value() == "true")}
                                 {..listen("change", move |ev| set(event_target_checked(&ev).to_string()))} />
                             {text} " " <span class="muted">{optional}</span>
                         </label>
@@ -118,7 +118,7 @@ pub fn CustomFields(
             <label class="check">
                 <input id="parlor-consent" type="checkbox" {..attr_with("aria-invalid", move || (!error_of("consent")().is_empty()).to_string())}
                     {..attr("aria-describedby", "parlor-consent-error")}
-                    {..prop_flag("checked", move || value() == "true")}
+                    {..prop_with("checked", move || value() == "true")}
                     {..listen("change", move |ev| set(event_target_checked(&ev).to_string()))} />
                 {text}
             </label>

@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::journey::{Stage, TicketReason};
 use crate::pairs::{self, Pairs};
 use crate::text::looks_like_email;
-use parlor_ui::{ElementRef, attr, attr_owned, attr_with, listen, prop_flag, text_value, watch};
+use parlor_ui::{ElementRef, attr, attr_owned, attr_with, listen, prop_with, text_value, watch};
 
 /// Checks the pre-chat form: the message for each field that is wrong, by field.
 pub fn validate(
@@ -157,7 +157,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
                 email_ref
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
-            <button type="submit" class="primary" {..prop_flag("disabled", move || busy.get())}>
+            <button type="submit" class="primary" {..prop_with("disabled", move || busy.get())}>
                 {move || if busy.get() { t().starting } else { t().start_chat }}
             </button>
         </form>

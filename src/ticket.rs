@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::fields::CustomFields;
 use crate::journey::{Stage, TicketReason};
 use crate::prechat::{ContactFields, FormErrors, error_of, invalid, set_errors, validate};
-use parlor_ui::{ElementRef, attr, attr_with, listen, prop_flag, text_value, watch};
+use parlor_ui::{ElementRef, attr, attr_with, listen, prop_with, text_value, watch};
 
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
@@ -126,7 +126,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
                 {..attr_with("aria-invalid", move || invalid(errors, "note"))} {..attr("aria-describedby", "parlor-ticket-note-error")}
                 {..text_value(note)}></textarea>
             <p class="form__error" id="parlor-ticket-note-error">{move || error_of(errors, "note")}</p>
-            <button type="submit" class="primary" {..prop_flag("disabled", move || busy.get())}>{move || t().send_ticket}</button>
+            <button type="submit" class="primary" {..prop_with("disabled", move || busy.get())}>{move || t().send_ticket}</button>
         </form>
     }
 }

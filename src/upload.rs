@@ -7,7 +7,7 @@ use parlor_client::{Conversation, Error, UploadCancel};
 
 use crate::context::Ctx;
 use crate::i18n::with_name;
-use parlor_ui::{attr, listen, prop_text};
+use parlor_ui::{attr, listen, prop_with};
 
 /// The upload under way, if any.
 #[derive(Clone, Copy)]
@@ -69,7 +69,7 @@ pub(crate) fn UploadStatus(ctx: Ctx, uploads: Uploads) -> impl IntoView {
             view! {
                 <div class="upload">
                     <span role="status">{with_name(t().uploading, &name)}</span>
-                    <progress {..attr("max", "100")} {..prop_text("value", move || uploads.percent.get().to_string())} {..attr("aria-label", t().attach)}></progress>
+                    <progress {..attr("max", "100")} {..prop_with("value", move || uploads.percent.get().to_string())} {..attr("aria-label", t().attach)}></progress>
                     <span {..attr("aria-hidden", "true")}>{move || format!("{}%", uploads.percent.get())}</span>
                     <button
                         type="button"

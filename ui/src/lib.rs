@@ -54,30 +54,23 @@ fn either(
 /// own for the value it binds.
 pub fn text_value(text: RwSignal<String>) -> impl leptos::attr::Attribute {
     (
-        prop_text("value", move || text.get()),
+        prop_with("value", move || text.get()),
         listen("input", move |ev| text.set(event_target_value(&ev))),
     )
 }
 
-/// A text property of the element (`value`) that follows signals, for
-/// `{..prop_text("value", move || …)}`: one implementation for all of them, where each
-/// `prop:` closure compiles its own (see [`attr`]).
-pub fn prop_text(
+/// A property of the element that follows signals (`value` as text, `checked` and
+/// `disabled` as true or false), for `{..prop_with("disabled", move || …)}`: one
+/// implementation per kind of value, where each `prop:` closure compiles its own (see
+/// [`attr`]).
+pub fn prop_with<T>(
     name: &'static str,
-    value: impl Fn() -> String + Send + Sync + 'static,
-) -> impl leptos::attr::Attribute {
-    let value: Box<dyn Fn() -> String + Send + Sync> = Box::new(value);
-    leptos::tachys::html::property::prop(name, value)
-}
-
-/// A true-or-false property of the element (`disabled`, `checked`) that follows signals, for
-/// `{..prop_flag("disabled", move || …)}`: one implementation for all of them (see
-/// [`prop_text`]).
-pub fn prop_flag(
-    name: &'static str,
-    value: impl Fn() -> bool + Send + Sync + 'static,
-) -> impl leptos::attr::Attribute {
-    let value: Box<dyn Fn() -> bool + Send + Sync> = Box::new(value);
+    value: impl Fn() -> T + Send + Sync + 'static,
+) -> impl leptos::attr::Attribute
+where
+    Box<dyn Fn() -> T + Send + Sync>: leptos::tachys::html::property::IntoProperty,
+{
+    let value: Box<dyn Fn() -> T + Send + Sync> = Box::new(value);
     leptos::tachys::html::property::prop(name, value)
 }
 

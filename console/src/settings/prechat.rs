@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use parlor_client::protocol::prechat::{Field, FieldKind, Labels, PrechatForm};
-use parlor_ui::{listen, prop_flag, shown_if, text_value};
+use parlor_ui::{listen, prop_with, shown_if, text_value};
 use serde_json::json;
 
 use super::Ctx;
@@ -135,7 +135,7 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
                         <input id=format!("f{}-options", row.key) {..text_value(row.options)} />
                     }.into_any())}
                     <label class="check">
-                        <input type="checkbox" {..prop_flag("checked", move || row.required.get())} {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
+                        <input type="checkbox" {..prop_with("checked", move || row.required.get())} {..listen("change", move |ev| row.required.set(event_target_checked(&ev)))} />
                         "Required"
                     </label>
                     <button type="button" class="small secondary" {..listen("click", move |_| rows.update(|r| r.retain(|x| x.key != row.key)))}>
@@ -145,7 +145,7 @@ pub fn Prechat(ctx: Ctx) -> impl IntoView {
             </For>
             <button type="button" class="secondary" {..listen("click", add)}>"Add a field"</button>
             <label class="check">
-                <input type="checkbox" {..prop_flag("checked", move || consent.get())} {..listen("change", move |ev| consent.set(event_target_checked(&ev)))} />
+                <input type="checkbox" {..prop_with("checked", move || consent.get())} {..listen("change", move |ev| consent.set(event_target_checked(&ev)))} />
                 "Ask for consent before the chat"
             </label>
             {shown_if(move || consent.get(), move || view! {

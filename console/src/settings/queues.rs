@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::{listen, prop_flag, text_value};
+use parlor_ui::{listen, prop_with, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -122,7 +122,7 @@ fn QueueCard(
                         }) };
                         view! {
                             <label class="check">
-                                <input type="checkbox" {..prop_flag("checked", checked)} {..listen("change", toggle)} />
+                                <input type="checkbox" {..prop_with("checked", checked)} {..listen("change", toggle)} />
                                 {label}
                             </label>
                         }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::{listen, prop_flag, text_value};
+use parlor_ui::{listen, prop_with, text_value};
 use serde_json::{Value, json};
 
 use super::{Ctx, lines_of, list_of};
@@ -67,11 +67,11 @@ pub fn Security(ctx: Ctx) -> impl IntoView {
             <label for="s-origins">"Sites allowed to embed the widget, one origin per line (empty: any)"</label>
             <textarea id="s-origins" rows="4" placeholder="https://shop.example.com" {..text_value(origins)}></textarea>
             <label class="check">
-                <input type="checkbox" {..prop_flag("checked", move || verify.get())} {..listen("change", move |ev| verify.set(event_target_checked(&ev)))} />
+                <input type="checkbox" {..prop_with("checked", move || verify.get())} {..listen("change", move |ev| verify.set(event_target_checked(&ev)))} />
                 "Identity verification: only visitors' tokens minted by our site's backend with an API key"
             </label>
             <label class="check">
-                <input type="checkbox" {..prop_flag("checked", move || preview.get())} {..listen("change", move |ev| preview.set(event_target_checked(&ev)))} />
+                <input type="checkbox" {..prop_with("checked", move || preview.get())} {..listen("change", move |ev| preview.set(event_target_checked(&ev)))} />
                 "Typing preview: agents see what visitors type before they send it (the widget tells visitors; drafts are never stored)"
             </label>
             <button type="submit">"Save"</button>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use parlor_ui::{listen, prop_flag, text_value};
+use parlor_ui::{listen, prop_with, text_value};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -84,7 +84,7 @@ fn EventBox(event: String, chosen: RwSignal<Vec<String>>) -> impl IntoView {
             <input
                 id=id
                 type="checkbox"
-                {..prop_flag("checked", move || chosen.get().contains(&name.get_value()))}
+                {..prop_with("checked", move || chosen.get().contains(&name.get_value()))}
                 {..listen("change", move |ev| {
                     let on = event_target_checked(&ev);
                     chosen.update(|list| {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlor_client::ClientConfig;
 use parlor_client::admin::Admin;
-use parlor_ui::{listen, prop_flag, shown_if};
+use parlor_ui::{listen, prop_with, shown_if};
 use serde_json::{Value, json};
 
 use super::desk::Desk;
@@ -182,7 +182,7 @@ pub(super) fn Picker(desk: Desk, conv: String) -> impl IntoView {
                     let checked = desk.labels.on.with(|on| on.get(&conv.get_value()).is_some_and(|ids| ids.contains(&id)));
                     view! {
                         <label class="label-chip">
-                            <input type="checkbox" {..prop_flag("checked", move || checked)}
+                            <input type="checkbox" {..prop_with("checked", move || checked)}
                                 {..listen("change", move |ev| toggle(id.clone(), event_target_checked(&ev)))} />
                             <span class="label-chip__dot" aria-hidden="true" style:background-color=color></span>
                             {name}

@@ -34,6 +34,11 @@ const WIDGET_ROLES = [
   [/^parlor-widget\..*\.wasm$/, "wasm"],
   [/^parlor\..*\.css$/, "css"],
 ];
+// The chat module: fetched once the panel opens, not part of what reaches the form.
+const CHAT_ROLES = [
+  [/^parlor-chat\..*\.js$/, "glue"],
+  [/^parlor-chat\..*\.wasm$/, "wasm"],
+];
 const CONSOLE_ROLES = [
   [/^index\.html$/, "page"],
   [/^boot\..*\.js$/, "boot"],
@@ -73,9 +78,11 @@ function bundle(dir, roles) {
 // Every run's sizes are kept in bench/sizes.csv (committed), so that the report shows how the
 // weight moved from one change to the next.
 const HISTORY = fileURLToPath(new URL("../bench/sizes.csv", import.meta.url));
-const HISTORY_HEADER = "date,commit,widget_raw,widget_gzip,widget_brotli,console_raw,console_gzip,console_brotli";
+// The chat module's columns came last, with the split into two modules; earlier rows have none.
+const HISTORY_HEADER =
+  "date,commit,widget_raw,widget_gzip,widget_brotli,console_raw,console_gzip,console_brotli,chat_raw,chat_gzip,chat_brotli";
 
-function recordSizes(widget, consoleBundle) {
+function recordSizes(widget, consoleBundle, chat) {
   let commit = "";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
@@ -84,7 +91,8 @@ function recordSizes(widget, consoleBundle) {
   }
   const rows = existsSync(HISTORY) ? readFileSync(HISTORY, "utf8").trim().split("\n").slice(1) : [];
   const row = [new Date().toISOString().slice(0, 10), commit, widget.total.raw, widget.total.gzip, widget.total.brotli,
-    consoleBundle.total.raw, consoleBundle.total.gzip, consoleBundle.total.brotli].join(",");
+    consoleBundle.total.raw, consoleBundle.total.gzip, consoleBundle.total.brotli,
+    chat.total.raw, chat.total.gzip, chat.total.brotli].join(",");
   // A rerun of the same commit replaces its row instead of repeating it.
   const kept = rows.filter((r) => !commit || r.split(",")[1] !== commit);
   kept.push(row);
@@ -331,10 +339,12 @@ async function messageLatency(browser, server) {
 
 if (parts.includes("bundle")) {
   const result = bundle(process.env.PARLOR_WIDGET_DIR ?? "pkg", WIDGET_ROLES);
+  result.chat = bundle(process.env.PARLOR_WIDGET_DIR ?? "pkg", CHAT_ROLES);
   result.console = bundle(process.env.PARLOR_CONSOLE_DIR ?? "console/dist", CONSOLE_ROLES);
-  result.history = recordSizes(result, result.console);
+  result.history = recordSizes(result, result.console, result.chat);
   writeFileSync(join(out, "bundle.json"), JSON.stringify(result, null, 2));
   console.error(`bench: widget ${result.total.raw} B raw, ${result.total.gzip} B gzip, ${result.total.brotli} B brotli`);
+  console.error(`bench: chat module ${result.chat.total.raw} B raw, ${result.chat.total.gzip} B gzip`);
   console.error(`bench: console ${result.console.total.raw} B raw, ${result.console.total.gzip} B gzip`);
 }
 

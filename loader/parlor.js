@@ -8,6 +8,12 @@
  * click or when the page is idle. `window.Parlor` takes calls before the widget is ready and
  * replays them once it is. No inline script, no eval: it runs under a strict CSP.
  *
+ * The widget comes in two modules: the front (launcher, queue picker, pre-chat form), loaded
+ * first, and the chat module (everything), fetched when the page is idle once the panel opens.
+ * When the visitor goes past the form, the front hands over ("parlor:handoff", with where the
+ * visitor is and their answers): the chat module is mounted in its place, open, and goes on.
+ * A visitor with a chat in progress gets the chat module straight away.
+ *
  * `cargo xtask dist` replaces the __PARLOR_*__ names with the bundle's content-hashed files.
  */
 (function () {
@@ -20,8 +26,8 @@
   var data = script.dataset;
   var base = new URL(".", script.src).href;
   var assets = {
-    glue: base + "__PARLOR_GLUE__",
-    wasm: base + "__PARLOR_WASM__",
+    front: { glue: base + "__PARLOR_GLUE__", wasm: base + "__PARLOR_WASM__" },
+    chat: { glue: base + "__PARLOR_CHAT_GLUE__", wasm: base + "__PARLOR_CHAT_WASM__" },
     css: base + "__PARLOR_CSS__"
   };
   var options = {
@@ -63,10 +69,17 @@
 
   var listeners = {};
   var pending = [];
+  // The page's last setUser and setLocale calls, for the chat module when it takes over.
+  var told = {};
   var widget = null;
+  var container = null;
   var loading = null;
+  var modules = {};
 
   function emit(name, detail) {
+    if (name === "parlor:handoff") return handOver(detail);
+    // The panel is open: the visitor is likely to chat, so the chat module comes meanwhile.
+    if (name === "opened") idle(preloadChat);
     (listeners[name] || []).slice().forEach(function (fn) {
       try {
         fn(detail);
@@ -76,33 +89,77 @@
     });
   }
 
-  function fetchModule() {
-    return import(assets.glue).then(function (glue) {
-      return glue.default({ module_or_path: assets.wasm }).then(function () {
-        return glue;
-      });
+  // Fetched and compiled once; a failure is forgotten, so that a later call tries again.
+  function fetchModule(which) {
+    if (!modules[which]) {
+      modules[which] = import(assets[which].glue)
+        .then(function (glue) {
+          return glue.default({ module_or_path: assets[which].wasm }).then(function () {
+            return glue;
+          });
+        })
+        .catch(function (error) {
+          modules[which] = null;
+          throw error;
+        });
+    }
+    return modules[which];
+  }
+
+  function preloadChat() {
+    fetchModule("chat").catch(function () {}); // fetched again when needed
+  }
+
+  function idle(fn) {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(fn, { timeout: 10000 });
+    else setTimeout(fn, 3000);
+  }
+
+  // Whether this browser has a chat in progress with the portal (what the widget stores).
+  function chatInProgress() {
+    try {
+      var saved = JSON.parse(localStorage.getItem("parlor." + options.widgetKey + ".visitor"));
+      return !!(saved && saved.conv_id);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function mount(glue, extra) {
+    var next = document.createElement("div");
+    next.className = "parlor-root";
+    root.appendChild(next);
+    var given = {};
+    for (var key in options) given[key] = options[key];
+    for (key in extra) given[key] = extra[key];
+    var handle = glue.mount(next, given, emit);
+    for (var name in told) {
+      try {
+        handle[name].apply(handle, told[name]);
+      } catch (error) {
+        // The page heard of it when it made the call.
+      }
+    }
+    if (container) container.remove();
+    container = next;
+    widget = handle;
+    pending.splice(0).forEach(function (call) {
+      widget[call[0]].apply(widget, call[1]);
     });
+    return next;
   }
 
   function load() {
     if (!loading) {
       launcher.setAttribute("aria-busy", "true");
-      loading = fetchModule()
+      var first = chatInProgress() ? "chat" : "front";
+      loading = fetchModule(first)
         .then(function (glue) {
-          var container = document.createElement("div");
-          container.className = "parlor-root";
-          root.appendChild(container);
-          widget = glue.mount(container, options, emit);
           // A keyboard user on the placeholder keeps their place on the widget's own launcher.
           var hadFocus = root.activeElement === launcher;
+          var own = mount(glue, {}).querySelector(".launcher");
           frame.remove();
-          if (hadFocus) {
-            var own = container.querySelector(".launcher");
-            if (own) own.focus();
-          }
-          pending.splice(0).forEach(function (call) {
-            widget[call[0]].apply(widget, call[1]);
-          });
+          if (hadFocus && own) own.focus();
           emit("ready");
         })
         .catch(function (error) {
@@ -114,9 +171,28 @@
     return loading;
   }
 
+  // The front's hand-over: the chat module takes the visitor on from where they are.
+  function handOver(detail) {
+    var front = widget;
+    widget = null; // the page's calls wait for the chat module
+    fetchModule("chat")
+      .then(function (glue) {
+        mount(glue, { open: true, handoff: detail });
+      })
+      .catch(function (error) {
+        widget = front;
+        pending.splice(0).forEach(function (call) {
+          widget[call[0]].apply(widget, call[1]);
+        });
+        widget.handoffFailed();
+        console.error("Parlor: the chat widget failed to load", error);
+      });
+  }
+
   function forward(name) {
     return function () {
       var args = Array.prototype.slice.call(arguments);
+      if (name === "setUser" || name === "setLocale") told[name] = args;
       if (widget) widget[name].apply(widget, args);
       else {
         pending.push([name, args]);
@@ -146,8 +222,7 @@
 
   function attach() {
     document.body.appendChild(host);
-    if ("requestIdleCallback" in window) window.requestIdleCallback(load, { timeout: 10000 });
-    else setTimeout(load, 3000);
+    idle(load);
   }
   if (document.body) attach();
   else document.addEventListener("DOMContentLoaded", attach);

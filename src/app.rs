@@ -6,7 +6,9 @@ use parlor_client::protocol::rest::Queue;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::context::Ctx;
+#[cfg(feature = "chat")]
 use crate::conversation::Conversation;
+#[cfg(feature = "chat")]
 use crate::ended::{Ended, NewChatButton};
 use crate::fields::Greeting;
 use crate::i18n::Lang;
@@ -16,6 +18,7 @@ use crate::options::{Position, WidgetOptions};
 use crate::prechat::PreChat;
 use crate::queue_picker::QueuePicker;
 use crate::session::Saved;
+#[cfg(feature = "chat")]
 use crate::ticket::TicketForm;
 use parlor_ui::{ElementRef, attr, attr_with, listen, shown_if, watch};
 
@@ -96,6 +99,9 @@ pub struct Controls {
     pub user: RwSignal<PageUser>,
     /// The page the visitor went to last (URL, title), as the loader reports it.
     pub page: RwSignal<Option<(String, String)>>,
+    /// Set by the loader when the chat module could not be loaded (the front only).
+    #[cfg(not(feature = "chat"))]
+    pub handoff_failed: RwSignal<bool>,
 }
 
 /// The whole widget: launcher button, and the panel when open.
@@ -110,21 +116,29 @@ pub fn App(
 ) -> impl IntoView {
     let saved = Saved::load(&options.widget_key);
     let ctx = Ctx {
+        #[cfg(feature = "chat")]
         conv: RwSignal::new(saved.conv_id.clone()),
         queue: RwSignal::new(None),
         saved: RwSignal::new(saved),
         setup: StoredValue::new((options.clone(), events)),
         controls,
         stage: RwSignal::new(Stage::PickQueue),
+        #[cfg(feature = "chat")]
         messages: RwSignal::new(Vec::new()),
+        #[cfg(feature = "chat")]
         names: RwSignal::new(Vec::new()),
         online: RwSignal::new(true),
+        #[cfg(feature = "chat")]
         typing: RwSignal::new(None),
+        #[cfg(feature = "chat")]
         place: RwSignal::new(None),
+        #[cfg(feature = "chat")]
         unread: RwSignal::new(0),
         announce: RwSignal::new(String::new()),
+        #[cfg(feature = "chat")]
         marks: RwSignal::new(0),
         error: RwSignal::new(None),
+        #[cfg(feature = "chat")]
         client: StoredValue::new_local(None),
         panel: ElementRef::new(),
         portal: RwSignal::new(None),
@@ -154,8 +168,14 @@ pub fn App(
         {
             ctx.queue.set(Some(queue_id.clone()));
         }
-        if saved.conv_id.is_some() && !saved.token.is_empty() {
+        let handoff = ctx.setup.with_value(|(o, _)| o.handoff.clone());
+        if let Some(stage) = handoff.stage() {
+            // Taking over from the front: where it left the visitor.
+            ctx.queue.set(Some(handoff.queue));
+            ctx.stage.set(stage);
+        } else if saved.conv_id.is_some() && !saved.token.is_empty() {
             ctx.stage.set(Stage::Waiting);
+            #[cfg(feature = "chat")]
             ctx.client();
         } else {
             let only = profile.queues.first().filter(|_| profile.queues.len() == 1);
@@ -169,7 +189,17 @@ pub fn App(
         ctx.portal.set(Some(portal));
     });
 
+    #[cfg(feature = "chat")]
     crate::launcher::flash_title(ctx);
+    #[cfg(not(feature = "chat"))]
+    {
+        crate::handoff::hand_over_past_the_form(ctx);
+        watch(move || {
+            if controls.handoff_failed.get() {
+                ctx.error.set(Some(ctx.t().unavailable.to_string()));
+            }
+        });
+    }
     // Effects run after the current task, so a call replayed right after mounting may already
     // have changed `open` before the first run: compare with the state at mount, not with None.
     let at_mount = open.get_untracked();
@@ -182,6 +212,7 @@ pub fn App(
         was_open = is_open;
     });
     // While a chat is open, the agent sees the pages the visitor goes to.
+    #[cfg(feature = "chat")]
     watch(move || {
         let Some((url, title)) = controls.page.get() else {
             return;
@@ -267,9 +298,16 @@ pub fn App(
                 .into_any()
             }
             Stage::PreChat => view! { <PreChat ctx /> }.into_any(),
+            // The front's screens end here: the chat module takes over (see `handoff`).
+            #[cfg(not(feature = "chat"))]
+            _ => view! { <p class="status" role="status">{ctx.t().loading}</p> }.into_any(),
+            #[cfg(feature = "chat")]
             Stage::Waiting | Stage::Chat => view! { <Conversation ctx /> }.into_any(),
+            #[cfg(feature = "chat")]
             Stage::Ended => view! { <Ended ctx /> }.into_any(),
+            #[cfg(feature = "chat")]
             Stage::Ticket(reason) => view! { <TicketForm ctx reason /> }.into_any(),
+            #[cfg(feature = "chat")]
             Stage::TicketSent => view! {
                 <div class="done">
                     <p class="status" role="status">{ctx.t().ticket_sent}</p>

@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 
 use crate::context::Ctx;
+#[cfg(feature = "chat")]
 use crate::i18n::with_count;
-use parlor_ui::{ElementRef, attr, attr_with, listen, shown_if, watch};
+use parlor_ui::{ElementRef, attr_with, listen};
+#[cfg(feature = "chat")]
+use parlor_ui::{attr, shown_if, watch};
 
 /// The launcher button (its label says how many messages wait).
 #[component]
@@ -16,27 +19,53 @@ pub(crate) fn Launcher(ctx: Ctx, button_ref: ElementRef) -> impl IntoView {
             type="button"
             class="launcher"
             node_ref={button_ref}
-            {..attr_with("aria-label", move || {
-                let t = ctx.t();
-                let action = if open.get() { t.close_chat } else { t.open_chat };
-                match ctx.unread.get() {
-                    0 => action.to_string(),
-                    n => format!("{action}, {}", with_count(t.unread, n)),
-                }
-            })}
+            {..attr_with("aria-label", move || label(ctx))}
             {..attr_with("aria-expanded", move || open.get().to_string())}
             {..listen("click", move |_| open.update(|o| *o = !*o))}
         >
             <span class="launcher__icon" aria-hidden="true"></span>
-            {shown_if(move || ctx.unread.get() > 0 && !open.get(), move || view! {
-                <span class="launcher__badge" {..attr("aria-hidden", "true")}>{move || ctx.unread.get().to_string()}</span>
-            }.into_any())}
+            {badge(ctx)}
         </button>
     }
 }
 
+/// What a click does, and how many messages wait (in the front, none has come yet).
+fn label(ctx: Ctx) -> String {
+    let t = ctx.t();
+    let action = if ctx.controls.open.get() {
+        t.close_chat
+    } else {
+        t.open_chat
+    };
+    #[cfg(feature = "chat")]
+    if let n @ 1.. = ctx.unread.get() {
+        return format!("{action}, {}", with_count(t.unread, n));
+    }
+    action.to_string()
+}
+
+/// The count of unread messages, while the panel is closed.
+#[cfg(feature = "chat")]
+fn badge(ctx: Ctx) -> AnyView {
+    let open = ctx.controls.open;
+    let count = move || {
+        view! {
+            <span class="launcher__badge" {..attr("aria-hidden", "true")}>
+                {move || ctx.unread.get().to_string()}
+            </span>
+        }
+        .into_any()
+    };
+    shown_if(move || ctx.unread.get() > 0 && !open.get(), count)
+}
+
+/// None in the front: no message has come yet.
+#[cfg(not(feature = "chat"))]
+fn badge(_: Ctx) {}
+
 /// Opening the panel reads the unread messages; while it is closed, the page title says how
 /// many wait.
+#[cfg(feature = "chat")]
 pub(crate) fn flash_title(ctx: Ctx) {
     let open = ctx.controls.open;
     let original_title = StoredValue::new(document().title());

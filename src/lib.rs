@@ -10,12 +10,18 @@
 
 pub mod app;
 mod context;
+#[cfg(feature = "chat")]
 mod conversation;
+#[cfg(feature = "chat")]
 mod ended;
 pub mod fields;
+pub mod handoff;
 pub mod i18n;
 pub mod journey;
 mod launcher;
+#[cfg(feature = "chat")]
+mod live;
+#[cfg(feature = "chat")]
 mod message;
 pub mod options;
 mod pairs;
@@ -23,8 +29,11 @@ pub mod prechat;
 pub mod queue_picker;
 pub mod session;
 pub mod text;
+#[cfg(feature = "chat")]
 mod ticket;
+#[cfg(feature = "chat")]
 mod upload;
+#[cfg(feature = "chat")]
 mod waiting;
 
 use leptos::prelude::*;
@@ -76,6 +85,14 @@ impl WidgetHandle {
         self.controls.page.set(Some((url, title)));
     }
 
+    /// The front's report that the chat module could not be loaded: the visitor is told, and
+    /// the form is theirs again to send once more.
+    #[cfg(not(feature = "chat"))]
+    #[wasm_bindgen(js_name = handoffFailed)]
+    pub fn handoff_failed(&self) {
+        self.controls.handoff_failed.set(true);
+    }
+
     /// `Parlor.setLocale("vi")`: the widget's language from now on.
     #[wasm_bindgen(js_name = setLocale)]
     pub fn set_locale(&self, tag: &str) {
@@ -112,11 +129,13 @@ pub fn mount(
         &options.locale
     };
     let controls = Controls {
-        open: RwSignal::new(false),
+        open: RwSignal::new(options.open),
         lang: RwSignal::new(i18n::Lang::from_tag(tag)),
         lang_chosen: RwSignal::new(!options.locale.is_empty()),
         user: RwSignal::new(PageUser::default()),
         page: RwSignal::new(None),
+        #[cfg(not(feature = "chat"))]
+        handoff_failed: RwSignal::new(false),
     };
     let events = app::Events::new(emit);
     leptos::mount::mount_to(container, move || view! { <App options controls events /> }).forget();

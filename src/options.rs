@@ -30,11 +30,15 @@ pub struct WidgetOptions {
     /// Whether a message that arrives while the panel is closed plays a short chime
     /// (`data-sound="off"` turns it off).
     pub sound: bool,
+    /// Whether the panel opens at once (the chat module taking over an open front).
+    pub open: bool,
+    /// Where the chat module goes on from, when the front handed over (see `handoff`).
+    pub handoff: crate::handoff::Handoff,
 }
 
 impl WidgetOptions {
     /// Reads the loader's options object (`widgetKey`, `server`, `locale`, `position`, `color`,
-    /// `sound`); a field missing or of another type keeps its default.
+    /// `sound`, `open`, `handoff`); a field missing or of another type keeps its default.
     pub fn from_js(options: &JsValue) -> Self {
         Self {
             widget_key: text(options, "widgetKey"),
@@ -46,12 +50,19 @@ impl WidgetOptions {
                 _ => Position::Portal,
             },
             color: text(options, "color"),
-            sound: js_sys::Reflect::get(options, &JsValue::from_str("sound"))
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
+            sound: flag(options, "sound"),
+            open: flag(options, "open"),
+            handoff: crate::handoff::Handoff::from_js(options),
         }
     }
+}
+
+/// The boolean field `name` of a JS object; false when missing or not a boolean.
+fn flag(object: &JsValue, name: &str) -> bool {
+    js_sys::Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 /// The string field `name` of a JS object; empty when missing or not a string.

@@ -2,13 +2,17 @@
 //! chat starts (token, connection, profile, conversation).
 
 use leptos::prelude::*;
+#[cfg(feature = "chat")]
 use leptos::task::spawn_local;
+#[cfg(feature = "chat")]
 use parlor_client::UserInfo;
+#[cfg(feature = "chat")]
 use serde_json::json;
 
 use crate::context::Ctx;
 use crate::fields::{CustomFields, Greeting};
 use crate::i18n::Lang;
+#[cfg(feature = "chat")]
 use crate::journey::{Stage, TicketReason};
 use crate::pairs::{self, Pairs};
 use crate::text::looks_like_email;
@@ -85,8 +89,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             let _ = input.focus();
         }
     });
-    let submit = move |ev: web_sys::Event| {
-        ev.prevent_default();
+    let send = move || {
         let found = validate(
             &name.get_untracked(),
             &email.get_untracked(),
@@ -127,8 +130,20 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             email.get_untracked().trim().to_string(),
             phone.get_untracked().trim().to_string(),
         );
+        // The front hands the form over to the chat module, which sends it again.
+        #[cfg(not(feature = "chat"))]
+        {
+            ctx.save(|s| {
+                s.name = name;
+                s.email = email;
+                s.phone = phone;
+            });
+            answers.with_untracked(|a| ctx.hand_over("start", Some(a)));
+        }
+        #[cfg(feature = "chat")]
         let fields = (!checked_form.fields.is_empty() || checked_form.consent.is_some())
             .then(|| answers.with_untracked(crate::fields::to_json));
+        #[cfg(feature = "chat")]
         spawn_local(async move {
             let result = start_chat(ctx, name, email, phone, fields).await;
             busy.set(false);
@@ -140,6 +155,23 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
                 }
             }
         });
+    };
+    // Handed the form by the front: the visitor's answers, sent at once.
+    #[cfg(feature = "chat")]
+    if let Some(given) = ctx.take_start() {
+        answers.set(given);
+        send();
+    }
+    // The front's hand-over failed: the form is the visitor's again.
+    #[cfg(not(feature = "chat"))]
+    watch(move || {
+        if ctx.error.with(Option::is_some) {
+            busy.set(false);
+        }
+    });
+    let submit = move |ev: web_sys::Event| {
+        ev.prevent_default();
+        send();
     };
     let t = move || ctx.t();
     view! {
@@ -213,6 +245,7 @@ pub(crate) fn ContactFields(
 }
 
 /// Token, connection, profile, conversation: the chat starts.
+#[cfg(feature = "chat")]
 async fn start_chat(
     ctx: Ctx,
     name: String,

@@ -106,6 +106,13 @@ fn bundle_table(bundle: &Value) -> String {
          pre-chat form (`gzip -9 -n`, brotli quality 11); budget 100 KB gzip.\n\n",
     );
     md.push_str(&files_table(bundle));
+    if bundle["chat"].is_object() {
+        md.push_str(
+            "The widget's chat module, fetched once the panel opens and taking over when the \
+             visitor goes past the form (not in the budget):\n\n",
+        );
+        md.push_str(&files_table(&bundle["chat"]));
+    }
     if bundle["console"].is_object() {
         md.push_str("The agent console, for comparison (no budget):\n\n");
         md.push_str(&files_table(&bundle["console"]));
@@ -113,15 +120,16 @@ fn bundle_table(bundle: &Value) -> String {
     if let Some(history) = bundle["history"].as_array().filter(|h| !h.is_empty()) {
         md.push_str(
             "Sizes of every benchmarked commit (`bench/sizes.csv`), gzip:\n\n\
-             | Date | Commit | Widget | Console |\n|---|---|---:|---:|\n",
+             | Date | Commit | Widget | Chat module | Console |\n|---|---|---:|---:|---:|\n",
         );
         for row in history {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 row["date"].as_str().unwrap_or("?"),
                 row["commit"].as_str().unwrap_or("?"),
                 kb(&row["widget_gzip"]),
+                kb(&row["chat_gzip"]),
                 kb(&row["console_gzip"])
             );
         }

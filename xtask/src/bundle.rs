@@ -85,22 +85,54 @@ pub struct Sizes {
 
 /// Builds the widget bundle into `pkg/`, prints each file's sizes and the total against the
 /// budget, and answers the total.
+///
+/// The widget is two modules of one crate: the front (`parlor-widget.*`, without the crate's
+/// `chat` feature: launcher, queue picker, pre-chat form), which is what a visitor's browser
+/// loads to open the widget and reach the form, and the chat module (`parlor-chat.*`, the
+/// whole widget), which the loader fetches once the form shows and hands the visitor over to
+/// (`src/handoff.rs`). The budget is the front's: loader, its glue and wasm, and the CSS.
 pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
     let root = root();
     let out = root.join("pkg");
-    let staged = wasm_app("parlor-widget", "parlor_widget", &["--lib"], profile)?;
+    let front = wasm_app(
+        "parlor-widget",
+        "parlor_widget",
+        &["--lib", "--no-default-features"],
+        profile,
+        "parlor-front",
+    )?;
+    let chat = wasm_app(
+        "parlor-widget",
+        "parlor_widget",
+        &["--lib"],
+        profile,
+        "parlor-widget",
+    )?;
     reset_dir(&out)?;
+    let staged = |dir: &Path, name: &str| fs::read(dir.join(name)).map_err(io);
     let glue = write_hashed(
         &out,
         "parlor-widget",
         "js",
-        &fs::read(staged.join("parlor-widget.js")).map_err(io)?,
+        &staged(&front, "parlor-front.js")?,
     )?;
     let wasm = write_hashed(
         &out,
         "parlor-widget",
         "wasm",
-        &fs::read(staged.join("parlor-widget_bg.wasm")).map_err(io)?,
+        &staged(&front, "parlor-front_bg.wasm")?,
+    )?;
+    let chat_glue = write_hashed(
+        &out,
+        "parlor-chat",
+        "js",
+        &staged(&chat, "parlor-widget.js")?,
+    )?;
+    let chat_wasm = write_hashed(
+        &out,
+        "parlor-chat",
+        "wasm",
+        &staged(&chat, "parlor-widget_bg.wasm")?,
     )?;
     let css = write_hashed(
         &out,
@@ -113,16 +145,25 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         .map_err(io)?
         .replace("__PARLOR_GLUE__", &file_name(&glue))
         .replace("__PARLOR_WASM__", &file_name(&wasm))
+        .replace("__PARLOR_CHAT_GLUE__", &file_name(&chat_glue))
+        .replace("__PARLOR_CHAT_WASM__", &file_name(&chat_wasm))
         .replace("__PARLOR_CSS__", &file_name(&css));
     let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
     if profile == Profile::Release {
         minify(&loader.path, Script::Classic)?;
     }
     let files = vec![loader, glue, wasm, css];
-    let total = compress_and_print("widget bundle (pkg/)", &files);
+    let total = compress_and_print(
+        "widget bundle (pkg/): what opens the widget and shows the pre-chat form",
+        &files,
+    );
     if profile == Profile::Release {
         println!("  {}", against_budget(total));
     }
+    compress_and_print(
+        "widget's chat module (pkg/), fetched once the form shows",
+        &[chat_glue, chat_wasm],
+    );
     Ok(total)
 }
 
@@ -169,6 +210,7 @@ pub fn console() -> Result<(), Failure> {
         "parlor-console",
         &["--bin", "parlor-console"],
         Profile::Release,
+        "parlor-console",
     )?;
     reset_dir(&out)?;
     let glue = write_hashed(
@@ -211,12 +253,13 @@ pub fn console() -> Result<(), Failure> {
 }
 
 /// Compiles `package` for wasm32, runs wasm-bindgen and wasm-opt; returns the folder holding
-/// `<package>.js` and `<package>_bg.wasm`.
+/// `<name>.js` and `<name>_bg.wasm`.
 fn wasm_app(
     package: &str,
     artifact: &str,
     target_args: &[&str],
     profile: Profile,
+    name: &str,
 ) -> Result<PathBuf, Failure> {
     let root = root();
     let mut build = cargo_command();
@@ -231,7 +274,7 @@ fn wasm_app(
         "target/{WASM_TARGET}/{}/{artifact}.wasm",
         profile.target_dir()
     ));
-    let staged = root.join("target/xtask").join(package);
+    let staged = root.join("target/xtask").join(name);
     reset_dir(&staged)?;
     shell::run(
         command("wasm-bindgen")
@@ -241,12 +284,12 @@ fn wasm_app(
             .arg("--out-dir")
             .arg(&staged)
             .arg("--out-name")
-            .arg(package)
+            .arg(name)
             .arg(&wasm),
     )?;
     if profile == Profile::Release {
-        let bg = staged.join(format!("{package}_bg.wasm"));
-        let glue = staged.join(format!("{package}.js"));
+        let bg = staged.join(format!("{name}_bg.wasm"));
+        let glue = staged.join(format!("{name}.js"));
         let dropped = crate::exports::trim(&bg, &glue)?;
         eprintln!(
             "xtask: exports the glue never calls, removed: {}",
@@ -263,7 +306,7 @@ fn wasm_app(
                 .arg("-o")
                 .arg(&bg),
         )?;
-        crate::names::apply(&map, &glue, package)?;
+        crate::names::apply(&map, &glue, name)?;
         minify(&glue, Script::Module)?;
     }
     Ok(staged)

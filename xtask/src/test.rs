@@ -138,6 +138,19 @@ fn lint() -> Result<(), Failure> {
     wasm.extend(WASM_PACKAGES);
     wasm.extend(["--", "-D", "warnings"]);
     cargo(&wasm)?;
+    // The widget's front: the crate without its `chat` feature (see `bundle::widget`).
+    cargo(&[
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--package",
+        "parlor-widget",
+        "--lib",
+        "--no-default-features",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     // Sizes are deterministic, unlike timings: the bundle's weight is checked here.
     crate::bundle::check_budget(crate::bundle::widget(crate::bundle::Profile::Release)?)
 }

@@ -66,8 +66,9 @@ pub const BUDGET_GZIP: u64 = 100_000;
 /// signal and element-reference types (193.4 KB), then from 195,000 with attributes and
 /// listeners set by name, fewer kinds of reactive text and the client's seqs in a list
 /// (178.1 KB), then from 180,000 with fewer value types of signals and stored values
-/// (173.3 KB).
-pub const CEILING_GZIP: u64 = 175_000;
+/// (173.3 KB), then from 175,000 when the widget became two modules, the budget being the
+/// front's (106.4 KB).
+pub const CEILING_GZIP: u64 = 108_000;
 const _: () = assert!(CEILING_GZIP >= BUDGET_GZIP);
 
 /// A file written into a bundle folder.

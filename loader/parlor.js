@@ -232,7 +232,8 @@
   // the app has set it.
   function pageChanged() {
     setTimeout(function () {
-      if (widget) widget.pageChanged(location.href, document.title);
+      // The front has no chat open, and no such call.
+      if (widget && widget.pageChanged) widget.pageChanged(location.href, document.title);
     }, 100);
   }
   ["pushState", "replaceState"].forEach(function (name) {

@@ -97,7 +97,9 @@ pub struct Controls {
     pub lang_chosen: RwSignal<bool>,
     /// What `Parlor.setUser` said.
     pub user: RwSignal<PageUser>,
-    /// The page the visitor went to last (URL, title), as the loader reports it.
+    /// The page the visitor went to last (URL, title), as the loader reports it (the chat
+    /// module's only: it tells the agent).
+    #[cfg(feature = "chat")]
     pub page: RwSignal<Option<(String, String)>>,
     /// Set by the loader when the chat module could not be loaded (the front only).
     #[cfg(not(feature = "chat"))]
@@ -127,6 +129,7 @@ pub fn App(
         messages: RwSignal::new(Vec::new()),
         #[cfg(feature = "chat")]
         names: RwSignal::new(Vec::new()),
+        #[cfg(feature = "chat")]
         online: RwSignal::new(true),
         #[cfg(feature = "chat")]
         typing: RwSignal::new(None),
@@ -134,6 +137,7 @@ pub fn App(
         place: RwSignal::new(None),
         #[cfg(feature = "chat")]
         unread: RwSignal::new(0),
+        #[cfg(feature = "chat")]
         announce: RwSignal::new(String::new()),
         #[cfg(feature = "chat")]
         marks: RwSignal::new(0),
@@ -384,17 +388,39 @@ pub fn App(
                             "×"
                         </button>
                     </header>
-                    {shown_if(move || !ctx.online.get(), move || view! {
-                        <p class="banner" role="status">{move || ctx.t().offline}</p>
-                    }.into_any())}
+                    {offline_banner(ctx)}
                     {shown_if(move || ctx.error.get().is_some(), move || view! {
                         <p class="banner banner--error" role="alert">{move || ctx.error.get().unwrap_or_default()}</p>
                     }.into_any())}
                     <div class="panel__body">{body}</div>
                 </section>
             }.into_any())}
-            <div class="sr-only" {..attr("aria-live", "polite")} {..attr("aria-atomic", "true")}>{move || ctx.announce.get()}</div>
+            {announcer(ctx)}
             <Launcher ctx button_ref=launcher_ref />
         </div>
     }
 }
+
+/// Says when the connection is lost (the chat module's: the front has no socket).
+#[cfg(feature = "chat")]
+fn offline_banner(ctx: Ctx) -> AnyView {
+    let banner =
+        move || view! { <p class="banner" role="status">{move || ctx.t().offline}</p> }.into_any();
+    shown_if(move || !ctx.online.get(), banner)
+}
+
+#[cfg(not(feature = "chat"))]
+fn offline_banner(_: Ctx) {}
+
+/// Where screen readers hear of new messages (the chat module's: the front has none).
+#[cfg(feature = "chat")]
+fn announcer(ctx: Ctx) -> impl IntoView {
+    view! {
+        <div class="sr-only" {..attr("aria-live", "polite")} {..attr("aria-atomic", "true")}>
+            {move || ctx.announce.get()}
+        </div>
+    }
+}
+
+#[cfg(not(feature = "chat"))]
+fn announcer(_: Ctx) {}

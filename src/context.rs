@@ -11,7 +11,6 @@ use wasm_bindgen::JsCast;
 use crate::app::{Controls, Events};
 use crate::journey::Stage;
 use crate::options::WidgetOptions;
-#[cfg(feature = "chat")]
 use crate::pairs::Pairs;
 use crate::session::Saved;
 use parlor_ui::ElementRef;
@@ -34,6 +33,7 @@ pub struct Ctx {
     pub(crate) messages: RwSignal<Vec<Message>>,
     #[cfg(feature = "chat")]
     pub(crate) names: RwSignal<Pairs>,
+    #[cfg(feature = "chat")]
     pub(crate) online: RwSignal<bool>,
     #[cfg(feature = "chat")]
     pub(crate) typing: RwSignal<Option<String>>,
@@ -43,6 +43,7 @@ pub struct Ctx {
     pub(crate) place: RwSignal<Option<(String, usize, Option<u64>)>>,
     #[cfg(feature = "chat")]
     pub(crate) unread: RwSignal<usize>,
+    #[cfg(feature = "chat")]
     pub(crate) announce: RwSignal<String>,
     #[cfg(feature = "chat")]
     /// Bumped when delivered/read marks change, so message states re-render. A `usize`, as
@@ -98,11 +99,11 @@ impl Ctx {
         &self,
         form: &parlor_client::protocol::prechat::PrechatForm,
         answers: crate::fields::Answers,
-        error: RwSignal<Option<(String, String)>>,
+        error: RwSignal<Pairs>,
     ) -> bool {
         let lang = self.controls.lang.get_untracked();
         let missing = answers.with_untracked(|a| crate::fields::missing(form, a, lang));
-        error.set(missing.clone());
+        error.set(missing.iter().cloned().collect());
         let Some((field, _)) = missing else {
             return false;
         };

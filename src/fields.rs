@@ -33,19 +33,14 @@ pub type Answers = RwSignal<Pairs>;
 pub fn CustomFields(
     form: PrechatForm,
     answers: Answers,
-    /// The message of the first field found wrong, by field id.
-    error: RwSignal<Option<(String, String)>>,
+    /// The message of the first field found wrong, by field id (one pair at most: pairs, as
+    /// the forms' other errors, rather than a signal type of its own).
+    error: RwSignal<Pairs>,
     lang: RwSignal<Lang>,
 ) -> impl IntoView {
     let error_of = move |id: &str| {
         let id = id.to_string();
-        move || {
-            error
-                .get()
-                .filter(|(field, _)| *field == id)
-                .map(|(_, m)| m)
-                .unwrap_or_default()
-        }
+        move || error.with(|e| pairs::value(e, &id).unwrap_or_default().to_string())
     };
     let value_of = move |id: &str| {
         let id = id.to_string();

@@ -79,7 +79,8 @@ impl WidgetHandle {
     }
 
     /// The loader's report that the visitor went to another page of the site (also within a
-    /// single-page app): told to the agent while a chat is open.
+    /// single-page app): told to the agent while a chat is open. The chat module's only.
+    #[cfg(feature = "chat")]
     #[wasm_bindgen(js_name = pageChanged)]
     pub fn page_changed(&self, url: String, title: String) {
         self.controls.page.set(Some((url, title)));
@@ -133,6 +134,7 @@ pub fn mount(
         lang: RwSignal::new(i18n::Lang::from_tag(tag)),
         lang_chosen: RwSignal::new(!options.locale.is_empty()),
         user: RwSignal::new(PageUser::default()),
+        #[cfg(feature = "chat")]
         page: RwSignal::new(None),
         #[cfg(not(feature = "chat"))]
         handoff_failed: RwSignal::new(false),

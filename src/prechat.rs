@@ -82,7 +82,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
         .with_untracked(|p| p.as_ref().map(|p| p.prechat.clone()))
         .unwrap_or_default();
     let answers = RwSignal::new(Vec::new());
-    let field_error = RwSignal::new(None::<(String, String)>);
+    let field_error = RwSignal::new(Vec::new());
     let checked_form = form.clone();
     watch(move || {
         if let Some(input) = name_ref.get() {

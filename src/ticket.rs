@@ -37,7 +37,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             .unwrap_or_default(),
     };
     let answers = RwSignal::new(Vec::new());
-    let field_error = RwSignal::new(None::<(String, String)>);
+    let field_error = RwSignal::new(Vec::new());
     let checked_form = form.clone();
     let submit = move |ev: web_sys::Event| {
         ev.prevent_default();

@@ -59,6 +59,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The words of the language shown: the chat module's, with the front's.
+    #[cfg(feature = "chat")]
+    pub(crate) fn t(&self) -> &'static crate::i18n::ChatTexts {
+        self.controls.lang.get().chat_texts()
+    }
+
+    /// The words of the language shown.
+    #[cfg(not(feature = "chat"))]
     pub(crate) fn t(&self) -> &'static crate::i18n::Texts {
         self.controls.lang.get().texts()
     }

@@ -48,7 +48,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             .get_untracked()
             .trim()
             .is_empty()
-            .then_some(lang.texts().description_required);
+            .then_some(lang.chat_texts().description_required);
         if set_errors(
             errors,
             &[

@@ -121,7 +121,7 @@ pub fn App(
         #[cfg(feature = "chat")]
         conv: RwSignal::new(saved.conv_id.clone()),
         queue: RwSignal::new(None),
-        saved: RwSignal::new(saved),
+        saved: StoredValue::new(saved),
         setup: StoredValue::new((options.clone(), events)),
         controls,
         stage: RwSignal::new(Stage::PickQueue),
@@ -166,7 +166,7 @@ pub fn App(
                 .lang
                 .set(crate::i18n::Lang::from_tag(&portal.language));
         }
-        let saved = ctx.saved.get_untracked();
+        let saved = ctx.saved.get_value();
         if let Some(queue_id) = &saved.queue_id
             && profile.queues.iter().any(|q| &q.id == queue_id)
         {

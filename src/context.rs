@@ -26,7 +26,8 @@ pub struct Ctx {
     pub(crate) stage: RwSignal<Stage>,
     /// The chosen queue's id.
     pub(crate) queue: RwSignal<Option<String>>,
-    pub(crate) saved: RwSignal<Saved>,
+    /// What this browser remembers (read when needed, never watched: a stored value).
+    pub(crate) saved: StoredValue<Saved>,
     #[cfg(feature = "chat")]
     pub(crate) conv: RwSignal<Option<String>>,
     #[cfg(feature = "chat")]
@@ -95,7 +96,7 @@ impl Ctx {
 
     pub(crate) fn save(&self, change: impl FnOnce(&mut Saved)) {
         let key = self.key();
-        self.saved.update(|saved| {
+        self.saved.update_value(|saved| {
             change(saved);
             saved.store(&key);
         });

@@ -19,7 +19,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
     let good = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let rated = RwSignal::new(false);
-    let email = RwSignal::new(ctx.saved.get_untracked().email);
+    let email = RwSignal::new(ctx.saved.get_value().email);
     let mailed = RwSignal::new(None::<String>);
     let conversation = move || {
         ctx.conv

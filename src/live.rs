@@ -21,7 +21,7 @@ impl Ctx {
         let client = Client::new(self.config());
         let ctx = *self;
         client.set_token_provider(move || async move {
-            let saved = ctx.saved.get_untracked();
+            let saved = ctx.saved.get_value();
             let token = ctx
                 .chat()
                 .get_live_chat_token(&ctx.key(), &saved.name, &saved.email, &saved.browser_id)
@@ -35,7 +35,7 @@ impl Ctx {
                 ctx.on_event(event);
             }
         });
-        client.connect(&self.saved.get_untracked().token);
+        client.connect(&self.saved.get_value().token);
         self.client.set_value(Some(client.clone()));
         client
     }

@@ -69,7 +69,7 @@ pub(crate) fn error_of(errors: FormErrors, field: &str) -> String {
 /// Name, email (required) and phone; then the chat starts.
 #[component]
 pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
-    let saved = ctx.saved.get_untracked();
+    let saved = ctx.saved.get_value();
     let name = RwSignal::new(saved.name);
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
@@ -253,7 +253,7 @@ async fn start_chat(
     phone: String,
     fields: Option<serde_json::Value>,
 ) -> Result<(), parlor_client::Error> {
-    let saved = ctx.saved.get_untracked();
+    let saved = ctx.saved.get_value();
     let token = if ctx.controls.user.get_untracked().token.is_empty() {
         ctx.chat()
             .get_live_chat_token(&ctx.key(), &name, &email, &saved.browser_id)

@@ -20,11 +20,17 @@ pub enum Lang {
 impl Lang {
     /// The language of a BCP 47 tag (`vi`, `vi-VN`, `en-GB`…); English for anything else.
     pub fn from_tag(tag: &str) -> Self {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("vi") {
-            Lang::Vi
-        } else {
-            Lang::En
+        // The primary subtag, up to a `-` or `_`: compared byte by byte (a split on a set of
+        // characters is a searcher of its own in the wasm).
+        match tag.as_bytes() {
+            [v, i, rest @ ..]
+                if v.eq_ignore_ascii_case(&b'v')
+                    && i.eq_ignore_ascii_case(&b'i')
+                    && matches!(rest.first(), None | Some(b'-' | b'_')) =>
+            {
+                Lang::Vi
+            }
+            _ => Lang::En,
         }
     }
 

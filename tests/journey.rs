@@ -42,6 +42,13 @@ fn the_language_follows_the_tag_and_falls_back_to_english() {
     assert_eq!(Lang::from_tag("vi-VN"), Lang::Vi);
     assert_eq!(Lang::from_tag("VI"), Lang::Vi);
     assert_eq!(Lang::from_tag("fr-FR"), Lang::En);
+    assert_eq!(Lang::from_tag("vi_VN"), Lang::Vi);
+    assert_eq!(Lang::from_tag("Vi"), Lang::Vi);
+    // Only the primary subtag counts, whole.
+    assert_eq!(Lang::from_tag("vie"), Lang::En);
+    assert_eq!(Lang::from_tag("en-VI"), Lang::En);
+    assert_eq!(Lang::from_tag("v"), Lang::En);
+    assert_eq!(Lang::from_tag(""), Lang::En);
     assert_ne!(Lang::Vi.texts().start_chat, Lang::En.texts().start_chat);
 }
 

@@ -38,6 +38,7 @@ const WIDGET_ROLES = [
 const CHAT_ROLES = [
   [/^parlor-chat\..*\.js$/, "glue"],
   [/^parlor-chat\..*\.wasm$/, "wasm"],
+  [/^parlor-chat\..*\.css$/, "css"],
 ];
 const CONSOLE_ROLES = [
   [/^index\.html$/, "page"],

@@ -27,7 +27,11 @@
   var base = new URL(".", script.src).href;
   var assets = {
     front: { glue: base + "__PARLOR_GLUE__", wasm: base + "__PARLOR_WASM__" },
-    chat: { glue: base + "__PARLOR_CHAT_GLUE__", wasm: base + "__PARLOR_CHAT_WASM__" },
+    chat: {
+      glue: base + "__PARLOR_CHAT_GLUE__",
+      wasm: base + "__PARLOR_CHAT_WASM__",
+      css: base + "__PARLOR_CHAT_CSS__"
+    },
     css: base + "__PARLOR_CSS__"
   };
   var options = {
@@ -46,11 +50,14 @@
   var root = host.attachShadow({ mode: "open" });
   if (data.color) host.style.setProperty("--parlor-brand", data.color);
 
-  var style = document.createElement("link");
-  style.rel = "stylesheet";
-  style.href = assets.css;
-  if (data.nonce) style.nonce = data.nonce;
-  root.appendChild(style);
+  function addStyle(href) {
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = href;
+    if (data.nonce) style.nonce = data.nonce;
+    root.appendChild(style);
+  }
+  addStyle(assets.css);
 
   // The same markup and classes the widget renders, so the swap is invisible.
   var frame = document.createElement("div");
@@ -92,6 +99,10 @@
   // Fetched and compiled once; a failure is forgotten, so that a later call tries again.
   function fetchModule(which) {
     if (!modules[which]) {
+      if (assets[which].css && !assets[which].styled) {
+        assets[which].styled = true;
+        addStyle(assets[which].css);
+      }
       modules[which] = import(assets[which].glue)
         .then(function (glue) {
           return glue.default({ module_or_path: assets[which].wasm }).then(function () {

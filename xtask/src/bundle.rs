@@ -142,12 +142,20 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         crate::css::minify(&fs::read_to_string(root.join("style/widget.css")).map_err(io)?)
             .as_bytes(),
     )?;
+    let chat_css = write_hashed(
+        &out,
+        "parlor-chat",
+        "css",
+        crate::css::minify(&fs::read_to_string(root.join("style/chat.css")).map_err(io)?)
+            .as_bytes(),
+    )?;
     let loader = fs::read_to_string(root.join("loader/parlor.js"))
         .map_err(io)?
         .replace("__PARLOR_GLUE__", &file_name(&glue))
         .replace("__PARLOR_WASM__", &file_name(&wasm))
         .replace("__PARLOR_CHAT_GLUE__", &file_name(&chat_glue))
         .replace("__PARLOR_CHAT_WASM__", &file_name(&chat_wasm))
+        .replace("__PARLOR_CHAT_CSS__", &file_name(&chat_css))
         .replace("__PARLOR_CSS__", &file_name(&css));
     let loader = write(&out.join("parlor.js"), loader.as_bytes())?;
     if profile == Profile::Release {
@@ -163,7 +171,7 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
     }
     compress_and_print(
         "widget's chat module (pkg/), fetched once the form shows",
-        &[chat_glue, chat_wasm],
+        &[chat_glue, chat_wasm, chat_css],
     );
     Ok(total)
 }

@@ -18,11 +18,9 @@ pub fn Greeting(portal: RwSignal<Option<ChatProfile>>, lang: RwSignal<Lang>) -> 
         portal
             .with(|p| p.as_ref().map(|p| p.greeting.clone()))
             .filter(|g| !g.trim().is_empty())
+            .unwrap_or_else(|| lang.get().texts().greeting.to_string())
     };
-    move || {
-        let text = text().unwrap_or_else(|| lang.get().texts().greeting.to_string());
-        view! { <p class="greeting">{text}</p> }
-    }
+    view! { <p class="greeting">{text}</p> }
 }
 
 /// The visitor's answers: field id → text (`"true"` for a ticked box, `consent` for consent).

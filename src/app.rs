@@ -350,10 +350,11 @@ pub fn App(
             .portal
             .with(|p| p.as_ref().is_some_and(|p| p.position == "left")),
     };
+    // Empty when the portal says nothing of it (the paragraph is then not shown: CSS).
     let reply_time = move || {
         ctx.portal
             .with(|p| p.as_ref().map(|p| p.reply_time_text.clone()))
-            .filter(|text| !text.is_empty())
+            .unwrap_or_default()
     };
     view! {
         <div
@@ -374,10 +375,7 @@ pub fn App(
                     <header class="panel__header">
                         <div class="panel__heading">
                             <h2 class="panel__title" id="parlor-title">{title}</h2>
-                            {move || match reply_time() {
-                                Some(text) => view! { <p class="panel__subtitle">{text}</p> }.into_any(),
-                                None => ().into_any(),
-                            }}
+                            <p class="panel__subtitle">{reply_time}</p>
                         </div>
                         <button
                             type="button"

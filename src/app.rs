@@ -62,29 +62,6 @@ impl Events {
     }
 }
 
-/// What the page told the widget about the visitor (`Parlor.setUser`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageUser {
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    /// A token the site's backend minted for this user (identity verification).
-    pub token: String,
-}
-
-impl PageUser {
-    /// Reads `Parlor.setUser`'s object; a field missing or not a string stays empty.
-    pub fn from_js(user: &JsValue) -> Self {
-        use crate::options::text;
-        Self {
-            name: text(user, "name"),
-            email: text(user, "email"),
-            phone: text(user, "phone"),
-            token: text(user, "token"),
-        }
-    }
-}
-
 /// Signals the JS handle drives.
 #[derive(Clone, Copy)]
 pub struct Controls {
@@ -95,8 +72,9 @@ pub struct Controls {
     /// Whether the page chose the language (`data-locale`, `setLocale`): then the portal's
     /// setting does not replace it.
     pub lang_chosen: RwSignal<bool>,
-    /// What `Parlor.setUser` said.
-    pub user: RwSignal<PageUser>,
+    /// What this browser remembers of the visitor, with what `Parlor.setUser` said (read when
+    /// needed, never watched: a stored value).
+    pub saved: StoredValue<Saved>,
     /// The page the visitor went to last (URL, title), as the loader reports it (the chat
     /// module's only: it tells the agent).
     #[cfg(feature = "chat")]
@@ -116,12 +94,11 @@ pub fn App(
     /// Where `opened`, `closed`, `message`, `chatStarted`, `chatEnded`, `ticketCreated` go.
     events: Events,
 ) -> impl IntoView {
-    let saved = Saved::load(&options.widget_key);
     let ctx = Ctx {
         #[cfg(feature = "chat")]
-        conv: RwSignal::new(saved.conv_id.clone()),
+        conv: RwSignal::new(controls.saved.with_value(|s| s.conv_id.clone())),
         queue: RwSignal::new(None),
-        saved: StoredValue::new(saved),
+        saved: controls.saved,
         setup: StoredValue::new((options.clone(), events)),
         controls,
         stage: RwSignal::new(Stage::PickQueue),
@@ -230,24 +207,6 @@ pub fn App(
             ..parlor_client::UserInfo::default()
         });
     });
-    // The page's user fills the forms; a token of theirs is the identity the chat uses.
-    watch(move || {
-        let user = controls.user.get();
-        ctx.save(|s| {
-            if !user.name.is_empty() {
-                s.name = user.name.clone();
-            }
-            if !user.email.is_empty() {
-                s.email = user.email.clone();
-            }
-            if !user.phone.is_empty() {
-                s.phone = user.phone.clone();
-            }
-            if !user.token.is_empty() {
-                s.token = user.token.clone();
-            }
-        });
-    });
 
     let panel_ref = ctx.panel;
     let launcher_ref = ElementRef::new();
@@ -283,12 +242,14 @@ pub fn App(
     let body = move || match (failed.get(), ctx.portal.with(Option::is_some)) {
         (Some(code), _) => view! {
             <p class="status status--error" role="alert">
-                {ctx.t().unavailable}
+                {ctx.t().unavailable.to_string()}
                 <span class="status__detail">{format!(" ({code})")}</span>
             </p>
         }
         .into_any(),
-        (None, false) => view! { <p class="status" role="status">{ctx.t().loading}</p> }.into_any(),
+        (None, false) => {
+            view! { <p class="status" role="status">{ctx.t().loading.to_string()}</p> }.into_any()
+        }
         (None, true) => match ctx.stage.get() {
             Stage::PickQueue => {
                 let on_pick = Callback::new(move |queue: Queue| {
@@ -304,7 +265,8 @@ pub fn App(
             Stage::PreChat => view! { <PreChat ctx /> }.into_any(),
             // The front's screens end here: the chat module takes over (see `handoff`).
             #[cfg(not(feature = "chat"))]
-            _ => view! { <p class="status" role="status">{ctx.t().loading}</p> }.into_any(),
+            _ => view! { <p class="status" role="status">{ctx.t().loading.to_string()}</p> }
+                .into_any(),
             #[cfg(feature = "chat")]
             Stage::Waiting | Stage::Chat => view! { <Conversation ctx /> }.into_any(),
             #[cfg(feature = "chat")]

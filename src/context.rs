@@ -66,7 +66,9 @@ impl Ctx {
         self.controls.lang.get().chat_texts()
     }
 
-    /// The words of the language shown.
+    /// The words of the language shown. The front's screens render them as `String`s
+    /// (`.to_string()`), as their other texts: a `&str` child is a renderer and a render
+    /// effect of its own in the wasm (some 2 KB, measured), which the front then does without.
     #[cfg(not(feature = "chat"))]
     pub(crate) fn t(&self) -> &'static crate::i18n::Texts {
         self.controls.lang.get().texts()

@@ -65,7 +65,7 @@ pub fn CustomFields(
                 move || (!error_of().is_empty()).to_string()
             };
             let (value, set) = (value_of(&field.id), set(&field.id));
-            let optional = move || if field.required { "" } else { lang.get().texts().optional };
+            let optional = move || if field.required { "" } else { lang.get().texts().optional }.to_string();
             let input = match field.kind {
                 FieldKind::Text => view! {
                     <input id=id.clone() type="text" {..attr("maxlength", "500")} {..attr_with("aria-invalid", invalid)} {..attr_owned("aria-describedby", error_id.clone())}

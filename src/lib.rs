@@ -39,15 +39,18 @@ mod waiting;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-pub use app::{App, Controls, PageUser};
+pub use app::{App, Controls};
 pub use options::WidgetOptions;
 pub use prechat::validate;
 pub use queue_picker::QueuePicker;
+pub use session::PageUser;
 
 /// The widget, once mounted: the loader forwards `window.Parlor` calls to it.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     controls: Controls,
+    /// The portal's widget key: what the browser remembers is kept under it.
+    key: String,
 }
 
 #[wasm_bindgen]
@@ -74,7 +77,11 @@ impl WidgetHandle {
         if !user.is_object() {
             return Err(JsValue::from_str("Parlor.setUser: expected an object"));
         }
-        self.controls.user.set(PageUser::from_js(&user));
+        let user = PageUser::from_js(&user);
+        self.controls.saved.update_value(|saved| {
+            saved.told(user);
+            saved.store(&self.key);
+        });
         Ok(())
     }
 
@@ -133,13 +140,14 @@ pub fn mount(
         open: RwSignal::new(options.open),
         lang: RwSignal::new(i18n::Lang::from_tag(tag)),
         lang_chosen: RwSignal::new(!options.locale.is_empty()),
-        user: RwSignal::new(PageUser::default()),
+        saved: StoredValue::new(session::Saved::load(&options.widget_key)),
         #[cfg(feature = "chat")]
         page: RwSignal::new(None),
         #[cfg(not(feature = "chat"))]
         handoff_failed: RwSignal::new(false),
     };
     let events = app::Events::new(emit);
+    let key = options.widget_key.clone();
     leptos::mount::mount_to(container, move || view! { <App options controls events /> }).forget();
-    Ok(WidgetHandle { controls })
+    Ok(WidgetHandle { controls, key })
 }

@@ -119,7 +119,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
         let verified_only = ctx
             .portal
             .with_untracked(|p| p.as_ref().is_some_and(|p| p.identity_verification == 1));
-        if verified_only && ctx.controls.user.get_untracked().token.is_empty() {
+        if verified_only && ctx.saved.with_value(|s| s.page_token.is_empty()) {
             ctx.error.set(Some(ctx.t().sign_in_first.to_string()));
             return;
         }
@@ -177,7 +177,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     view! {
         <form class="form" {..listen("submit", submit)} {..attr("novalidate", "")}>
             <Greeting portal=ctx.portal lang=ctx.controls.lang />
-            <p class="form__intro">{move || t().prechat_intro}</p>
+            <p class="form__intro">{move || t().prechat_intro.to_string()}</p>
             <ContactFields
                 ctx
                 prefix="parlor"
@@ -190,7 +190,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             />
             <CustomFields form answers error=field_error lang=ctx.controls.lang />
             <button type="submit" class="primary" {..prop_with("disabled", move || busy.get())}>
-                {move || if busy.get() { t().starting } else { t().start_chat }}
+                {move || if busy.get() { t().starting } else { t().start_chat }.to_string()}
             </button>
         </form>
     }
@@ -213,7 +213,7 @@ pub(crate) fn ContactFields(
     let t = move || ctx.t();
     let id = move |field: &str| format!("{prefix}-{field}");
     view! {
-        <label for=id("name")>{move || t().name}</label>
+        <label for=id("name")>{move || t().name.to_string()}</label>
         <input
             id=id("name")
             type="text"
@@ -226,7 +226,7 @@ pub(crate) fn ContactFields(
             {..text_value(name)}
         />
         <p class="form__error" id=id("name-error")>{move || error_of(errors, "name")}</p>
-        <label for=id("email")>{move || t().email}</label>
+        <label for=id("email")>{move || t().email.to_string()}</label>
         <input
             id=id("email")
             type="email"
@@ -239,7 +239,7 @@ pub(crate) fn ContactFields(
             {..text_value(email)}
         />
         <p class="form__error" id=id("email-error")>{move || error_of(errors, "email")}</p>
-        <label for=id("phone")>{move || t().phone} " " <span class="muted">{move || t().optional}</span></label>
+        <label for=id("phone")>{move || t().phone.to_string()} " " <span class="muted">{move || t().optional.to_string()}</span></label>
         <input id=id("phone") type="tel" {..attr("autocomplete", "tel")} {..attr("maxlength", "40")} {..text_value(phone)} />
     }
 }
@@ -254,12 +254,12 @@ async fn start_chat(
     fields: Option<serde_json::Value>,
 ) -> Result<(), parlor_client::Error> {
     let saved = ctx.saved.get_value();
-    let token = if ctx.controls.user.get_untracked().token.is_empty() {
+    let token = if saved.page_token.is_empty() {
         ctx.chat()
             .get_live_chat_token(&ctx.key(), &name, &email, &saved.browser_id)
             .await?
     } else {
-        ctx.controls.user.get_untracked().token
+        saved.page_token
     };
     ctx.save(|s| {
         s.name = name.clone();

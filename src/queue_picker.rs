@@ -24,7 +24,7 @@ pub fn QueuePicker(
             <p class="queue-picker__prompt" id="parlor-queue-prompt">
                 {move || {
                     let t = lang.get().texts();
-                    if empty { t.no_queue } else { t.pick_prompt }
+                    if empty { t.no_queue } else { t.pick_prompt }.to_string()
                 }}
             </p>
             <ul class="queue-picker__list" {..attr("aria-labelledby", "parlor-queue-prompt")}>

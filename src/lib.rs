@@ -5,6 +5,10 @@
 //! open (or when the page is idle), and calls [`mount`] with a container inside that root. The
 //! returned [`WidgetHandle`] is what `window.Parlor.open()` and friends call into.
 //!
+//! The crate builds into two modules: without its `chat` feature, the front (launcher, queue
+//! picker, pre-chat form), which is what the loader fetches first; with it (the default), the
+//! whole widget, which takes over when the visitor goes past the form ([`handoff`]).
+//!
 //! The widget has no wire details of its own: everything it asks the server goes through
 //! `parlor-client`.
 

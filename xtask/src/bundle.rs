@@ -159,7 +159,7 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         println!("  {}", against_budget(total));
     }
     compress_and_print(
-        "widget's chat module (pkg/), fetched once the form shows",
+        "widget's chat module (pkg/), fetched once the panel opens",
         &[chat_glue, chat_wasm, chat_css],
     );
     Ok(total)

@@ -82,9 +82,11 @@
   var container = null;
   var loading = null;
   var modules = {};
+  var open = false; // whether the panel is open, as the widget's events say
 
   function emit(name, detail) {
     if (name === "parlor:handoff") return handOver(detail);
+    if (name === "opened" || name === "closed") open = name === "opened";
     // The panel is open: the visitor is likely to chat, so the chat module comes meanwhile.
     if (name === "opened") idle(preloadChat);
     (listeners[name] || []).slice().forEach(function (fn) {
@@ -185,10 +187,11 @@
   // The front's hand-over: the chat module takes the visitor on from where they are.
   function handOver(detail) {
     var front = widget;
+    if (!front) return; // already under way
     widget = null; // the page's calls wait for the chat module
     fetchModule("chat")
       .then(function (glue) {
-        mount(glue, { open: true, handoff: detail });
+        mount(glue, { open: open, handoff: detail });
       })
       .catch(function (error) {
         widget = front;

@@ -1,6 +1,6 @@
 //! The widget ships as two modules built from this crate: the *front* (without the `chat`
 //! feature: launcher, queue picker, pre-chat form) that a visitor's browser loads to open the
-//! widget, and the *chat* module (everything) that the loader fetches once the form shows. When
+//! widget, and the *chat* module (everything) that the loader fetches once the panel opens. When
 //! the visitor goes past the form (starts the chat, or is led to the ticket form, or has a chat
 //! in progress) the front hands over: it emits [`EVENT`] with a [`Handoff`], the loader mounts
 //! the chat module with it in its options, and the chat module goes on from there. What the

@@ -99,45 +99,10 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         "parlor-widget",
     )?;
     reset_dir(&out)?;
-    let staged = |dir: &Path, name: &str| fs::read(dir.join(name)).map_err(io);
-    let glue = write_hashed(
-        &out,
-        "parlor-widget",
-        "js",
-        &staged(&front, "parlor-front.js")?,
-    )?;
-    let wasm = write_hashed(
-        &out,
-        "parlor-widget",
-        "wasm",
-        &staged(&front, "parlor-front_bg.wasm")?,
-    )?;
-    let chat_glue = write_hashed(
-        &out,
-        "parlor-chat",
-        "js",
-        &staged(&chat, "parlor-widget.js")?,
-    )?;
-    let chat_wasm = write_hashed(
-        &out,
-        "parlor-chat",
-        "wasm",
-        &staged(&chat, "parlor-widget_bg.wasm")?,
-    )?;
-    let css = write_hashed(
-        &out,
-        "parlor",
-        "css",
-        crate::css::minify(&fs::read_to_string(root.join("style/widget.css")).map_err(io)?)
-            .as_bytes(),
-    )?;
-    let chat_css = write_hashed(
-        &out,
-        "parlor-chat",
-        "css",
-        crate::css::minify(&fs::read_to_string(root.join("style/chat.css")).map_err(io)?)
-            .as_bytes(),
-    )?;
+    let (glue, wasm) = write_module(&out, &front, "parlor-front", "parlor-widget")?;
+    let (chat_glue, chat_wasm) = write_module(&out, &chat, "parlor-widget", "parlor-chat")?;
+    let css = write_css(&out, "parlor", "style/widget.css")?;
+    let chat_css = write_css(&out, "parlor-chat", "style/chat.css")?;
     let loader = fs::read_to_string(root.join("loader/parlor.js"))
         .map_err(io)?
         .replace("__PARLOR_GLUE__", &file_name(&glue))
@@ -210,27 +175,8 @@ pub fn console() -> Result<(), Failure> {
         "parlor-console",
     )?;
     reset_dir(&out)?;
-    let glue = write_hashed(
-        &out,
-        "parlor-console",
-        "js",
-        &fs::read(staged.join("parlor-console.js")).map_err(io)?,
-    )?;
-    let wasm = write_hashed(
-        &out,
-        "parlor-console",
-        "wasm",
-        &fs::read(staged.join("parlor-console_bg.wasm")).map_err(io)?,
-    )?;
-    let css = write_hashed(
-        &out,
-        "console",
-        "css",
-        crate::css::minify(
-            &fs::read_to_string(root.join("console/style/console.css")).map_err(io)?,
-        )
-        .as_bytes(),
-    )?;
+    let (glue, wasm) = write_module(&out, &staged, "parlor-console", "parlor-console")?;
+    let css = write_css(&out, "console", "console/style/console.css")?;
     let boot = format!(
         "import init from \"./{}\";\ninit({{ module_or_path: new URL(\"./{}\", import.meta.url) }});\n",
         file_name(&glue),
@@ -361,6 +307,27 @@ fn minify(path: &Path, kind: Script) -> Result<(), Failure> {
             .args(["--compress", "--mangle", "--output"])
             .arg(path),
     )
+}
+
+/// Writes the glue and the wasm that [`wasm_app`] staged in `staged` as `name` into `out`,
+/// content-hashed under `stem`.
+fn write_module(
+    out: &Path,
+    staged: &Path,
+    name: &str,
+    stem: &str,
+) -> Result<(Written, Written), Failure> {
+    let read = |file: String| fs::read(staged.join(file)).map_err(io);
+    let glue = write_hashed(out, stem, "js", &read(format!("{name}.js"))?)?;
+    let wasm = write_hashed(out, stem, "wasm", &read(format!("{name}_bg.wasm"))?)?;
+    Ok((glue, wasm))
+}
+
+/// Writes the stylesheet `source` (a path in the workspace) minified into `out`,
+/// content-hashed under `stem`.
+fn write_css(out: &Path, stem: &str, source: &str) -> Result<Written, Failure> {
+    let text = fs::read_to_string(root().join(source)).map_err(io)?;
+    write_hashed(out, stem, "css", crate::css::minify(&text).as_bytes())
 }
 
 fn reset_dir(dir: &Path) -> Result<(), Failure> {

@@ -3,18 +3,16 @@
 //! live chats, then steps the message rate through the load levels, reading the server's
 //! memory and CPU from `/proc` around each.
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::hist::Histogram;
+use crate::pool::{Worker, all, tally};
 use crate::server::{Keys, Server, clock_ticks, cpu_ticks, rss_kib, start_parlor, start_relay};
-use crate::worker::{Command as WorkerCommand, Plan, Tally, Target};
+use crate::worker::{Command as WorkerCommand, Plan, Target};
 
 /// How big a load to run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -282,7 +280,15 @@ fn run_one(
 
     // Workers spread over the nodes: a chat's visitor and agent often meet on different ones.
     let mut workers = (0..options.processes)
-        .map(|w| Worker::start(options, target, &servers[w % servers.len()], &portal, w))
+        .map(|w| {
+            Worker::start(&plan(
+                options,
+                target,
+                &servers[w % servers.len()],
+                &portal,
+                w,
+            ))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let started = Instant::now();
     let setup_timeout = setup_timeout(options);
@@ -400,135 +406,41 @@ fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
-struct Worker {
-    child: Child,
-    stdin: ChildStdin,
-    answers: std::sync::mpsc::Receiver<String>,
-}
-
-impl Worker {
-    fn start(
-        options: &Options,
-        target: Target,
-        server: &Server,
-        portal: &Keys,
-        index: usize,
-    ) -> Result<Self, String> {
-        let share = |total: usize| {
-            let base = total / options.processes;
-            let extra = total % options.processes;
-            let first = index * base + index.min(extra);
-            (first, base + usize::from(index < extra))
-        };
-        // Each worker its own source addresses when there are enough; else they share.
-        let sources = (0..options.addresses)
-            .filter(|a| {
-                if options.addresses >= options.processes {
-                    a % options.processes == index
-                } else {
-                    *a == index % options.addresses
-                }
-            })
-            .map(|a| Ipv4Addr::new(127, 0, 0, 2 + a as u8))
-            .collect::<Vec<_>>();
-        let plan = Plan {
-            target,
-            server: server.addr,
-            path: server.path.to_string(),
-            sources,
-            visitors: share(options.visitors),
-            agents: share(options.agents),
-            total_agents: options.agents,
-            total_visitors: options.visitors,
-            key_sid: portal.key_sid.clone(),
-            key_secret: portal.key_secret.clone(),
-            queue: portal.queue.clone(),
-            message_bytes: options.message_bytes,
-            // Every phase has its own timeout; the worker outlives none of them by much.
-            deadline_secs: 2 * setup_timeout(options).as_secs()
-                + options.levels.len() as u64 * (options.seconds as u64 + 100)
-                + 120,
-        };
-        let me = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut child = Command::new(me)
-            .args([
-                "worker",
-                &serde_json::to_string(&plan).map_err(|e| e.to_string())?,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout: ChildStdout = child.stdout.take().ok_or("no stdout")?;
-        let (tx, answers) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
+/// Worker `index`'s share of the load (of `options.processes`), and where it sends it.
+fn plan(options: &Options, target: Target, server: &Server, portal: &Keys, index: usize) -> Plan {
+    let share = |total: usize| {
+        let base = total / options.processes;
+        let extra = total % options.processes;
+        let first = index * base + index.min(extra);
+        (first, base + usize::from(index < extra))
+    };
+    // Each worker its own source addresses when there are enough; else they share.
+    let sources = (0..options.addresses)
+        .filter(|a| {
+            if options.addresses >= options.processes {
+                a % options.processes == index
+            } else {
+                *a == index % options.addresses
             }
-        });
-        Ok(Self {
-            child,
-            stdin,
-            answers,
         })
+        .map(|a| Ipv4Addr::new(127, 0, 0, 2 + a as u8))
+        .collect::<Vec<_>>();
+    Plan {
+        target,
+        server: server.addr,
+        path: server.path.to_string(),
+        sources,
+        visitors: share(options.visitors),
+        agents: share(options.agents),
+        total_agents: options.agents,
+        total_visitors: options.visitors,
+        key_sid: portal.key_sid.clone(),
+        key_secret: portal.key_secret.clone(),
+        queue: portal.queue.clone(),
+        message_bytes: options.message_bytes,
+        // Every phase has its own timeout; the worker outlives none of them by much.
+        deadline_secs: 2 * setup_timeout(options).as_secs()
+            + options.levels.len() as u64 * (options.seconds as u64 + 100)
+            + 120,
     }
-
-    fn send(&mut self, command: &WorkerCommand) -> Result<(), String> {
-        let line = serde_json::to_string(command).map_err(|e| e.to_string())?;
-        writeln!(self.stdin, "{line}").map_err(|e| format!("a worker is gone: {e}"))
-    }
-
-    fn answer(&mut self, timeout: Duration) -> Result<Value, String> {
-        let line = self
-            .answers
-            .recv_timeout(timeout)
-            .map_err(|_| "a worker did not answer in time".to_string())?;
-        serde_json::from_str(&line).map_err(|e| format!("a worker's answer {line:?}: {e}"))
-    }
-
-    fn quit(&mut self) {
-        let _ = self.send(&WorkerCommand::Quit);
-        let until = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < until {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Sends `command` to every worker at once and collects their answers.
-fn all(
-    workers: &mut [Worker],
-    command: &WorkerCommand,
-    timeout: Duration,
-) -> Result<Vec<Value>, String> {
-    for worker in workers.iter_mut() {
-        worker.send(command)?;
-    }
-    workers.iter_mut().map(|w| w.answer(timeout)).collect()
-}
-
-fn tally(workers: &mut [Worker]) -> Result<Tally, String> {
-    let mut total = Tally::default();
-    for answer in all(workers, &WorkerCommand::Tally, Duration::from_secs(30))? {
-        let tally: Tally = serde_json::from_value(answer).map_err(|e| e.to_string())?;
-        total.merge(&tally);
-    }
-    Ok(total)
 }

@@ -4,6 +4,7 @@
 mod hist;
 mod load;
 mod nodes;
+mod pool;
 mod relay;
 mod report;
 mod reports;

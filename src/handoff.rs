@@ -69,15 +69,22 @@ impl Handoff {
         })
     }
 
-    /// What to say for a screen the front does not have.
-    #[cfg(not(feature = "chat"))]
-    pub fn to_stage(stage: &Stage) -> &'static str {
-        match stage {
+    /// Whether the front hands over, and to what: when it has reached a screen it does not
+    /// have (the ticket form's reason, or `resume` for a chat in progress), once the panel is
+    /// open. Not before: a page whose visitor never opens the chat never loads the chat module
+    /// (the first screen of a portal whose one queue has nobody online is the ticket form).
+    #[cfg(any(test, not(feature = "chat")))]
+    pub fn due(open: bool, stage: &Stage) -> Option<&'static str> {
+        if !open {
+            return None;
+        }
+        Some(match stage {
+            Stage::PickQueue | Stage::PreChat => return None,
             Stage::Ticket(TicketReason::Nobody) => "nobody",
             Stage::Ticket(TicketReason::Closed) => "closed",
             Stage::Ticket(TicketReason::NoAnswer) => "no-answer",
-            _ => "resume",
-        }
+            Stage::Waiting | Stage::Chat | Stage::Ended | Stage::TicketSent => "resume",
+        })
     }
 }
 
@@ -113,13 +120,16 @@ fn encode(answers: &Pairs) -> String {
     json::stringify(&crate::fields::to_json(answers))
 }
 
-/// In the front: the screens past the form are the chat module's, so reaching one hands over.
+/// In the front: the screens past the form are the chat module's, so reaching one with the
+/// panel open, or opening the panel on one, hands over ([`Handoff::due`]).
 #[cfg(not(feature = "chat"))]
 pub(crate) fn hand_over_past_the_form(ctx: Ctx) {
     parlor_ui::watch(move || {
-        let stage = ctx.stage.get();
-        if !matches!(stage, Stage::PickQueue | Stage::PreChat) {
-            ctx.hand_over(Handoff::to_stage(&stage), None);
+        if let Some(to) = ctx
+            .stage
+            .with(|stage| Handoff::due(ctx.controls.open.get(), stage))
+        {
+            ctx.hand_over(to, None);
         }
     });
 }
@@ -166,6 +176,33 @@ mod tests {
         let mut expected = answers[..3].to_vec();
         expected.sort();
         assert_eq!(given, expected);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_front_hands_over_past_the_form_and_only_with_the_panel_open() {
+        for stage in [Stage::PickQueue, Stage::PreChat] {
+            assert_eq!(Handoff::due(true, &stage), None);
+        }
+        let nobody = Stage::Ticket(TicketReason::Nobody);
+        // Left alone at the ticket form, the page does not load the chat module.
+        assert_eq!(Handoff::due(false, &nobody), None);
+        assert_eq!(Handoff::due(false, &Stage::Waiting), None);
+        for (stage, to) in [
+            (nobody, "nobody"),
+            (Stage::Ticket(TicketReason::Closed), "closed"),
+            (Stage::Ticket(TicketReason::NoAnswer), "no-answer"),
+            (Stage::Waiting, "resume"),
+            (Stage::Chat, "resume"),
+        ] {
+            assert_eq!(Handoff::due(true, &stage), Some(to));
+            // What the front says is where the chat module goes on from.
+            let handoff = Handoff {
+                to: to.into(),
+                ..Handoff::default()
+            };
+            let expected = matches!(stage, Stage::Ticket(_)).then_some(stage);
+            assert_eq!(handoff.stage(), expected);
+        }
     }
 
     #[wasm_bindgen_test]

@@ -79,9 +79,9 @@ pub struct Controls {
     /// module's only: it tells the agent).
     #[cfg(feature = "chat")]
     pub page: RwSignal<Option<(String, String)>>,
-    /// Set by the loader when the chat module could not be loaded (the front only).
-    #[cfg(not(feature = "chat"))]
-    pub handoff_failed: RwSignal<bool>,
+    /// What went wrong, shown above the panel's body: the journey's errors, and the loader's
+    /// report that the chat module could not be loaded.
+    pub error: RwSignal<Option<String>>,
 }
 
 /// The whole widget: launcher button, and the panel when open.
@@ -118,7 +118,7 @@ pub fn App(
         announce: RwSignal::new(String::new()),
         #[cfg(feature = "chat")]
         marks: RwSignal::new(0),
-        error: RwSignal::new(None),
+        error: controls.error,
         #[cfg(feature = "chat")]
         client: StoredValue::new_local(None),
         panel: ElementRef::new(),
@@ -173,14 +173,7 @@ pub fn App(
     #[cfg(feature = "chat")]
     crate::launcher::flash_title(ctx);
     #[cfg(not(feature = "chat"))]
-    {
-        crate::handoff::hand_over_past_the_form(ctx);
-        watch(move || {
-            if controls.handoff_failed.get() {
-                ctx.error.set(Some(ctx.t().unavailable.to_string()));
-            }
-        });
-    }
+    crate::handoff::hand_over_past_the_form(ctx);
     // Effects run after the current task, so a call replayed right after mounting may already
     // have changed `open` before the first run: compare with the state at mount, not with None.
     let at_mount = open.get_untracked();

@@ -102,7 +102,8 @@ impl WidgetHandle {
     #[cfg(not(feature = "chat"))]
     #[wasm_bindgen(js_name = handoffFailed)]
     pub fn handoff_failed(&self) {
-        self.controls.handoff_failed.set(true);
+        let unavailable = self.controls.lang.get_untracked().texts().unavailable;
+        self.controls.error.set(Some(unavailable.to_string()));
     }
 
     /// `Parlor.setLocale("vi")`: the widget's language from now on.
@@ -147,8 +148,7 @@ pub fn mount(
         saved: StoredValue::new(session::Saved::load(&options.widget_key)),
         #[cfg(feature = "chat")]
         page: RwSignal::new(None),
-        #[cfg(not(feature = "chat"))]
-        handoff_failed: RwSignal::new(false),
+        error: RwSignal::new(None),
     };
     let events = app::Events::new(emit);
     let key = options.widget_key.clone();

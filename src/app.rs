@@ -62,7 +62,8 @@ impl Events {
     }
 }
 
-/// Signals the JS handle drives.
+/// What the JS handle drives (signals, and what the browser remembers), shared with the screens
+/// through `Ctx::controls`.
 #[derive(Clone, Copy)]
 pub struct Controls {
     /// Whether the panel is open.
@@ -98,7 +99,6 @@ pub fn App(
         #[cfg(feature = "chat")]
         conv: RwSignal::new(controls.saved.with_value(|s| s.conv_id.clone())),
         queue: RwSignal::new(None),
-        saved: controls.saved,
         setup: StoredValue::new((options.clone(), events)),
         controls,
         stage: RwSignal::new(Stage::PickQueue),
@@ -118,7 +118,6 @@ pub fn App(
         announce: RwSignal::new(String::new()),
         #[cfg(feature = "chat")]
         marks: RwSignal::new(0),
-        error: controls.error,
         #[cfg(feature = "chat")]
         client: StoredValue::new_local(None),
         panel: ElementRef::new(),
@@ -143,7 +142,7 @@ pub fn App(
                 .lang
                 .set(crate::i18n::Lang::from_tag(&portal.language));
         }
-        let saved = ctx.saved.get_value();
+        let saved = ctx.controls.saved.get_value();
         if let Some(queue_id) = &saved.queue_id
             && profile.queues.iter().any(|q| &q.id == queue_id)
         {
@@ -342,8 +341,8 @@ pub fn App(
                         </button>
                     </header>
                     {offline_banner(ctx)}
-                    {shown_if(move || ctx.error.get().is_some(), move || view! {
-                        <p class="banner banner--error" role="alert">{move || ctx.error.get().unwrap_or_default()}</p>
+                    {shown_if(move || ctx.controls.error.get().is_some(), move || view! {
+                        <p class="banner banner--error" role="alert">{move || ctx.controls.error.get().unwrap_or_default()}</p>
                     }.into_any())}
                     <div class="panel__body">{body}</div>
                 </section>

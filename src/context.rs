@@ -22,12 +22,12 @@ pub struct Ctx {
     /// The script tag's options, and where the widget's events go: one stored value (each
     /// value type of one is code of its own in the wasm).
     pub(crate) setup: StoredValue<(WidgetOptions, Events)>,
+    /// What the JS handle drives, and what it shares with the screens: what the browser
+    /// remembers (`controls.saved`) and the panel's error (`controls.error`).
     pub(crate) controls: Controls,
     pub(crate) stage: RwSignal<Stage>,
     /// The chosen queue's id.
     pub(crate) queue: RwSignal<Option<String>>,
-    /// What this browser remembers (read when needed, never watched: a stored value).
-    pub(crate) saved: StoredValue<Saved>,
     #[cfg(feature = "chat")]
     pub(crate) conv: RwSignal<Option<String>>,
     #[cfg(feature = "chat")]
@@ -50,7 +50,6 @@ pub struct Ctx {
     /// Bumped when delivered/read marks change, so message states re-render. A `usize`, as
     /// the other counters: each value type of a signal is code of its own in the wasm.
     pub(crate) marks: RwSignal<usize>,
-    pub(crate) error: RwSignal<Option<String>>,
     #[cfg(feature = "chat")]
     pub(crate) client: StoredValue<Option<Client>, LocalStorage>,
     /// The panel, to give focus back to when the focused control goes away.
@@ -98,7 +97,7 @@ impl Ctx {
 
     pub(crate) fn save(&self, change: impl FnOnce(&mut Saved)) {
         let key = self.key();
-        self.saved.update_value(|saved| {
+        self.controls.saved.update_value(|saved| {
             change(saved);
             saved.store(&key);
         });

@@ -19,7 +19,7 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
     let good = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let rated = RwSignal::new(false);
-    let email = RwSignal::new(ctx.saved.get_value().email);
+    let email = RwSignal::new(ctx.controls.saved.get_value().email);
     let mailed = RwSignal::new(None::<String>);
     let conversation = move || {
         ctx.conv
@@ -51,7 +51,9 @@ pub(crate) fn Ended(ctx: Ctx) -> impl IntoView {
         ev.prevent_default();
         let address = email.get_untracked().trim().to_string();
         if !looks_like_email(&address) {
-            ctx.error.set(Some(ctx.t().email_invalid.to_string()));
+            ctx.controls
+                .error
+                .set(Some(ctx.t().email_invalid.to_string()));
             return;
         }
         let Some(conversation) = conversation() else {
@@ -132,7 +134,7 @@ pub(crate) fn NewChatButton(ctx: Ctx) -> impl IntoView {
             class="link-button"
             {..listen("click", move |_| {
                 ctx.forget_chat();
-                ctx.error.set(None);
+                ctx.controls.error.set(None);
                 ctx.stage.set(Stage::PickQueue);
             })}
         >

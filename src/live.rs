@@ -21,7 +21,7 @@ impl Ctx {
         let client = Client::new(self.config());
         let ctx = *self;
         client.set_token_provider(move || async move {
-            let saved = ctx.saved.get_value();
+            let saved = ctx.controls.saved.get_value();
             let token = ctx
                 .chat()
                 .get_live_chat_token(&ctx.key(), &saved.name, &saved.email, &saved.browser_id)
@@ -35,13 +35,13 @@ impl Ctx {
                 ctx.on_event(event);
             }
         });
-        client.connect(&self.saved.get_value().token);
+        client.connect(&self.controls.saved.get_value().token);
         self.client.set_value(Some(client.clone()));
         client
     }
 
     pub(crate) fn show_error(&self, error: &parlor_client::Error) {
-        self.error.set(Some(format!(
+        self.controls.error.set(Some(format!(
             "{}{} ({})",
             self.t().error,
             error.message,

@@ -119,7 +119,7 @@ pub(crate) fn MessageView(
 /// from a local object URL; images as a preview.
 #[component]
 fn Attachment(ctx: Ctx, path: String, name: String, image: bool) -> impl IntoView {
-    let token = ctx.saved.get_value().token;
+    let token = ctx.controls.saved.get_value().token;
     // Until it is fetched, or if it cannot be, the name alone shows.
     let object_url = RwSignal::new(None);
     leptos::task::spawn_local(async move {

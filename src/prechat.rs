@@ -69,7 +69,7 @@ pub(crate) fn error_of(errors: FormErrors, field: &str) -> String {
 /// Name, email (required) and phone; then the chat starts.
 #[component]
 pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
-    let saved = ctx.saved.get_value();
+    let saved = ctx.controls.saved.get_value();
     let name = RwSignal::new(saved.name);
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
@@ -119,12 +119,14 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
         let verified_only = ctx
             .portal
             .with_untracked(|p| p.as_ref().is_some_and(|p| p.identity_verification == 1));
-        if verified_only && ctx.saved.with_value(|s| s.page_token.is_empty()) {
-            ctx.error.set(Some(ctx.t().sign_in_first.to_string()));
+        if verified_only && ctx.controls.saved.with_value(|s| s.page_token.is_empty()) {
+            ctx.controls
+                .error
+                .set(Some(ctx.t().sign_in_first.to_string()));
             return;
         }
         busy.set(true);
-        ctx.error.set(None);
+        ctx.controls.error.set(None);
         let (name, email, phone) = (
             name.get_untracked().trim().to_string(),
             email.get_untracked().trim().to_string(),
@@ -165,7 +167,7 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
     // The front's hand-over failed: the form is the visitor's again.
     #[cfg(not(feature = "chat"))]
     watch(move || {
-        if ctx.error.with(Option::is_some) {
+        if ctx.controls.error.with(Option::is_some) {
             busy.set(false);
         }
     });
@@ -253,7 +255,7 @@ async fn start_chat(
     phone: String,
     fields: Option<serde_json::Value>,
 ) -> Result<(), parlor_client::Error> {
-    let saved = ctx.saved.get_value();
+    let saved = ctx.controls.saved.get_value();
     let token = if saved.page_token.is_empty() {
         ctx.chat()
             .get_live_chat_token(&ctx.key(), &name, &email, &saved.browser_id)

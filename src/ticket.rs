@@ -14,7 +14,7 @@ use parlor_ui::{ElementRef, attr, attr_with, listen, prop_with, text_value, watc
 /// The ticket form: name and email prefilled, a description; stored and mailed to the team.
 #[component]
 pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
-    let saved = ctx.saved.get_value();
+    let saved = ctx.controls.saved.get_value();
     let name = RwSignal::new(saved.name);
     let email = RwSignal::new(saved.email);
     let phone = RwSignal::new(saved.phone);
@@ -69,7 +69,7 @@ pub(crate) fn TicketForm(ctx: Ctx, reason: TicketReason) -> impl IntoView {
             email: email.get_untracked().trim().to_string(),
             phone: phone.get_untracked().trim().to_string(),
             note: note.get_untracked().trim().to_string(),
-            browser_id: ctx.saved.get_value().browser_id,
+            browser_id: ctx.controls.saved.get_value().browser_id,
             queue_id: ctx.queue.get_untracked(),
             fields: has_fields.then(|| {
                 parlor_client::json::stringify(&answers.with_untracked(crate::fields::to_json))

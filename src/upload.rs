@@ -33,7 +33,7 @@ impl Uploads {
         if self.name.get_untracked().is_some() {
             return;
         }
-        let token = ctx.saved.get_value().token;
+        let token = ctx.controls.saved.get_value().token;
         let percent = self.percent;
         let upload = match ctx
             .chat()

@@ -148,22 +148,21 @@ pub fn App(
         {
             ctx.queue.set(Some(queue_id.clone()));
         }
-        let handoff = ctx.setup.with_value(|(o, _)| o.handoff.clone());
-        if let Some(stage) = handoff.stage() {
-            // Taking over from the front: where it left the visitor.
-            ctx.queue.set(Some(handoff.queue));
-            ctx.stage.set(stage);
-        } else if saved.conv_id.is_some() && !saved.token.is_empty() {
-            ctx.stage.set(Stage::Waiting);
-            #[cfg(feature = "chat")]
-            ctx.client();
-        } else {
-            let only = profile.queues.first().filter(|_| profile.queues.len() == 1);
-            ctx.stage.set(Stage::start(
-                profile.queues.len(),
-                only.and_then(|q| q.agents_online),
-            ));
-            ctx.queue.set(only.map(|q| q.id.clone()));
+        // Taken over from the front, the chat module opens where the front left the visitor;
+        // else a chat in progress resumes, or the first screen shows.
+        if !ctx.take_over() {
+            if saved.conv_id.is_some() && !saved.token.is_empty() {
+                ctx.stage.set(Stage::Waiting);
+                #[cfg(feature = "chat")]
+                ctx.client();
+            } else {
+                let only = profile.queues.first().filter(|_| profile.queues.len() == 1);
+                ctx.stage.set(Stage::start(
+                    profile.queues.len(),
+                    only.and_then(|q| q.agents_online),
+                ));
+                ctx.queue.set(only.map(|q| q.id.clone()));
+            }
         }
         queues.set_value(profile.queues);
         ctx.portal.set(Some(portal));

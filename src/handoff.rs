@@ -9,7 +9,9 @@
 
 use leptos::prelude::*;
 use parlor_client::json;
+#[cfg(feature = "chat")]
 use serde_json::Value;
+#[cfg(feature = "chat")]
 use wasm_bindgen::JsValue;
 
 use crate::context::Ctx;
@@ -33,6 +35,7 @@ pub struct Handoff {
 
 impl Handoff {
     /// Reads the options' `handoff` object; missing, it is no handoff.
+    #[cfg(feature = "chat")]
     pub fn from_js(options: &JsValue) -> Self {
         use crate::options::text;
         let handoff = js_sys::Reflect::get(options, &JsValue::from_str("handoff"))
@@ -48,6 +51,7 @@ impl Handoff {
     }
 
     /// The answers it carries.
+    #[cfg(feature = "chat")]
     pub fn answers(&self) -> Pairs {
         let Some(Value::Object(map)) = json::parse(&self.answers) else {
             return Pairs::new();
@@ -59,6 +63,7 @@ impl Handoff {
 
     /// The screen the chat module opens on; `None` for its usual start (a chat in progress, or
     /// none: the first screen).
+    #[cfg(feature = "chat")]
     pub fn stage(&self) -> Option<Stage> {
         Some(match self.to.as_str() {
             "start" => Stage::PreChat,
@@ -99,6 +104,25 @@ impl Ctx {
             EVENT,
             &[("to", to), ("queue", &queue), ("answers", &answers)],
         );
+    }
+
+    /// Taking over from the front: opens on the queue and the screen it left the visitor at,
+    /// and says whether it did (a `resume`, or no handoff, is the usual start).
+    #[cfg(feature = "chat")]
+    pub(crate) fn take_over(&self) -> bool {
+        let handoff = self.setup.with_value(|(o, _)| o.handoff.clone());
+        let Some(stage) = handoff.stage() else {
+            return false;
+        };
+        self.queue.set(Some(handoff.queue));
+        self.stage.set(stage);
+        true
+    }
+
+    /// The front is never handed anything.
+    #[cfg(not(feature = "chat"))]
+    pub(crate) fn take_over(&self) -> bool {
+        false
     }
 
     /// The handoff the chat module was mounted with, once: the pre-chat form takes it to send

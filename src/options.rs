@@ -32,7 +32,9 @@ pub struct WidgetOptions {
     pub sound: bool,
     /// Whether the panel opens at once (the chat module taking over an open front).
     pub open: bool,
-    /// Where the chat module goes on from, when the front handed over (see `handoff`).
+    /// Where the chat module goes on from, when the front handed over (see `handoff`; the
+    /// front itself is never handed anything).
+    #[cfg(feature = "chat")]
     pub handoff: crate::handoff::Handoff,
 }
 
@@ -52,6 +54,7 @@ impl WidgetOptions {
             color: text(options, "color"),
             sound: flag(options, "sound"),
             open: flag(options, "open"),
+            #[cfg(feature = "chat")]
             handoff: crate::handoff::Handoff::from_js(options),
         }
     }

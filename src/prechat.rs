@@ -132,16 +132,15 @@ pub(crate) fn PreChat(ctx: Ctx) -> impl IntoView {
             email.get_untracked().trim().to_string(),
             phone.get_untracked().trim().to_string(),
         );
+        // What the visitor typed is remembered at once, whatever comes of the chat.
+        ctx.save(|s| {
+            s.name = name.clone();
+            s.email = email.clone();
+            s.phone = phone.clone();
+        });
         // The front hands the form over to the chat module, which sends it again.
         #[cfg(not(feature = "chat"))]
-        {
-            ctx.save(|s| {
-                s.name = name;
-                s.email = email;
-                s.phone = phone;
-            });
-            answers.with_untracked(|a| ctx.hand_over("start", Some(a)));
-        }
+        answers.with_untracked(|a| ctx.hand_over("start", Some(a)));
         #[cfg(feature = "chat")]
         let fields = (!checked_form.fields.is_empty() || checked_form.consent.is_some())
             .then(|| answers.with_untracked(crate::fields::to_json));
@@ -263,12 +262,7 @@ async fn start_chat(
     } else {
         saved.page_token
     };
-    ctx.save(|s| {
-        s.name = name.clone();
-        s.email = email.clone();
-        s.phone = phone.clone();
-        s.token = token.clone();
-    });
+    ctx.save(|s| s.token = token.clone());
     let client = ctx.client();
     if !client.is_connected() {
         client.connect(&token);

@@ -146,20 +146,29 @@
     for (var key in options) given[key] = options[key];
     for (key in extra) given[key] = extra[key];
     var handle = glue.mount(next, given, emit);
-    for (var name in told) {
-      try {
-        handle[name].apply(handle, told[name]);
-      } catch (error) {
-        // The page heard of it when it made the call.
+    // Taking over from the front: what the page told it, the chat module hears too. (On the
+    // first mount, those calls are still pending.)
+    if (container) {
+      for (var name in told) {
+        try {
+          handle[name].apply(handle, told[name]);
+        } catch (error) {
+          // The page heard of it when it made the call.
+        }
       }
+      container.remove();
     }
-    if (container) container.remove();
     container = next;
+    adopt(handle);
+    return next;
+  }
+
+  // The widget the page's calls now go to, with the calls that waited for it.
+  function adopt(handle) {
     widget = handle;
     pending.splice(0).forEach(function (call) {
       widget[call[0]].apply(widget, call[1]);
     });
-    return next;
   }
 
   function load() {
@@ -194,11 +203,8 @@
         mount(glue, { open: open, handoff: detail });
       })
       .catch(function (error) {
-        widget = front;
-        pending.splice(0).forEach(function (call) {
-          widget[call[0]].apply(widget, call[1]);
-        });
-        widget.handoffFailed();
+        adopt(front);
+        front.handoffFailed();
         console.error("Parlor: the chat widget failed to load", error);
       });
   }

@@ -98,3 +98,31 @@ test("a chat module that fails to load leaves the visitor their filled-in form, 
   await page.close();
   await agent.page.close();
 });
+
+test("what the page says of its visitor fills the form, and the chat module hears it too", async () => {
+  const { agent, page, errors } = await openPage();
+  // Called before the widget loaded: replayed once it has.
+  await page.evaluate(() => window.Parlor.setUser({ name: "Linh Page", email: "linh@example.com" }));
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Support" }).click();
+  assert.equal(await panel.getByLabel("Name").inputValue(), "Linh Page");
+  assert.equal(await panel.getByLabel("Email").inputValue(), "linh@example.com");
+  await panel.getByRole("button", { name: "Start chat" }).click();
+  await panel.getByText("Connecting you…").waitFor();
+
+  const remembered = () =>
+    page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.endsWith(".visitor"));
+      return JSON.parse(localStorage.getItem(key));
+    });
+  assert.equal((await remembered()).name, "Linh Page");
+  // The chat module, now the page's widget, takes what the page says next.
+  await page.evaluate(() => window.Parlor.setUser({ phone: "0901 234 567" }));
+  const saved = await remembered();
+  assert.equal(saved.phone, "0901 234 567");
+  assert.equal(saved.email, "linh@example.com");
+  assert.deepEqual(errors, []);
+  await page.close();
+  await agent.page.close();
+});

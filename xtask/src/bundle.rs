@@ -79,7 +79,7 @@ pub struct Sizes {
 /// The widget is two modules of one crate: the front (`parlor-widget.*`, without the crate's
 /// `chat` feature: launcher, queue picker, pre-chat form), which is what a visitor's browser
 /// loads to open the widget and reach the form, and the chat module (`parlor-chat.*`, the
-/// whole widget), which the loader fetches once the form shows and hands the visitor over to
+/// whole widget), which the loader fetches once the panel opens and hands the visitor over to
 /// (`src/handoff.rs`). The budget is the front's: loader, its glue and wasm, and the CSS.
 pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
     let root = root();
@@ -89,18 +89,18 @@ pub fn widget(profile: Profile) -> Result<Sizes, Failure> {
         "parlor_widget",
         &["--lib", "--no-default-features"],
         profile,
-        "parlor-front",
+        "parlor-widget",
     )?;
     let chat = wasm_app(
         "parlor-widget",
         "parlor_widget",
         &["--lib"],
         profile,
-        "parlor-widget",
+        "parlor-chat",
     )?;
     reset_dir(&out)?;
-    let (glue, wasm) = write_module(&out, &front, "parlor-front", "parlor-widget")?;
-    let (chat_glue, chat_wasm) = write_module(&out, &chat, "parlor-widget", "parlor-chat")?;
+    let (glue, wasm) = write_module(&out, &front, "parlor-widget")?;
+    let (chat_glue, chat_wasm) = write_module(&out, &chat, "parlor-chat")?;
     let css = write_css(&out, "parlor", "style/widget.css")?;
     let chat_css = write_css(&out, "parlor-chat", "style/chat.css")?;
     let loader = fs::read_to_string(root.join("loader/parlor.js"))
@@ -175,7 +175,7 @@ pub fn console() -> Result<(), Failure> {
         "parlor-console",
     )?;
     reset_dir(&out)?;
-    let (glue, wasm) = write_module(&out, &staged, "parlor-console", "parlor-console")?;
+    let (glue, wasm) = write_module(&out, &staged, "parlor-console")?;
     let css = write_css(&out, "console", "console/style/console.css")?;
     let boot = format!(
         "import init from \"./{}\";\ninit({{ module_or_path: new URL(\"./{}\", import.meta.url) }});\n",
@@ -310,16 +310,11 @@ fn minify(path: &Path, kind: Script) -> Result<(), Failure> {
 }
 
 /// Writes the glue and the wasm that [`wasm_app`] staged in `staged` as `name` into `out`,
-/// content-hashed under `stem`.
-fn write_module(
-    out: &Path,
-    staged: &Path,
-    name: &str,
-    stem: &str,
-) -> Result<(Written, Written), Failure> {
+/// content-hashed under that name.
+fn write_module(out: &Path, staged: &Path, name: &str) -> Result<(Written, Written), Failure> {
     let read = |file: String| fs::read(staged.join(file)).map_err(io);
-    let glue = write_hashed(out, stem, "js", &read(format!("{name}.js"))?)?;
-    let wasm = write_hashed(out, stem, "wasm", &read(format!("{name}_bg.wasm"))?)?;
+    let glue = write_hashed(out, name, "js", &read(format!("{name}.js"))?)?;
+    let wasm = write_hashed(out, name, "wasm", &read(format!("{name}_bg.wasm"))?)?;
     Ok((glue, wasm))
 }
 
